@@ -1,0 +1,157 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"termtem/internal/auth"
+	"termtem/internal/demo"
+	"termtem/internal/locale"
+	"termtem/internal/server"
+	"termtem/internal/store"
+)
+
+func (e env) serve(ctx context.Context, args []string) error {
+	cfg, err := e.parse("serve", args, nil)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, e.stderr)
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := newAuth(db, cfg)
+	if err != nil {
+		return err
+	}
+	if cfg.Demo {
+		if err := e.loadDemoIfEmpty(ctx, db, a); err != nil {
+			return err
+		}
+	}
+	cat, err := locale.Load()
+	if err != nil {
+		return err
+	}
+	srv, err := server.New(server.Deps{DB: db, Auth: a, Cat: cat, Log: log,
+		SecureCookies: cfg.SecureCookies(), SeparateMetrics: cfg.MetricsAddr != ""})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
+	}
+	httpServer := newHTTPServer(srv, log)
+	servers := []*http.Server{httpServer}
+	errc := make(chan error, 2)
+	go func() { errc <- httpServer.Serve(ln) }()
+	if cfg.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", cfg.MetricsAddr)
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("listen on %s: %w", cfg.MetricsAddr, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms := newHTTPServer(mux, log)
+		servers = append(servers, ms)
+		go func() { errc <- ms.Serve(mln) }()
+	}
+	backend := "SQLite in " + cfg.DataDir
+	if cfg.UsesPostgres() {
+		backend = "PostgreSQL at " + store.RedactURL(cfg.DatabaseURL)
+	}
+	log.Info("termtem started", slog.String("version", version), slog.String("addr", ln.Addr().String()), slog.String("database", backend))
+	fmt.Fprintf(e.stdout, "Termtem is running at http://%s (%s). Stop with Ctrl-C.\n", ln.Addr(), backend)
+
+	go sweepSessions(ctx, a, log)
+
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+	}
+	log.Info("termtem stopping")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	var errsOut []error
+	for _, s := range servers {
+		errsOut = append(errsOut, s.Shutdown(shutdownCtx))
+	}
+	return errors.Join(errsOut...)
+}
+
+// newHTTPServer sets timeouts so that slow or stuck clients cannot hold
+// connections open forever.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+func sweepSessions(ctx context.Context, a *auth.Service, log *slog.Logger) {
+	t := time.NewTicker(auth.Every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := a.SweepSessions(ctx); err != nil {
+				log.Warn("session sweep failed", slog.String("error", err.Error()))
+			} else if n > 0 {
+				log.Info("expired sessions removed", slog.Int64("count", n))
+			}
+		}
+	}
+}
+
+// loadDemoIfEmpty loads the demo only into a database without users, so
+// that --demo never mixes demo accounts into a real installation.
+func (e env) loadDemoIfEmpty(ctx context.Context, db *store.DB, a *auth.Service) error {
+	n, err := db.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		fmt.Fprintln(e.stdout, "Demo data not loaded: the database already has users.")
+		return nil
+	}
+	_, err = demo.Load(ctx, db, a, e.stdout)
+	return err
+}
+
+func (e env) demo(ctx context.Context, args []string) error {
+	cfg, err := e.parse("demo", args, nil)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := newAuth(db, cfg)
+	if err != nil {
+		return err
+	}
+	_, err = demo.Load(ctx, db, a, e.stdout)
+	return err
+}
+

@@ -1,0 +1,47 @@
+// Package account holds users, their roles and permissions, and the rules of
+// passwords, sessions and API tokens. It knows nothing of HTTP or SQL.
+package account
+
+// Permission names one thing a role may do, as "object:verb". The catalogue
+// is data: roles in the database list permissions by these names, and the
+// code checks them with Principal.Can.
+type Permission string
+
+const (
+	PlacesRead          Permission = "places:read"
+	PlacesManage        Permission = "places:manage"
+	OrganisationsRead   Permission = "organisations:read"
+	OrganisationsManage Permission = "organisations:manage"
+	UsersRead           Permission = "users:read"
+	UsersManage         Permission = "users:manage"
+	PeopleRead          Permission = "people:read"
+	PeopleWrite         Permission = "people:write"
+	AssessmentsRead     Permission = "assessments:read"
+	AssessmentsWrite    Permission = "assessments:write"
+	CasesRead           Permission = "cases:read"
+	CasesManage         Permission = "cases:manage"
+	ReferralsManage     Permission = "referrals:manage"
+	ImportsRun          Permission = "imports:run"
+	ReportsAggregate    Permission = "reports:aggregate"
+	AuditRead           Permission = "audit:read"
+	MetricsRead         Permission = "metrics:read"
+	SelfRead            Permission = "self:read"
+	SelfAssess          Permission = "self:assess"
+)
+
+// Catalogue lists every permission, in the order shown to administrators.
+var Catalogue = []Permission{
+	PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage,
+	PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, CasesManage,
+	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SelfRead, SelfAssess,
+}
+
+// Known reports whether p is in the catalogue.
+func Known(p Permission) bool {
+	for _, q := range Catalogue {
+		if q == p {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,193 @@
+// Package config reads Termtem's one typed configuration from command-line
+// flags and TERMTEM_* environment variables. A flag given on the command line
+// wins over the variable; a variable ending in _FILE names a file holding a
+// secret, so that secrets never need to sit in the environment or in argv.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Config is everything the process needs to know about its surroundings.
+type Config struct {
+	Addr        string // where the web app and API listen
+	MetricsAddr string // where /metrics listens; empty = served on Addr behind the metrics permission
+	DataDir     string // SQLite file and other local state
+	DatabaseURL string // postgres://… selects PostgreSQL; empty selects embedded SQLite in DataDir
+	PublicURL   string // the URL users type; https:// turns on Secure __Host- cookies
+	Demo        bool   // load demo data into an empty database on start
+	LogFormat   string // json or text
+	LogLevel    string // debug, info, warn, error
+
+	SessionIdle     time.Duration
+	SessionAbsolute time.Duration
+}
+
+// Defaults returns the configuration of a developer's laptop.
+func Defaults() Config {
+	return Config{
+		Addr:            "127.0.0.1:8080",
+		DataDir:         "./termtem-data",
+		LogFormat:       "json",
+		LogLevel:        "info",
+		SessionIdle:     30 * time.Minute,
+		SessionAbsolute: 12 * time.Hour,
+	}
+}
+
+// Getenv looks a variable up; tests pass a map instead of the real environment.
+type Getenv func(string) string
+
+// Register adds the common flags to fs, their defaults taken from the
+// environment. Call Finish after fs.Parse.
+func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
+	env := func(name, def string) (string, error) {
+		v, err := secret(getenv, name)
+		if err != nil {
+			return "", err
+		}
+		if v == "" {
+			return def, nil
+		}
+		return v, nil
+	}
+	var err error
+	str := func(p *string, flagName, envName, usage string) {
+		if err != nil {
+			return
+		}
+		var v string
+		v, err = env(envName, *p)
+		fs.StringVar(p, flagName, v, usage+" ("+envName+")")
+	}
+	str(&c.Addr, "addr", "TERMTEM_ADDR", "address to listen on")
+	str(&c.MetricsAddr, "metrics-addr", "TERMTEM_METRICS_ADDR", "separate address for /metrics")
+	str(&c.DataDir, "data", "TERMTEM_DATA", "data directory for the embedded database")
+	str(&c.DatabaseURL, "database-url", "TERMTEM_DATABASE_URL", "postgres:// URL; empty uses embedded SQLite")
+	str(&c.PublicURL, "public-url", "TERMTEM_PUBLIC_URL", "URL users reach Termtem at")
+	str(&c.LogFormat, "log-format", "TERMTEM_LOG_FORMAT", "json or text")
+	str(&c.LogLevel, "log-level", "TERMTEM_LOG_LEVEL", "debug, info, warn or error")
+	if err != nil {
+		return err
+	}
+	demo, derr := parseBool(getenv("TERMTEM_DEMO"))
+	if derr != nil {
+		return fmt.Errorf("TERMTEM_DEMO: %w", derr)
+	}
+	fs.BoolVar(&c.Demo, "demo", demo || c.Demo, "load demo data into an empty database (TERMTEM_DEMO)")
+	dur := func(p *time.Duration, flagName, envName, usage string) error {
+		if s := getenv(envName); s != "" {
+			d, err := time.ParseDuration(s)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a duration such as 30m or 12h", envName, s)
+			}
+			*p = d
+		}
+		fs.DurationVar(p, flagName, *p, usage+" ("+envName+")")
+		return nil
+	}
+	if err := dur(&c.SessionIdle, "session-idle", "TERMTEM_SESSION_IDLE", "idle timeout of a login"); err != nil {
+		return err
+	}
+	return dur(&c.SessionAbsolute, "session-absolute", "TERMTEM_SESSION_ABSOLUTE", "absolute lifetime of a login")
+}
+
+// Finish validates the parsed configuration and fills derived values.
+func (c *Config) Finish() error {
+	var problems []string
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		problems = append(problems, fmt.Sprintf("--addr %q is not host:port", c.Addr))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			problems = append(problems, fmt.Sprintf("--metrics-addr %q is not host:port", c.MetricsAddr))
+		}
+	}
+	if c.DatabaseURL != "" {
+		u, err := url.Parse(c.DatabaseURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			// The URL may hold a password: never echo it.
+			problems = append(problems, "--database-url must be a postgres:// URL")
+		}
+	} else if c.DataDir == "" {
+		problems = append(problems, "--data must name a directory")
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	}
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		problems = append(problems, fmt.Sprintf("--public-url %q must be an http:// or https:// URL", c.PublicURL))
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		problems = append(problems, fmt.Sprintf("--log-format %q must be json or text", c.LogFormat))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		problems = append(problems, fmt.Sprintf("--log-level %q must be debug, info, warn or error", c.LogLevel))
+	}
+	if c.SessionIdle <= 0 || c.SessionAbsolute < c.SessionIdle {
+		problems = append(problems, "session timeouts must be positive and the absolute one at least the idle one")
+	}
+	if len(problems) > 0 {
+		return errors.New("configuration: " + strings.Join(problems, "; "))
+	}
+	if c.DataDir != "" {
+		c.DataDir = filepath.Clean(c.DataDir)
+	}
+	return nil
+}
+
+// SecureCookies reports whether cookies must carry Secure and the __Host-
+// prefix: always, except when Termtem is reached over plain HTTP on loopback
+// during development (browsers refuse Secure cookies over plain HTTP).
+func (c *Config) SecureCookies() bool {
+	u, err := url.Parse(c.PublicURL)
+	if err != nil || u.Scheme == "https" {
+		return true
+	}
+	host := u.Hostname()
+	if host == "localhost" {
+		return false
+	}
+	ip := net.ParseIP(host)
+	return ip == nil || !ip.IsLoopback()
+}
+
+// UsesPostgres reports whether the PostgreSQL store is selected.
+func (c *Config) UsesPostgres() bool { return c.DatabaseURL != "" }
+
+// secret reads NAME, or the file named by NAME_FILE. Setting both is an
+// error, because one of them would be silently ignored.
+func secret(getenv Getenv, name string) (string, error) {
+	v, file := getenv(name), getenv(name+"_FILE")
+	if file == "" {
+		return v, nil
+	}
+	if v != "" {
+		return "", fmt.Errorf("set %s or %s_FILE, not both", name, name)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "", "0", "false", "no", "off":
+		return false, nil
+	case "1", "true", "yes", "on":
+		return true, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", s)
+}

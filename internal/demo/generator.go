@@ -1,0 +1,440 @@
+package demo
+
+import (
+	"encoding/hex"
+	"iter"
+	"math/rand/v2"
+	"strconv"
+	"time"
+
+	"termtem/internal/people"
+)
+
+// Titles (คำนำหน้าชื่อ) as a civil registry writes them in full.
+const (
+	TitleMr   = "นาย"
+	TitleMrs  = "นาง"
+	TitleMiss = "นางสาว"
+	TitleBoy  = "เด็กชาย" // ด.ช.
+	TitleGirl = "เด็กหญิง" // ด.ญ.
+)
+
+// ChildTitleAge is the age from which a child is นาย or นางสาว instead of
+// เด็กชาย or เด็กหญิง.
+const ChildTitleAge = 15
+
+// Relations to the head of the household, as Thai household surveys record
+// them. A grandmother raising her grandchildren is the หัวหน้าครัวเรือน and
+// the children are her หลาน; a mother's own mother living with her is มารดา.
+const (
+	RelationHead       = "หัวหน้าครัวเรือน"
+	RelationSpouse     = "คู่สมรส"
+	RelationChild      = "บุตร"
+	RelationGrandchild = "หลาน" // also a niece or nephew
+	RelationMother     = "มารดา"
+)
+
+// DefaultStreets are roads and lanes of Lat Krabang for synthetic addresses.
+var DefaultStreets = []string{
+	"ถนนร่มเกล้า", "ซอยร่มเกล้า 21", "ซอยร่มเกล้า 24", "ถนนเคหะร่มเกล้า", "ซอยเคหะร่มเกล้า 27",
+	"ถนนลาดกระบัง", "ซอยลาดกระบัง 17", "ถนนคุ้มเกล้า", "ถนนฉลองกรุง", "ถนนหลวงแพ่ง",
+}
+
+// Generator makes synthetic households and their members, the same ones for
+// the same seed and date. It is built for volume (a million people for
+// benchmarks): a household costs one string allocation, because all its IDs,
+// its address and its birth dates are cut from one buffer, and the member
+// slice is reused.
+type Generator struct {
+	// Streets are used for addresses; DefaultStreets when empty.
+	Streets []string
+
+	rng    *rand.Rand
+	asOf   time.Time
+	idTime uint64 // milliseconds of the first ID
+	seq    uint64
+
+	buf     []byte
+	members []people.Person
+	births  []birth
+}
+
+type birth struct {
+	date     time.Time
+	yearOnly bool
+}
+
+// NewGenerator returns a generator seeded with seed. Ages are taken on asOf
+// (its calendar date); IDs are UUIDv7-shaped and time-ordered from asOf, and
+// depend only on the seed and asOf, so that a run can be repeated exactly.
+func NewGenerator(seed int64, asOf time.Time) *Generator {
+	day := time.Date(asOf.Year(), asOf.Month(), asOf.Day(), 0, 0, 0, 0, time.UTC)
+	return &Generator{
+		rng:    rand.New(rand.NewPCG(uint64(seed), 0x7465726d74656d)), // "termtem"
+		asOf:   day,
+		idTime: uint64(day.UnixMilli()),
+	}
+}
+
+// AsOf is the date ages are computed on.
+func (g *Generator) AsOf() time.Time { return g.asOf }
+
+// Households yields n households in a community chosen from communityIDs.
+// The person slice is only valid until the next iteration.
+func (g *Generator) Households(communityIDs []string, n int) iter.Seq2[people.Household, []people.Person] {
+	return func(yield func(people.Household, []people.Person) bool) {
+		for range n {
+			if !yield(g.Household(communityIDs)) {
+				return
+			}
+		}
+	}
+}
+
+// household shapes, with their weights out of 100: most children live with
+// one or both parents; about a fifth with grandparents only (skipped
+// generation, common when parents work far away), some with an aunt or uncle.
+const (
+	shapeBothParents = iota
+	shapeMother
+	shapeFather
+	shapeGrandparents
+	shapeRelative
+)
+
+var shapeWeights = [...]int{shapeBothParents: 40, shapeMother: 22, shapeFather: 6, shapeGrandparents: 22, shapeRelative: 10}
+
+// childCountWeights weigh 1, 2, 3 and 4 children.
+var childCountWeights = [...]int{35, 35, 20, 10}
+
+// Household makes one household in a community chosen from communityIDs
+// (which must not be empty), with 1–2 caregivers first — the head first —
+// then 1–4 children aged 0–17, the eldest first. The person slice is reused:
+// it is only valid until the next call; copy the structs to keep them.
+func (g *Generator) Household(communityIDs []string) (people.Household, []people.Person) {
+	g.members, g.births = g.members[:0], g.births[:0]
+
+	var ages [4]int
+	nKids := 1 + pickWeighted(g.rng, childCountWeights[:])
+	for i := range nKids {
+		ages[i] = g.rng.IntN(18)
+	}
+	sortDesc(ages[:nKids])
+	oldest := ages[0]
+
+	surname := g.familyName("")
+	kidsSurname := surname
+	kidsRelation := RelationChild
+	switch pickWeighted(g.rng, shapeWeights[:]) {
+	case shapeBothParents:
+		fatherAge := max(oldest+20+g.rng.IntN(16), 19)
+		motherAge := max(fatherAge-4+g.rng.IntN(7), oldest+17, 18)
+		wifeTitle, wifeSurname := TitleMrs, surname
+		if g.chance(25) { // not registered as married: keeps นางสาว and her own name
+			wifeTitle, wifeSurname = TitleMiss, g.familyName(surname)
+		}
+		if g.chance(70) {
+			g.adult(people.Male, fatherAge, TitleMr, surname, RelationHead)
+			g.adult(people.Female, motherAge, wifeTitle, wifeSurname, RelationSpouse)
+		} else {
+			g.adult(people.Female, motherAge, wifeTitle, wifeSurname, RelationHead)
+			g.adult(people.Male, fatherAge, TitleMr, surname, RelationSpouse)
+		}
+	case shapeMother:
+		motherAge := max(oldest+17+g.rng.IntN(18), 18)
+		title := TitleMiss
+		if g.chance(40) { // separated or widowed
+			title = TitleMrs
+		}
+		g.adult(people.Female, motherAge, title, surname, RelationHead)
+		if g.chance(40) {
+			kidsSurname = g.familyName(surname) // the father's
+		}
+		if g.chance(40) {
+			g.adult(people.Female, motherAge+18+g.rng.IntN(12), TitleMrs, surname, RelationMother)
+		}
+	case shapeFather:
+		fatherAge := max(oldest+19+g.rng.IntN(18), 19)
+		g.adult(people.Male, fatherAge, TitleMr, surname, RelationHead)
+		if g.chance(30) {
+			g.adult(people.Female, fatherAge+18+g.rng.IntN(12), TitleMrs, surname, RelationMother)
+		}
+	case shapeGrandparents:
+		kidsRelation = RelationGrandchild
+		if g.chance(50) { // a daughter's children carry their father's name
+			kidsSurname = g.familyName(surname)
+		}
+		grandmaAge := min(max(oldest+36+g.rng.IntN(22), 42), 82)
+		grandpaAge := min(grandmaAge-2+g.rng.IntN(8), 88)
+		grandmaTitle := TitleMrs
+		if g.chance(10) {
+			grandmaTitle = TitleMiss
+		}
+		switch {
+		case g.chance(85):
+			g.adult(people.Female, grandmaAge, grandmaTitle, surname, RelationHead)
+			if g.chance(45) {
+				g.adult(people.Male, grandpaAge, TitleMr, surname, RelationSpouse)
+			}
+		default:
+			g.adult(people.Male, grandpaAge, TitleMr, surname, RelationHead)
+			if g.chance(50) {
+				g.adult(people.Female, grandmaAge, grandmaTitle, surname, RelationSpouse)
+			}
+		}
+	case shapeRelative:
+		kidsRelation = RelationGrandchild // a niece or nephew is หลาน too
+		kidsSurname = g.familyName(surname)
+		age := max(oldest+18+g.rng.IntN(25), 20)
+		married := g.chance(35)
+		if g.chance(75) {
+			title := TitleMiss
+			if married {
+				title = TitleMrs
+			}
+			g.adult(people.Female, age, title, surname, RelationHead)
+			if married {
+				g.adult(people.Male, age+g.rng.IntN(6), TitleMr, g.familyName(surname), RelationSpouse)
+			}
+		} else {
+			g.adult(people.Male, age, TitleMr, surname, RelationHead)
+			if married {
+				g.adult(people.Female, max(age-g.rng.IntN(6), 20), TitleMrs, surname, RelationSpouse)
+			}
+		}
+	}
+
+	for i, age := range ages[:nKids] {
+		name := kidsSurname
+		if i > 0 && g.chance(8) { // a half-sibling
+			name = g.familyName(kidsSurname)
+		}
+		g.child(age, name, kidsRelation)
+	}
+	return g.finish(communityIDs)
+}
+
+// adult adds a caregiver aged age.
+func (g *Generator) adult(sex people.Sex, age int, title, family, relation string) {
+	b := g.birthAround(age)
+	g.add(people.Person{Title: title, FamilyName: family, Sex: sex, Relation: relation}, b, 60)
+}
+
+// child adds a child aged age, titled by age and sex.
+func (g *Generator) child(age int, family, relation string) {
+	sex := people.Female
+	if g.chance(51) {
+		sex = people.Male
+	}
+	b := g.birthAround(age)
+	g.add(people.Person{Title: TitleFor(sex, AgeOn(b.date, g.asOf)), FamilyName: family, Sex: sex, Relation: relation}, b, 90)
+}
+
+// add gives p a given name (not a housemate's) and maybe a nickname.
+func (g *Generator) add(p people.Person, b birth, nicknamePercent int) {
+	newer := b.date.Year() >= 2003 || (b.date.Year() > 1995 && g.chance(50))
+	for range 4 {
+		p.GivenName = pick(g.rng, givenNames(p.Sex, newer))
+		if !g.nameTaken(p.GivenName) {
+			break
+		}
+	}
+	if g.chance(nicknamePercent) {
+		p.Nickname = pick(g.rng, nicknames(p.Sex, newer))
+	}
+	g.members = append(g.members, p)
+	g.births = append(g.births, b)
+}
+
+func (g *Generator) nameTaken(name string) bool {
+	for i := range g.members {
+		if g.members[i].GivenName == name {
+			return true
+		}
+	}
+	return false
+}
+
+// birthAround returns a birth date that makes the person exactly age on
+// asOf. Older registry records often hold only the year of birth, and so do
+// some migrant children's.
+func (g *Generator) birthAround(age int) birth {
+	d := g.asOf.AddDate(-age, 0, -1-g.rng.IntN(364))
+	yearOnly := g.chance(3)
+	if d.Year() < 1985 {
+		yearOnly = g.chance(35)
+	}
+	return birth{date: d, yearOnly: yearOnly}
+}
+
+// finish cuts the household's ID and address and each member's ID and birth
+// date from one string.
+func (g *Generator) finish(communityIDs []string) (people.Household, []people.Person) {
+	streets := g.Streets
+	if len(streets) == 0 {
+		streets = DefaultStreets
+	}
+	b := g.buf[:0]
+	b = g.appendID(b)
+	b = strconv.AppendInt(b, int64(1+g.rng.IntN(199)), 10)
+	if g.chance(60) {
+		b = append(b, '/')
+		b = strconv.AppendInt(b, int64(1+g.rng.IntN(400)), 10)
+	}
+	b = append(b, ' ')
+	b = append(b, pick(g.rng, streets)...)
+	addrEnd := len(b)
+	for _, bd := range g.births {
+		b = g.appendID(b)
+		if bd.yearOnly {
+			b = appendDigits(b, bd.date.Year(), 4)
+		} else {
+			b = appendDigits(b, bd.date.Year(), 4)
+			b = append(b, '-')
+			b = appendDigits(b, int(bd.date.Month()), 2)
+			b = append(b, '-')
+			b = appendDigits(b, bd.date.Day(), 2)
+		}
+	}
+	g.buf = b
+	s := string(b)
+
+	h := people.Household{ID: s[:idLen], CommunityID: pick(g.rng, communityIDs), Address: s[idLen:addrEnd]}
+	at := addrEnd
+	for i := range g.members {
+		dateLen := 10
+		if g.births[i].yearOnly {
+			dateLen = 4
+		}
+		p := &g.members[i]
+		p.ID, p.HouseholdID = s[at:at+idLen], h.ID
+		p.BirthDate = s[at+idLen : at+idLen+dateLen]
+		at += idLen + dateLen
+	}
+	return h, g.members
+}
+
+const idLen = 36
+
+// appendID appends a UUIDv7-shaped ID: milliseconds from asOf plus a
+// counter (so IDs sort in creation order, as store.NewID's do, and land at
+// the end of indexes), then 74 bits from the seeded generator.
+func (g *Generator) appendID(b []byte) []byte {
+	g.seq++
+	ms := g.idTime + g.seq
+	r1, r2 := g.rng.Uint64(), g.rng.Uint64()
+	var u [16]byte
+	for i := range 6 {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	u[6] = 0x70 | byte(r1>>60)&0x0f // version 7
+	u[7] = byte(r1 >> 52)
+	u[8] = 0x80 | byte(r2>>58)&0x3f // RFC 9562 variant
+	for i := 9; i < 16; i++ {
+		u[i] = byte(r2 >> (8 * (15 - i)))
+	}
+	b = hex.AppendEncode(b, u[0:4])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, u[4:6])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, u[6:8])
+	b = append(b, '-')
+	b = hex.AppendEncode(b, u[8:10])
+	b = append(b, '-')
+	return hex.AppendEncode(b, u[10:16])
+}
+
+func (g *Generator) chance(percent int) bool { return g.rng.IntN(100) < percent }
+
+// familyName picks a family name other than not.
+func (g *Generator) familyName(not string) string {
+	for {
+		if n := pick(g.rng, familyNames); n != not {
+			return n
+		}
+	}
+}
+
+// TitleFor is the title of a person of that sex and age who has no marital
+// title: a child under ChildTitleAge is เด็กชาย or เด็กหญิง.
+func TitleFor(sex people.Sex, age int) string {
+	switch {
+	case age < ChildTitleAge && sex == people.Male:
+		return TitleBoy
+	case age < ChildTitleAge:
+		return TitleGirl
+	case sex == people.Male:
+		return TitleMr
+	}
+	return TitleMiss
+}
+
+// AgeOn is the age in completed years on the given day.
+func AgeOn(birth, on time.Time) int {
+	age := on.Year() - birth.Year()
+	if on.Month() < birth.Month() || (on.Month() == birth.Month() && on.Day() < birth.Day()) {
+		age--
+	}
+	return age
+}
+
+func givenNames(sex people.Sex, newer bool) []string {
+	switch {
+	case sex == people.Male && newer:
+		return maleNamesNewer
+	case sex == people.Male:
+		return maleNamesOlder
+	case newer:
+		return femaleNamesNewer
+	}
+	return femaleNamesOlder
+}
+
+func nicknames(sex people.Sex, newer bool) []string {
+	switch {
+	case sex == people.Male && newer:
+		return maleNicknamesNewer
+	case sex == people.Male:
+		return maleNicknamesOlder
+	case newer:
+		return femaleNicknamesNewer
+	}
+	return femaleNicknamesOlder
+}
+
+func pick[T any](r *rand.Rand, xs []T) T { return xs[r.IntN(len(xs))] }
+
+// pickWeighted returns an index of weights, chosen in proportion to them.
+func pickWeighted(r *rand.Rand, weights []int) int {
+	total := 0
+	for _, w := range weights {
+		total += w
+	}
+	n := r.IntN(total)
+	for i, w := range weights {
+		if n < w {
+			return i
+		}
+		n -= w
+	}
+	return len(weights) - 1
+}
+
+func sortDesc(xs []int) {
+	for i := 1; i < len(xs); i++ {
+		for j := i; j > 0 && xs[j] > xs[j-1]; j-- {
+			xs[j], xs[j-1] = xs[j-1], xs[j]
+		}
+	}
+}
+
+// appendDigits appends n zero-padded to width digits.
+func appendDigits(b []byte, n, width int) []byte {
+	var d [8]byte
+	i := len(d)
+	for ; n > 0 || i > len(d)-width; n /= 10 {
+		i--
+		d[i] = byte('0' + n%10)
+	}
+	return append(b, d[i:]...)
+}

@@ -1,0 +1,117 @@
+package server
+
+import (
+	"net/http"
+
+	"termtem/internal/account"
+	"termtem/internal/errs"
+	"termtem/internal/httpx"
+)
+
+// Route is one entry of the route table.
+type Route struct {
+	Method  string
+	Pattern string
+	Handler http.Handler
+}
+
+type hf = http.HandlerFunc
+
+// routes lists every route Termtem serves. The OpenAPI test reads the
+// /api/v1 entries of this table.
+func (s *Server) routes() []Route {
+	w, a := s.web, s.api
+	rs := []Route{
+		{"GET", "/healthz", hf(s.healthz)},
+		{"GET", "/readyz", hf(s.readyz)},
+		{"GET", "/static/", w.Static()},
+
+		{"GET", "/{$}", hf(w.Home)},
+		{"GET", "/login", hf(w.LoginShow)},
+		{"POST", "/login", hf(w.LoginSubmit)},
+		{"POST", "/logout", hf(w.Logout)},
+		{"POST", "/lang", hf(w.LangSwitch)},
+
+		{"GET", "/places", hf(w.PlacesList)},
+		{"GET", "/places/new", hf(w.PlaceNew)},
+		{"POST", "/places", hf(w.PlaceSave)},
+		{"GET", "/places/{id}", hf(w.PlacesShow)},
+		{"GET", "/places/{id}/edit", hf(w.PlaceEdit)},
+		{"POST", "/places/{id}", hf(w.PlaceSave)},
+
+		{"GET", "/organisations", hf(w.OrganisationsList)},
+		{"GET", "/organisations/new", hf(w.OrganisationNew)},
+		{"POST", "/organisations", hf(w.OrganisationSave)},
+		{"GET", "/organisations/{id}/edit", hf(w.OrganisationEdit)},
+		{"POST", "/organisations/{id}", hf(w.OrganisationSave)},
+
+		{"GET", "/users", hf(w.UsersList)},
+		{"GET", "/users/new", hf(w.UserNew)},
+		{"POST", "/users", hf(w.UserSave)},
+		{"GET", "/users/{id}/edit", hf(w.UserEdit)},
+		{"POST", "/users/{id}", hf(w.UserSave)},
+
+		{"GET", "/profile", hf(w.ProfileShow)},
+		{"POST", "/profile/password", hf(w.ProfilePassword)},
+
+		{"GET", "/api/v1/openapi.json", hf(a.OpenAPI)},
+		{"GET", "/api/v1/me", hf(a.GetMe)},
+		{"GET", "/api/v1/places", hf(a.ListPlaces)},
+		{"GET", "/api/v1/places/{id}", hf(a.GetPlace)},
+		{"GET", "/api/v1/organisations", hf(a.ListOrganisations)},
+		{"GET", "/api/v1/organisations/{id}", hf(a.GetOrganisation)},
+		{"GET", "/api/", hf(s.apiNotFound)},
+	}
+	if !s.SeparateMetrics {
+		rs = append(rs, Route{"GET", "/metrics", hf(s.metrics)})
+	}
+	return rs
+}
+
+// Routes returns the route table (tests).
+func (s *Server) Routes() []Route { return s.routes() }
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = w.Write([]byte("ok\n"))
+}
+
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.DB.Ping(r.Context()); err != nil {
+		httpx.LogError(s.Log, r, errs.Wrap(errs.Unavailable, "error.database_unreachable", err))
+		w.WriteHeader(http.StatusServiceUnavailable)
+		_, _ = w.Write([]byte("database unreachable\n"))
+		return
+	}
+	_, _ = w.Write([]byte("ready\n"))
+}
+
+// metrics on the main address needs a token or session with metrics:read,
+// so that figures about the service are not public.
+func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
+	p := httpx.Principal(r.Context())
+	if p == nil {
+		if h := r.Header.Get("Authorization"); h != "" {
+			var err error
+			if p, err = s.Auth.Bearer(r.Context(), h, httpx.RequestID(r.Context())); err != nil {
+				s.api.Fail(w, r, err)
+				return
+			}
+		}
+	}
+	if !p.Can(account.MetricsRead) {
+		status := http.StatusForbidden
+		if p == nil {
+			status = http.StatusUnauthorized
+			w.Header().Set("WWW-Authenticate", `Bearer realm="termtem"`)
+		}
+		http.Error(w, http.StatusText(status), status)
+		return
+	}
+	s.MetricsHandler().ServeHTTP(w, r)
+}
+
+func (s *Server) apiNotFound(w http.ResponseWriter, r *http.Request) {
+	s.api.Fail(w, r, errs.New(errs.NotFound, "error.not_found"))
+}

@@ -1,0 +1,173 @@
+// Package server assembles Termtem's HTTP side: it lists every route in one
+// place (routes.go) and wraps them in the middleware every request passes:
+// request ID and access log, security headers, cross-origin protection,
+// language, and who is asking.
+package server
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"termtem/internal/account"
+	"termtem/internal/api"
+	"termtem/internal/auth"
+	"termtem/internal/errs"
+	"termtem/internal/httpx"
+	"termtem/internal/locale"
+	"termtem/internal/store"
+	"termtem/internal/web"
+)
+
+// Deps are what the server needs.
+type Deps struct {
+	DB            *store.DB
+	Auth          *auth.Service
+	Cat           *locale.Catalogue
+	Log           *slog.Logger
+	SecureCookies bool
+	// SeparateMetrics: /metrics is served on its own address, not here.
+	SeparateMetrics bool
+}
+
+// Server is the assembled HTTP handler plus its metrics registry.
+type Server struct {
+	Deps
+	web      *web.Handler
+	api      *api.Handler
+	Registry *prometheus.Registry
+	requests *prometheus.HistogramVec
+	mux      *http.ServeMux
+	handler  http.Handler
+}
+
+// New builds the server.
+func New(d Deps) (*Server, error) {
+	wh, err := web.New(d.DB, d.Auth, d.Cat, d.Log, d.SecureCookies)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{Deps: d, web: wh, api: &api.Handler{DB: d.DB, Cat: d.Cat, Log: d.Log}, mux: http.NewServeMux()}
+	s.Registry = prometheus.NewRegistry()
+	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "termtem_http_request_duration_seconds", Help: "HTTP requests by route and status.",
+		Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5},
+	}, []string{"route", "status"})
+	s.Registry.MustRegister(s.requests)
+	for _, rt := range s.routes() {
+		s.mux.Handle(rt.Method+" "+rt.Pattern, rt.Handler)
+	}
+	observe := func(pattern string, status int, elapsed time.Duration) {
+		s.requests.WithLabelValues(pattern, strconv.Itoa(status)).Observe(elapsed.Seconds())
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	s.handler = httpx.Logging(d.Log, observe, httpx.SecurityHeaders(cop.Handler(s.requireOrigin(s.identify(s.mux)))))
+	return s, nil
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// MetricsHandler serves Prometheus metrics (for a separate address).
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.Registry, promhttp.HandlerOpts{})
+}
+
+func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/") }
+
+// fail answers an error in the style of the part of the site asked.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	if isAPI(r) {
+		s.api.Fail(w, r, err)
+		return
+	}
+	s.web.Fail(w, r, err)
+}
+
+func (s *Server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(httpx.WithLang(r.Context(), s.langOf(r, nil)))
+	s.fail(w, r, errs.New(errs.Forbidden, "error.cross_origin"))
+}
+
+// requireOrigin closes the gap CrossOriginProtection leaves for requests
+// that carry neither Sec-Fetch-Site nor Origin: a state-changing request to
+// the HTML side must come from a browser page, which always sends one of
+// them. The API is exempt: it is authenticated by bearer tokens, which a
+// forged cross-site request cannot carry.
+func (s *Server) requireOrigin(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			if !isAPI(r) && r.Header.Get("Sec-Fetch-Site") == "" && r.Header.Get("Origin") == "" {
+				s.crossOriginDenied(w, r)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// identify works out who is asking (session cookie for pages, bearer token
+// for the API) and in which language to answer.
+func (s *Server) identify(next http.Handler) http.Handler {
+	cookieName := web.SessionCookieName(s.SecureCookies)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var p *account.Principal
+		if isAPI(r) {
+			if h := r.Header.Get("Authorization"); h != "" {
+				var err error
+				if p, err = s.Auth.Bearer(ctx, h, httpx.RequestID(ctx)); err != nil {
+					r = r.WithContext(httpx.WithLang(ctx, s.langOf(r, nil)))
+					s.fail(w, r, err)
+					return
+				}
+			}
+		} else if c, err := r.Cookie(cookieName); err == nil && c.Value != "" {
+			p, err = s.Auth.Session(ctx, c.Value)
+			if err != nil && !errs.Is(err, errs.Unauthenticated) {
+				r = r.WithContext(httpx.WithLang(ctx, s.langOf(r, nil)))
+				s.fail(w, r, err)
+				return
+			}
+		}
+		if p != nil {
+			ctx = httpx.WithPrincipal(ctx, p)
+		}
+		ctx = httpx.WithLang(ctx, s.langOf(r, p))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// langOf chooses the UI language: Thai unless the user chose English — by
+// the switch (cookie), in their profile, or, for API clients, by
+// Accept-Language.
+func (s *Server) langOf(r *http.Request, p *account.Principal) string {
+	if isAPI(r) {
+		if l := r.Header.Get("Accept-Language"); l != "" {
+			return locale.FromAcceptLanguage(l)
+		}
+		if p != nil && locale.Supported(p.User.Lang) != "" {
+			return p.User.Lang
+		}
+		return locale.Default
+	}
+	if c, err := r.Cookie(web.LangCookie); err == nil {
+		if l := locale.Supported(c.Value); l != "" {
+			return l
+		}
+	}
+	if p != nil && locale.Supported(p.User.Lang) != "" {
+		return p.User.Lang
+	}
+	return locale.Default
+}

@@ -1,0 +1,68 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Migrate applies the embedded migrations, then brings the reference data
+// (Bangkok's places, the permission catalogue and built-in roles) up to date.
+// It is safe to run from several processes at once: on PostgreSQL a lock
+// table serialises them, on SQLite the single writer does.
+func (db *DB) Migrate(ctx context.Context) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	dialect := goose.DialectSQLite3
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	if db.postgres {
+		dialect = goose.DialectPostgres
+		// A lock table, not an advisory lock: it also works on distributed
+		// PostgreSQL-compatible engines.
+		locker, err := lock.NewPostgresTableLocker()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, goose.WithLocker(locker))
+	}
+	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := db.seedRoles(ctx); err != nil {
+		return fmt.Errorf("seed roles: %w", err)
+	}
+	if err := db.seedPlaces(ctx); err != nil {
+		return fmt.Errorf("seed places: %w", err)
+	}
+	return nil
+}
+
+// SchemaVersion reports the newest applied migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return 0, err
+	}
+	dialect := goose.DialectSQLite3
+	if db.postgres {
+		dialect = goose.DialectPostgres
+	}
+	p, err := goose.NewProvider(dialect, db.read, sub, goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		return 0, err
+	}
+	return p.GetDBVersion(ctx)
+}

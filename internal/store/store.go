@@ -1,0 +1,286 @@
+// Package store is Termtem's one SQL store. The same hand-written SQL runs on
+// embedded SQLite (the default: one file, no set-up) and on PostgreSQL (when a
+// postgres:// URL is configured). Queries are written with ? placeholders and
+// rebound to $n for PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"termtem/internal/errs"
+)
+
+// DB is the store. Writes go through one connection on SQLite, because SQLite
+// has one writer at a time and queueing in Go is kinder than busy-waiting;
+// reads use a pool. On PostgreSQL both are the same pool.
+type DB struct {
+	write    *sql.DB
+	read     *sql.DB
+	postgres bool
+	// Now is the store's clock; tests move it to check expiry rules.
+	Now func() time.Time
+}
+
+// Options select and tune the database.
+type Options struct {
+	DataDir     string // for SQLite
+	DatabaseURL string // postgres://…; when set, DataDir is ignored
+	// SQLiteFile overrides the file name inside DataDir (tests).
+	SQLiteFile string
+}
+
+// SQLiteFileName is the database file inside the data directory.
+const SQLiteFileName = "termtem.db"
+
+// Open connects, checks the database answers, and returns the store. It does
+// not migrate: call Migrate.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	if o.DatabaseURL != "" {
+		return openPostgres(ctx, o.DatabaseURL)
+	}
+	return openSQLite(ctx, o)
+}
+
+func openSQLite(ctx context.Context, o Options) (*DB, error) {
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory %s: %w", o.DataDir, err)
+	}
+	name := o.SQLiteFile
+	if name == "" {
+		name = SQLiteFileName
+	}
+	path := filepath.Join(o.DataDir, name)
+	// synchronous=FULL: a write acknowledged to a nurse survives a power cut.
+	// _txlock=immediate: a write transaction takes the write lock at BEGIN, so
+	// two writers never deadlock upgrading a read lock.
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxIdleTime(0)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(8)
+	db := &DB{write: write, read: read, Now: time.Now}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
+	}
+	return db, nil
+}
+
+func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
+	pool, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("PostgreSQL URL for %s: %w", RedactURL(rawURL), err)
+	}
+	pool.SetMaxOpenConns(20)
+	pool.SetMaxIdleConns(20)
+	pool.SetConnMaxIdleTime(5 * time.Minute)
+	db := &DB{write: pool, read: pool, postgres: true, Now: time.Now}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.Ping(pctx); err != nil {
+		pool.Close()
+		return nil, errs.Wrap(errs.Unavailable, "error.database_unreachable",
+			fmt.Errorf("cannot reach PostgreSQL at %s: %w", RedactURL(rawURL), redactErr(err, rawURL)))
+	}
+	return db, nil
+}
+
+// RedactURL shows where a database URL points without its password.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Redacted()
+}
+
+func redactErr(err error, raw string) error {
+	u, perr := url.Parse(raw)
+	if perr != nil || u.User == nil {
+		return err
+	}
+	if pw, ok := u.User.Password(); ok && pw != "" {
+		return errors.New(strings.ReplaceAll(err.Error(), pw, "xxxxx"))
+	}
+	return err
+}
+
+// Postgres reports whether the store runs on PostgreSQL.
+func (db *DB) Postgres() bool { return db.postgres }
+
+// Ping checks that the database answers a query (readiness).
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.read.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// NewID makes a UUIDv7: time-ordered, so new rows land at the end of indexes,
+// and made in Go, so no database sequence is needed.
+func NewID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// queryer is what *sql.DB and *sql.Tx have in common.
+type queryer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a transaction (or, for reads, the read pool) that rebinds
+// placeholders for the dialect in use.
+type Tx struct {
+	q  queryer
+	db *DB
+}
+
+func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return t.q.ExecContext(ctx, t.db.rebind(query), args...)
+}
+
+func (t *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return t.q.QueryContext(ctx, t.db.rebind(query), args...)
+}
+
+func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return t.q.QueryRowContext(ctx, t.db.rebind(query), args...)
+}
+
+// now is the store clock, as stored text.
+func (t *Tx) now() string { return ts(t.db.Now()) }
+
+// reader returns a Tx over the read pool, for single queries outside a transaction.
+func (db *DB) reader() *Tx { return &Tx{q: db.read, db: db} }
+
+// InTx runs fn in a write transaction, committing when fn returns nil.
+func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(err)
+	}
+	if err := fn(&Tx{q: tx, db: db}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return classify(tx.Commit())
+}
+
+var rebindCache sync.Map
+
+// rebind turns ? placeholders into $1, $2, … for PostgreSQL. Queries never
+// contain a literal question mark, so a plain scan is enough.
+func (db *DB) rebind(q string) string {
+	if !db.postgres {
+		return q
+	}
+	if v, ok := rebindCache.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	rebindCache.Store(q, b.String())
+	return b.String()
+}
+
+const timeLayout = "2006-01-02T15:04:05.000Z"
+
+// ts formats a time for storage: fixed-width UTC text sorts as time does.
+func ts(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func parseTS(s string) time.Time {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}
+	}
+	return t
+}
+
+func parseNullTS(s sql.NullString) *time.Time {
+	if !s.Valid {
+		return nil
+	}
+	t := parseTS(s.String)
+	return &t
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// classify turns driver errors the user can act on into errs codes.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "23505":
+			return errs.Wrap(errs.Conflict, "error.duplicate", err)
+		case "23503":
+			return errs.Wrap(errs.Invalid, "error.reference_missing", err)
+		}
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		switch sqErr.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			return errs.Wrap(errs.Conflict, "error.duplicate", err)
+		case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+			return errs.Wrap(errs.Invalid, "error.reference_missing", err)
+		}
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return errs.Wrap(errs.NotFound, "error.not_found", err)
+	}
+	var e *errs.Error
+	if errors.As(err, &e) {
+		return err
+	}
+	return errs.Wrap(errs.Internal, "error.internal", err)
+}

@@ -1,0 +1,95 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"termtem/internal/account"
+	"termtem/internal/audit"
+	"termtem/internal/errs"
+)
+
+const tokenColumns = `id, user_id, name, token_hash, created_at, expires_at, revoked_at, last_used_at`
+
+func scanToken(row interface{ Scan(...any) error }) (account.APIToken, error) {
+	var tk account.APIToken
+	var created, expires string
+	var revoked, used sql.NullString
+	err := row.Scan(&tk.ID, &tk.UserID, &tk.Name, &tk.TokenHash, &created, &expires, &revoked, &used)
+	tk.CreatedAt, tk.ExpiresAt = parseTS(created), parseTS(expires)
+	tk.RevokedAt, tk.LastUsedAt = parseNullTS(revoked), parseNullTS(used)
+	return tk, err
+}
+
+// CreateAPIToken makes a bearer token for a user and returns it once; only
+// its hash is stored.
+func (db *DB) CreateAPIToken(ctx context.Context, userID, name string, lifetime time.Duration, actor audit.Event) (string, account.APIToken, error) {
+	token, hash, err := account.NewSecret(account.APITokenPrefix)
+	if err != nil {
+		return "", account.APIToken{}, err
+	}
+	tk := account.APIToken{ID: NewID(), UserID: userID, Name: name, TokenHash: hash}
+	err = db.InTx(ctx, func(t *Tx) error {
+		now := db.Now()
+		tk.CreatedAt, tk.ExpiresAt = now, now.Add(lifetime)
+		if _, err := t.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			tk.ID, userID, name, hash, ts(tk.CreatedAt), ts(tk.ExpiresAt)); err != nil {
+			return classify(err)
+		}
+		actor.Action, actor.ObjectType, actor.ObjectID = audit.TokenCreated, "api_token", tk.ID
+		return t.Audit(ctx, actor)
+	})
+	return token, tk, err
+}
+
+// GetAPITokenByHash finds a token by the hash of its secret.
+func (db *DB) GetAPITokenByHash(ctx context.Context, hash string) (account.APIToken, error) {
+	tk, err := scanToken(db.reader().queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE token_hash = ?`, hash))
+	if err == sql.ErrNoRows {
+		return tk, errs.New(errs.Unauthenticated, "auth.token_invalid")
+	}
+	return tk, classify(err)
+}
+
+// ListAPITokens lists a user's tokens, newest first.
+func (db *DB) ListAPITokens(ctx context.Context, userID string) ([]account.APIToken, error) {
+	rows, err := db.reader().query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC`, userID)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []account.APIToken
+	for rows.Next() {
+		tk, err := scanToken(rows)
+		if err != nil {
+			return nil, classify(err)
+		}
+		out = append(out, tk)
+	}
+	return out, classify(rows.Err())
+}
+
+// RevokeAPIToken ends a token at once.
+func (db *DB) RevokeAPIToken(ctx context.Context, id string, actor audit.Event) error {
+	return db.InTx(ctx, func(t *Tx) error {
+		res, err := t.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, t.now(), id)
+		if err != nil {
+			return classify(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.New(errs.NotFound, "token.not_found")
+		}
+		actor.Action, actor.ObjectType, actor.ObjectID = audit.TokenRevoked, "api_token", id
+		return t.Audit(ctx, actor)
+	})
+}
+
+// TouchAPIToken records a token's use, at most once a minute per token.
+func (db *DB) TouchAPIToken(ctx context.Context, id string) error {
+	return db.InTx(ctx, func(t *Tx) error {
+		cutoff := ts(db.Now().Add(-time.Minute))
+		_, err := t.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`, t.now(), id, cutoff)
+		return classify(err)
+	})
+}

@@ -1,0 +1,49 @@
+package web
+
+import (
+	"net/http"
+
+	"termtem/internal/errs"
+	"termtem/internal/httpx"
+)
+
+// LoginSubmit checks the credentials and starts a session with a new token
+// (never reusing one the browser brought: no session fixation).
+func (h *Handler) LoginSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
+	username, password := r.PostFormValue("username"), r.PostFormValue("password")
+	token, err := h.Auth.Login(r.Context(), username, password, httpx.RequestID(r.Context()))
+	if err != nil {
+		e := errs.As(err)
+		if e.Code != errs.Unauthenticated && e.Code != errs.TooManyRequests {
+			h.fail(w, r, err)
+			return
+		}
+		httpx.LogError(h.Log, r, e)
+		v := h.view(r, "login.title", loginForm{Username: username})
+		v.Error = &FormError{Message: h.Cat.T(v.Lang, e.MessageID, e.Data)}
+		h.render(w, r, httpx.Status(e.Code), "login", v)
+		return
+	}
+	h.setSessionCookie(w, token)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// SessionCookieName is the cookie's name: the __Host- prefix makes browsers
+// refuse it unless it is Secure, host-only and for the whole site.
+func SessionCookieName(secure bool) string {
+	if secure {
+		return "__Host-termtem"
+	}
+	return "termtem"
+}
+
+func (h *Handler) setSessionCookie(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookieName(h.SecureCookies), Value: token, Path: "/",
+		HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}
+
+func (h *Handler) clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookieName(h.SecureCookies), Path: "/", MaxAge: -1,
+		HttpOnly: true, Secure: h.SecureCookies, SameSite: http.SameSiteLaxMode})
+}

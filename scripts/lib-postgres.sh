@@ -1,0 +1,236 @@
+# shellcheck shell=bash
+#
+# Throw-away PostgreSQL cluster helpers for scripts/test.
+#
+# Source this file, then:
+#
+#   pg_tmp_start      # initdb + start on 127.0.0.1:<free port>; sets PG_TMP_* vars
+#   ...               # use "$PG_TMP_URL" (superuser) / create roles etc.
+#   pg_tmp_stop       # pg_ctl stop -m immediate + delete the temp dir (idempotent)
+#
+# The caller is responsible for calling pg_tmp_stop from an EXIT trap.
+#
+# Variables set by pg_tmp_start:
+#   PG_TMP_BINDIR   directory holding initdb/pg_ctl/postgres
+#   PG_TMP_DIR      the temp dir (data/, sock/, postgres.log live inside)
+#   PG_TMP_DATA     data directory
+#   PG_TMP_SOCK     unix socket directory
+#   PG_TMP_LOG      server log file
+#   PG_TMP_PORT     TCP port on 127.0.0.1
+#   PG_TMP_URL      postgres://postgres@127.0.0.1:PORT/postgres?sslmode=disable
+#
+# Works as root (PostgreSQL binaries are run as the "postgres" OS user via
+# runuser) and as an ordinary user (binaries run directly).
+
+PG_TMP_BINDIR=""
+PG_TMP_DIR=""
+PG_TMP_DATA=""
+PG_TMP_SOCK=""
+PG_TMP_LOG=""
+PG_TMP_PORT=""
+PG_TMP_URL=""
+PG_TMP_SUPERUSER=""
+_PG_TMP_STARTED=""
+
+_pg_tmp_log() { printf '[postgres] %s\n' "$*" >&2; }
+
+# Millisecond wall clock, for the timings we print.
+_pg_tmp_now_ms() { date +%s%3N; }
+
+# Locate the PostgreSQL server binaries. Prefers version 15 (Debian 12),
+# falls back to the newest /usr/lib/postgresql/*/bin, then to $PATH.
+pg_tmp_find_bindir() {
+	if [[ -n "${PG_BINDIR:-}" ]]; then
+		PG_TMP_BINDIR="$PG_BINDIR"
+	elif [[ -x /usr/lib/postgresql/15/bin/initdb ]]; then
+		PG_TMP_BINDIR=/usr/lib/postgresql/15/bin
+	else
+		local d best=""
+		for d in /usr/lib/postgresql/*/bin; do
+			[[ -x "$d/initdb" ]] && best="$d"
+		done
+		if [[ -z "$best" ]] && command -v initdb >/dev/null 2>&1; then
+			best="$(dirname "$(command -v initdb)")"
+		fi
+		PG_TMP_BINDIR="$best"
+	fi
+	local b
+	for b in initdb pg_ctl postgres; do
+		if [[ -z "$PG_TMP_BINDIR" || ! -x "$PG_TMP_BINDIR/$b" ]]; then
+			_pg_tmp_log "cannot find PostgreSQL server binary '$b' (looked in ${PG_TMP_BINDIR:-/usr/lib/postgresql/*/bin}); set PG_BINDIR"
+			return 1
+		fi
+	done
+}
+
+# Run a PostgreSQL server binary as the right OS user, from a directory that
+# user can read (avoids "could not change directory" warnings).
+_pg_tmp_run() {
+	if [[ "$(id -u)" -eq 0 ]]; then
+		(cd / && runuser -u postgres -- "$@")
+	else
+		(cd / && "$@")
+	fi
+}
+
+# Is something already accepting connections on 127.0.0.1:$1 ?
+_pg_tmp_port_busy() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# Print a port that nothing is listening on right now. Randomised start so
+# concurrent runs on one machine rarely collide (collisions are retried).
+_pg_tmp_free_port() {
+	local i port
+	for ((i = 0; i < 200; i++)); do
+		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		if ! _pg_tmp_port_busy "$port"; then
+			echo "$port"
+			return 0
+		fi
+	done
+	_pg_tmp_log "could not find a free TCP port"
+	return 1
+}
+
+pg_tmp_start() {
+	local t0 t1 t2
+	t0=$(_pg_tmp_now_ms)
+	pg_tmp_find_bindir || return 1
+
+	if [[ "$(id -u)" -eq 0 ]]; then
+		if ! id postgres >/dev/null 2>&1; then
+			_pg_tmp_log "running as root but there is no 'postgres' OS user (is the postgresql package installed?)"
+			return 1
+		fi
+		PG_TMP_SUPERUSER=postgres
+	else
+		PG_TMP_SUPERUSER="$(id -un)"
+	fi
+
+	# Always under /tmp: short path (unix socket paths are limited to ~107
+	# bytes) and traversable by the postgres user whatever $TMPDIR says.
+	PG_TMP_DIR="$(mktemp -d /tmp/termtem-pg.XXXXXX)" || return 1
+	PG_TMP_DATA="$PG_TMP_DIR/data"
+	PG_TMP_SOCK="$PG_TMP_DIR/sock"
+	PG_TMP_LOG="$PG_TMP_DIR/postgres.log"
+	mkdir -p "$PG_TMP_SOCK" || return 1
+	: >"$PG_TMP_LOG"
+	if [[ "$(id -u)" -eq 0 ]]; then
+		chown -R postgres: "$PG_TMP_DIR" || return 1
+	fi
+
+	if ! _pg_tmp_run "$PG_TMP_BINDIR/initdb" \
+		--pgdata="$PG_TMP_DATA" \
+		--username="$PG_TMP_SUPERUSER" \
+		--encoding=UTF8 --locale=C.UTF-8 \
+		--auth=trust --no-sync \
+		>"$PG_TMP_DIR/initdb.log" 2>&1; then
+		_pg_tmp_log "initdb failed:"
+		cat "$PG_TMP_DIR/initdb.log" >&2 || true
+		return 1
+	fi
+	t1=$(_pg_tmp_now_ms)
+
+	# Speed over durability: this cluster is deleted at exit anyway.
+	cat >>"$PG_TMP_DATA/postgresql.conf" <<-EOF
+
+		# --- added by scripts/lib-postgres.sh (throw-away test cluster) ---
+		listen_addresses = '127.0.0.1'
+		unix_socket_directories = '$PG_TMP_SOCK'
+		max_connections = 300
+		fsync = off
+		synchronous_commit = off
+		full_page_writes = off
+		wal_level = minimal
+		max_wal_senders = 0
+		log_line_prefix = '%m [%p] %q%u@%d '
+	EOF
+
+	local attempt port
+	for attempt in 1 2 3 4 5; do
+		port="$(_pg_tmp_free_port)" || return 1
+		: >"$PG_TMP_LOG"
+		if _pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" start \
+			--pgdata="$PG_TMP_DATA" --log="$PG_TMP_LOG" \
+			--wait --timeout=60 --silent \
+			-o "-p $port" >"$PG_TMP_DIR/pg_ctl.log" 2>&1; then
+			PG_TMP_PORT="$port"
+			_PG_TMP_STARTED=1
+			break
+		fi
+		if grep -q 'Address already in use' "$PG_TMP_LOG" 2>/dev/null; then
+			_pg_tmp_log "port $port was taken in the meantime; retrying ($attempt/5)"
+			continue
+		fi
+		_pg_tmp_log "pg_ctl start failed:"
+		cat "$PG_TMP_DIR/pg_ctl.log" "$PG_TMP_LOG" >&2 || true
+		# pg_ctl may have left a postmaster behind after a timeout.
+		_PG_TMP_STARTED=1
+		return 1
+	done
+	if [[ -z "$PG_TMP_PORT" ]]; then
+		_pg_tmp_log "could not start PostgreSQL after 5 attempts"
+		return 1
+	fi
+
+	# pg_ctl --wait already waited; double-check over TCP (bounded, ~30 s).
+	local i ready=""
+	for ((i = 0; i < 60; i++)); do
+		if "$PG_TMP_BINDIR/pg_isready" -q -h 127.0.0.1 -p "$PG_TMP_PORT" -U "$PG_TMP_SUPERUSER" -d postgres -t 2 >/dev/null 2>&1; then
+			ready=1
+			break
+		fi
+		sleep 0.5
+	done
+	if [[ -z "$ready" ]]; then
+		_pg_tmp_log "server on 127.0.0.1:$PG_TMP_PORT not ready after 30s; log:"
+		cat "$PG_TMP_LOG" >&2 || true
+		return 1
+	fi
+	t2=$(_pg_tmp_now_ms)
+
+	PG_TMP_URL="postgres://$PG_TMP_SUPERUSER@127.0.0.1:$PG_TMP_PORT/postgres?sslmode=disable"
+	_pg_tmp_log "started $("$PG_TMP_BINDIR/postgres" --version) on 127.0.0.1:$PG_TMP_PORT (initdb $((t1 - t0)) ms, start $((t2 - t1)) ms, data in $PG_TMP_DATA)"
+}
+
+# Print the tail of the server log (for diagnosing failed test runs).
+pg_tmp_log_tail() {
+	local n="${1:-60}"
+	if [[ -n "$PG_TMP_LOG" && -s "$PG_TMP_LOG" ]]; then
+		echo "----- last $n lines of the PostgreSQL server log ($PG_TMP_LOG) -----" >&2
+		tail -n "$n" "$PG_TMP_LOG" >&2 || true
+		echo "----- end of PostgreSQL server log -----" >&2
+	fi
+}
+
+# Stop the cluster and delete its temp dir. Safe to call more than once and
+# from an EXIT trap (never fails).
+pg_tmp_stop() {
+	local t0 t1
+	t0=$(_pg_tmp_now_ms)
+	if [[ -n "$_PG_TMP_STARTED" && -n "$PG_TMP_DATA" && -f "$PG_TMP_DATA/postmaster.pid" ]]; then
+		if ! _pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" stop \
+			--pgdata="$PG_TMP_DATA" --mode=immediate \
+			--wait --timeout=30 --silent >/dev/null 2>&1; then
+			# Fall back to killing exactly the postmaster we started.
+			local pid
+			pid="$(head -n1 "$PG_TMP_DATA/postmaster.pid" 2>/dev/null || true)"
+			if [[ "$pid" =~ ^[0-9]+$ ]]; then
+				_pg_tmp_log "pg_ctl stop failed; sending SIGKILL to postmaster $pid"
+				kill -KILL "$pid" 2>/dev/null || true
+				sleep 1
+			fi
+		fi
+	fi
+	_PG_TMP_STARTED=""
+	if [[ -n "$PG_TMP_DIR" && -d "$PG_TMP_DIR" ]]; then
+		rm -rf -- "$PG_TMP_DIR" || true
+	fi
+	t1=$(_pg_tmp_now_ms)
+	if [[ -n "$PG_TMP_DIR" ]]; then
+		_pg_tmp_log "stopped and removed $PG_TMP_DIR ($((t1 - t0)) ms)"
+	fi
+	PG_TMP_DIR=""
+	return 0
+}
