@@ -198,4 +198,3 @@ func parseLifetime(s string) (time.Duration, error) {
 	}
 	return d, nil
 }
-

@@ -154,4 +154,3 @@ func (e env) demo(ctx context.Context, args []string) error {
 	_, err = demo.Load(ctx, db, a, e.stdout)
 	return err
 }
-

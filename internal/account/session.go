@@ -68,13 +68,19 @@ func ParseBearer(header string) (string, error) {
 	}
 	tok = strings.TrimSpace(tok)
 	raw, found := strings.CutPrefix(tok, APITokenPrefix)
-	if !found || len(raw) != 43 {
+	if !found || len(raw) != 43 || strings.IndexFunc(raw, notBase64URL) >= 0 {
 		return "", errs.New(errs.Unauthenticated, "auth.bearer_malformed")
 	}
-	if _, err := base64.RawURLEncoding.DecodeString(raw); err != nil {
+	// The decoder skips CR and LF, hence the character check above; Strict
+	// refuses non-zero trailing bits, so each token has one spelling only.
+	if b, err := base64.RawURLEncoding.Strict().DecodeString(raw); err != nil || len(b) != 32 {
 		return "", errs.New(errs.Unauthenticated, "auth.bearer_malformed")
 	}
 	return tok, nil
+}
+
+func notBase64URL(r rune) bool {
+	return !('A' <= r && r <= 'Z' || 'a' <= r && r <= 'z' || '0' <= r && r <= '9' || r == '-' || r == '_')
 }
 
 // APIToken is a bearer token for the JSON API.

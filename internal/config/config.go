@@ -72,6 +72,11 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	str(&c.MetricsAddr, "metrics-addr", "TERMTEM_METRICS_ADDR", "separate address for /metrics")
 	str(&c.DataDir, "data", "TERMTEM_DATA", "data directory for the embedded database")
 	str(&c.DatabaseURL, "database-url", "TERMTEM_DATABASE_URL", "postgres:// URL; empty uses embedded SQLite")
+	// Usage text shows each flag's default, and is printed on any mistyped
+	// flag: it must not show a database password taken from the environment.
+	if f := fs.Lookup("database-url"); f != nil && f.DefValue != "" {
+		f.DefValue = redactURL(f.DefValue)
+	}
 	str(&c.PublicURL, "public-url", "TERMTEM_PUBLIC_URL", "URL users reach Termtem at")
 	str(&c.LogFormat, "log-format", "TERMTEM_LOG_FORMAT", "json or text")
 	str(&c.LogLevel, "log-level", "TERMTEM_LOG_LEVEL", "debug, info, warn or error")
@@ -155,11 +160,25 @@ func (c *Config) SecureCookies() bool {
 		return true
 	}
 	host := u.Hostname()
-	if host == "localhost" {
+	if strings.EqualFold(host, "localhost") {
 		return false
 	}
 	ip := net.ParseIP(host)
 	return ip == nil || !ip.IsLoopback()
+}
+
+// redactURL shows where a database URL points, without its password (in the
+// user part or in the query) or anything it cannot parse.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(hidden)"
+	}
+	if u.User != nil {
+		u.User = url.User(u.User.Username())
+	}
+	u.RawQuery, u.Fragment = "", ""
+	return u.String()
 }
 
 // UsesPostgres reports whether the PostgreSQL store is selected.

@@ -15,7 +15,7 @@ const (
 	TitleMr   = "นาย"
 	TitleMrs  = "นาง"
 	TitleMiss = "นางสาว"
-	TitleBoy  = "เด็กชาย" // ด.ช.
+	TitleBoy  = "เด็กชาย"  // ด.ช.
 	TitleGirl = "เด็กหญิง" // ด.ญ.
 )
 
@@ -194,12 +194,12 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 			}
 			g.adult(people.Female, age, title, surname, RelationHead)
 			if married {
-				g.adult(people.Male, age+g.rng.IntN(6), TitleMr, g.familyName(surname), RelationSpouse)
+				g.adult(people.Male, age+g.rng.IntN(6), TitleMr, surname, RelationSpouse)
 			}
 		} else {
 			g.adult(people.Male, age, TitleMr, surname, RelationHead)
 			if married {
-				g.adult(people.Female, max(age-g.rng.IntN(6), 20), TitleMrs, surname, RelationSpouse)
+				g.adult(people.Female, max(age-g.rng.IntN(6), oldest+16, 20), TitleMrs, surname, RelationSpouse)
 			}
 		}
 	}

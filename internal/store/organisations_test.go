@@ -74,7 +74,9 @@ func TestSaveOrganisationValidation(t *testing.T) {
 		{"no place", ok(func(o *organisations.Organisation) { o.PlaceID = "" }), "place_id", "field.required"},
 		{"unknown place", ok(func(o *organisations.Organisation) { o.PlaceID = "nowhere" }), "place_id", "organisation.place_unknown"},
 		{"unknown parent", ok(func(o *organisations.Organisation) { o.ParentID = "nobody" }), "parent_id", "organisation.parent_unknown"},
-		{"own parent", ok(func(o *organisations.Organisation) { o.ID, o.ParentID, o.Version = parent.ID, parent.ID, parent.Version }), "parent_id", "organisation.parent_self"},
+		{"own parent", ok(func(o *organisations.Organisation) {
+			o.ID, o.ParentID, o.Version = parent.ID, parent.ID, parent.Version
+		}), "parent_id", "organisation.parent_self"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -221,6 +221,5 @@ func (h *Handler) require(w http.ResponseWriter, r *http.Request, perm account.P
 	return p
 }
 
-
 // Fail renders an error page (for middleware outside this package).
 func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) { h.fail(w, r, err) }

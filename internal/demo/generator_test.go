@@ -1,0 +1,317 @@
+package demo
+
+import (
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"termtem/internal/people"
+	"termtem/internal/places"
+	"termtem/internal/store/storetest"
+	"termtem/internal/thai"
+)
+
+var asOf = time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
+
+var testCommunities = []string{"community-a", "community-b", "community-c"}
+
+type generated struct {
+	h  people.Household
+	ps []people.Person
+}
+
+func generate(seed int64, n int) []generated {
+	g := NewGenerator(seed, asOf)
+	var out []generated
+	for h, ps := range g.Households(testCommunities, n) {
+		out = append(out, generated{h, slices.Clone(ps)})
+	}
+	return out
+}
+
+func TestGeneratorDeterministic(t *testing.T) {
+	a, b := generate(42, 500), generate(42, 500)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("same seed, different output")
+	}
+	if c := generate(43, 500); reflect.DeepEqual(a, c) {
+		t.Fatal("different seeds, same output")
+	}
+	// The reused member slice must not leak into earlier results.
+	g := NewGenerator(42, asOf)
+	_, first := g.Household(testCommunities)
+	firstCopy := slices.Clone(first)
+	g.Household(testCommunities)
+	if !reflect.DeepEqual(firstCopy, a[0].ps) {
+		t.Fatal("first household differs from the iterator's")
+	}
+}
+
+// ageRange is the possible ages on asOf of someone born on date, which may
+// give only the year.
+func ageRange(t *testing.T, date string) (lo, hi int) {
+	t.Helper()
+	d, err := thai.ParseDate(date)
+	if err != nil {
+		t.Fatalf("birth date %q: %v", date, err)
+	}
+	if len(date) != 4 && len(date) != 10 {
+		t.Fatalf("birth date %q is neither YYYY nor YYYY-MM-DD", date)
+	}
+	if when, ok := d.Time(); ok {
+		if when.After(asOf) {
+			t.Fatalf("birth date %s after %s", date, asOf.Format(time.DateOnly))
+		}
+		a := AgeOn(when, asOf)
+		return a, a
+	}
+	return max(asOf.Year()-d.Year-1, 0), asOf.Year() - d.Year
+}
+
+func TestGeneratorPlausible(t *testing.T) {
+	const n = 5000
+	ids := map[string]bool{}
+	var (
+		persons, noParent, yearOnly, nicknames int
+		shapes                                 = map[string]int{}
+	)
+	for _, gh := range generate(7, n) {
+		h, ps := gh.h, gh.ps
+		if !slices.Contains(testCommunities, h.CommunityID) || h.Address == "" {
+			t.Fatalf("household %+v", h)
+		}
+		for _, id := range append([]string{h.ID}, ids2(ps)...) {
+			u, err := uuid.Parse(id)
+			if err != nil || u.Version() != 7 || ids[id] {
+				t.Fatalf("ID %q: %v, version %d, repeated %v", id, err, u.Version(), ids[id])
+			}
+			ids[id] = true
+		}
+		var caregivers, kids []people.Person
+		for _, p := range ps {
+			if p.HouseholdID != h.ID || p.GivenName == "" || p.FamilyName == "" {
+				t.Fatalf("person %+v of %+v", p, h)
+			}
+			if p.Sex != people.Male && p.Sex != people.Female {
+				t.Fatalf("sex %q", p.Sex)
+			}
+			if len(p.BirthDate) == 4 {
+				yearOnly++
+			}
+			if p.Nickname != "" {
+				nicknames++
+			}
+			if p.Relation == RelationChild || p.Relation == RelationGrandchild {
+				kids = append(kids, p)
+			} else {
+				caregivers = append(caregivers, p)
+			}
+		}
+		persons += len(ps)
+		if len(caregivers) < 1 || len(caregivers) > 2 || len(kids) < 1 || len(kids) > 4 {
+			t.Fatalf("%d caregivers, %d children: %+v", len(caregivers), len(kids), ps)
+		}
+		heads := 0
+		for _, c := range caregivers {
+			if c.Relation == RelationHead {
+				heads++
+			}
+		}
+		if ps[0].Relation != RelationHead || heads != 1 {
+			t.Fatalf("the head is not first and alone: %+v", ps)
+		}
+		if kids[0].Relation == RelationGrandchild {
+			noParent++
+		}
+		shape := ps[0].Relation
+		for _, c := range caregivers[1:] {
+			shape += "+" + c.Relation
+		}
+		shapes[shape+" with "+kids[0].Relation]++
+
+		oldestKid := 0
+		for _, k := range kids {
+			lo, hi := ageRange(t, k.BirthDate)
+			if lo < 0 || hi > 18 {
+				t.Fatalf("child aged %d–%d: %+v", lo, hi, k)
+			}
+			if k.Title != TitleFor(k.Sex, lo) && k.Title != TitleFor(k.Sex, hi) {
+				t.Fatalf("child aged %d–%d, sex %s, titled %s", lo, hi, k.Sex, k.Title)
+			}
+			if !slices.Contains(givenNames(k.Sex, true), k.GivenName) && !slices.Contains(givenNames(k.Sex, false), k.GivenName) {
+				t.Fatalf("%s is not a %s name", k.GivenName, k.Sex)
+			}
+			oldestKid = max(oldestKid, lo)
+		}
+		for _, c := range caregivers {
+			lo, hi := ageRange(t, c.BirthDate)
+			if lo < 18 || hi > 90 || lo < oldestKid+15 {
+				t.Fatalf("caregiver aged %d–%d, eldest child %d: %+v", lo, hi, oldestKid, ps)
+			}
+			want := []string{TitleMr}
+			if c.Sex == people.Female {
+				want = []string{TitleMrs, TitleMiss}
+			}
+			if !slices.Contains(want, c.Title) {
+				t.Fatalf("%s caregiver titled %s", c.Sex, c.Title)
+			}
+		}
+	}
+	t.Logf("%d households, %d people (%.2f each), %d%% without a parent, %d%% year-only birth dates, %d%% with a nickname",
+		n, persons, float64(persons)/n, 100*noParent/n, 100*yearOnly/persons, 100*nicknames/persons)
+	t.Logf("shapes: %v", shapes)
+	if share := 100 * noParent / n; share < 15 || share > 45 {
+		t.Errorf("%d%% of households without a parent", share)
+	}
+	if yearOnly == 0 || nicknames == 0 {
+		t.Errorf("no year-only birth dates (%d) or nicknames (%d)", yearOnly, nicknames)
+	}
+}
+
+func ids2(ps []people.Person) []string {
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.ID
+	}
+	return out
+}
+
+func TestTitleFor(t *testing.T) {
+	for _, c := range []struct {
+		sex  people.Sex
+		age  int
+		want string
+	}{
+		{people.Male, 0, "เด็กชาย"}, {people.Male, 14, "เด็กชาย"}, {people.Male, 15, "นาย"},
+		{people.Female, 3, "เด็กหญิง"}, {people.Female, 14, "เด็กหญิง"}, {people.Female, 17, "นางสาว"},
+	} {
+		if got := TitleFor(c.sex, c.age); got != c.want {
+			t.Errorf("TitleFor(%s, %d) = %s, want %s", c.sex, c.age, got, c.want)
+		}
+	}
+}
+
+func TestAgeOn(t *testing.T) {
+	d := func(s string) time.Time { v, _ := time.Parse(time.DateOnly, s); return v }
+	for _, c := range []struct {
+		birth, on string
+		want      int
+	}{
+		{"2011-03-15", "2026-03-15", 15}, {"2011-03-16", "2026-03-15", 14}, {"2012-02-29", "2026-02-28", 13},
+		{"2012-02-29", "2026-03-01", 14}, {"2026-03-14", "2026-03-15", 0},
+	} {
+		if got := AgeOn(d(c.birth), d(c.on)); got != c.want {
+			t.Errorf("AgeOn(%s, %s) = %d, want %d", c.birth, c.on, got, c.want)
+		}
+	}
+}
+
+func isThaiWord(s string) bool {
+	for _, r := range s {
+		if (r < 0x0E01 || r > 0x0E5B) && r != ' ' && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func TestNameLists(t *testing.T) {
+	distinct := func(lists ...[]string) int {
+		seen := map[string]bool{}
+		for _, l := range lists {
+			for _, n := range l {
+				if !isThaiWord(n) || strings.TrimSpace(n) != n {
+					t.Errorf("%q is not a Thai word", n)
+				}
+				seen[n] = true
+			}
+		}
+		return len(seen)
+	}
+	for _, c := range []struct {
+		what  string
+		n     int
+		min   int
+		lists [][]string
+	}{
+		{"male given names", distinct(maleNamesOlder, maleNamesNewer), 60, [][]string{maleNamesOlder, maleNamesNewer}},
+		{"female given names", distinct(femaleNamesOlder, femaleNamesNewer), 60, [][]string{femaleNamesOlder, femaleNamesNewer}},
+		{"family names", distinct(familyNames), 80, [][]string{familyNames}},
+		{"nicknames", distinct(maleNicknamesOlder, maleNicknamesNewer, femaleNicknamesOlder, femaleNicknamesNewer), 40,
+			[][]string{maleNicknamesOlder, maleNicknamesNewer, femaleNicknamesOlder, femaleNicknamesNewer}},
+	} {
+		total := 0
+		for _, l := range c.lists {
+			total += len(l)
+		}
+		if c.n < c.min || c.n != total {
+			t.Errorf("%s: %d distinct of %d, want at least %d and no repeats", c.what, c.n, total, c.min)
+		}
+	}
+	for _, m := range append(slices.Clone(maleNamesOlder), maleNamesNewer...) {
+		if slices.Contains(femaleNamesOlder, m) || slices.Contains(femaleNamesNewer, m) {
+			t.Errorf("%s is both a male and a female name", m)
+		}
+	}
+}
+
+// BenchmarkGenerate measures the generator alone.
+func BenchmarkGenerate(b *testing.B) {
+	g := NewGenerator(1, asOf)
+	persons := 0
+	b.ReportAllocs()
+	for b.Loop() {
+		_, ps := g.Household(testCommunities)
+		persons += len(ps)
+	}
+	b.ReportMetric(float64(persons)/b.Elapsed().Seconds(), "people/s")
+	b.ReportMetric(float64(persons)/float64(b.N), "people/household")
+}
+
+// BenchmarkInsertHouseholds stores 1,000 generated households per
+// operation; generation is not timed.
+func BenchmarkInsertHouseholds(b *testing.B) {
+	db := storetest.Open(b)
+	ctx := b.Context()
+	sub, err := db.GetPlaceByCode(ctx, subKhlongSamPrawet)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var communityIDs []string
+	for _, c := range communities[:4] {
+		p, err := db.SavePlace(ctx, placeOf(c, sub.ID), auditActor())
+		if err != nil {
+			b.Fatal(err)
+		}
+		communityIDs = append(communityIDs, p.ID)
+	}
+	g := NewGenerator(1, asOf)
+	rows := 0
+	var hs []people.Household
+	var ps []people.Person
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		hs, ps = hs[:0], ps[:0]
+		for h, members := range g.Households(communityIDs, 1000) {
+			hs = append(hs, h)
+			ps = append(ps, members...)
+		}
+		rows += len(hs) + len(ps)
+		b.StartTimer()
+		if err := db.InsertHouseholds(ctx, hs, ps); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+	if n, err := db.CountPeople(ctx); err != nil || n != rows-1000*b.N {
+		b.Fatalf("%d people stored (%v), want %d", n, err, rows-1000*b.N)
+	}
+}
+
+func placeOf(c demoCommunity, parentID string) places.Place {
+	return places.Place{Kind: places.Community, Code: c.code, ParentID: parentID, NameTH: c.th, NameEN: c.en + demoMarker}
+}
