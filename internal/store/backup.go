@@ -18,7 +18,14 @@ func (db *DB) Backup(ctx context.Context, path string) (int64, error) {
 	if _, err := os.Stat(path); err == nil {
 		return 0, fmt.Errorf("%s already exists; choose a new file", path)
 	}
-	if _, err := db.read.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+	// A connection of its own: the read pool is query-only, and the writer
+	// must stay free for the users while the copy is made.
+	src, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return 0, err
+	}
+	defer src.Close()
+	if _, err := src.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return 0, fmt.Errorf("backup: %w", err)
 	}
 	copyDB, err := sql.Open("sqlite", "file:"+path+"?mode=ro")

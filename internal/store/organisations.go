@@ -48,9 +48,10 @@ func (db *DB) ListOrganisations(ctx context.Context, f OrganisationFilter) ([]or
 		}
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
+		// LOWER on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
 		like := "%" + strings.ToLower(s) + "%"
-		where = append(where, "(LOWER(code) LIKE ? OR name_th LIKE ? OR LOWER(name_en) LIKE ?)")
-		args = append(args, like, "%"+s+"%", like)
+		where = append(where, "(LOWER(code) LIKE ? OR LOWER(name_th) LIKE ? OR LOWER(name_en) LIKE ?)")
+		args = append(args, like, like, like)
 	}
 	q := `SELECT ` + orgColumns + ` FROM organisations`
 	if len(where) > 0 {

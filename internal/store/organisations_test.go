@@ -126,7 +126,7 @@ func TestListOrganisationsFilters(t *testing.T) {
 		return o
 	}
 	hc := save("HC-44", organisations.HealthCentre, "ศูนย์บริการสาธารณสุข ๔๔", "Health Centre 44", lk.ID)
-	school := save("SCH-LK", organisations.School, "โรงเรียนลาดกระบัง", "Lat Krabang School", lk.ID)
+	school := save("SCH-LK", organisations.School, "โรงเรียนลาดกระบัง KMITL", "Lat Krabang School", lk.ID)
 	cdc := save("CDC-DS", organisations.ChildcareCentre, "ศูนย์พัฒนาเด็กเล็กดุสิต", "Dusit Child Centre", dusit.ID)
 
 	codes := func(f store.OrganisationFilter) []string {
@@ -155,6 +155,7 @@ func TestListOrganisationsFilters(t *testing.T) {
 		{"search code, any case", store.OrganisationFilter{Search: "hc-4"}, []string{"HC-44"}},
 		{"search English name, any case", store.OrganisationFilter{Search: "CHILD centre"}, []string{"CDC-DS"}},
 		{"search Thai name", store.OrganisationFilter{Search: "ลาดกระบัง"}, []string{"SCH-LK"}},
+		{"search Latin letters in the Thai name, any case", store.OrganisationFilter{Search: "kmitl"}, []string{"SCH-LK"}},
 		{"search no match", store.OrganisationFilter{Search: "hospital"}, nil},
 	}
 	for _, tt := range tests {

@@ -33,6 +33,7 @@ type DB struct {
 	write    *sql.DB
 	read     *sql.DB
 	postgres bool
+	path     string // the SQLite file
 	// Now is the store's clock; tests move it to check expiry rules.
 	Now func() time.Time
 }
@@ -82,7 +83,7 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(8)
-	db := &DB{write: write, read: read, Now: time.Now}
+	db := &DB{write: write, read: read, path: path, Now: time.Now}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
@@ -103,8 +104,7 @@ func openPostgres(ctx context.Context, rawURL string) (*DB, error) {
 	defer cancel()
 	if err := db.Ping(pctx); err != nil {
 		pool.Close()
-		return nil, errs.Wrap(errs.Unavailable, "error.database_unreachable",
-			fmt.Errorf("cannot reach PostgreSQL at %s: %w", RedactURL(rawURL), redactErr(err, rawURL)))
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", RedactURL(rawURL), redactErr(err, rawURL))
 	}
 	return db, nil
 }

@@ -99,8 +99,10 @@ func (db *DB) ListUsers(ctx context.Context, f UserFilter) ([]account.User, erro
 		}
 	}
 	if s := strings.TrimSpace(f.Search); s != "" {
-		where = append(where, "(username LIKE ? OR display_name LIKE ?)")
-		args = append(args, "%"+strings.ToLower(s)+"%", "%"+s+"%")
+		// LOWER on both sides: LIKE ignores case on SQLite but not on PostgreSQL.
+		like := "%" + strings.ToLower(s) + "%"
+		where = append(where, "(username LIKE ? OR LOWER(display_name) LIKE ?)")
+		args = append(args, like, like)
 	}
 	q := `SELECT ` + userColumns + ` FROM users`
 	if len(where) > 0 {

@@ -238,3 +238,21 @@ func TestListUsersScoping(t *testing.T) {
 		t.Errorf("ListUsers does not fill memberships: %+v", us)
 	}
 }
+
+// Search ignores case the same way on SQLite and PostgreSQL.
+func TestListUsersSearchIgnoresCase(t *testing.T) {
+	db := storetest.Open(t)
+	if _, err := db.SaveUser(ctx, account.User{Username: "nurse.1", DisplayName: "Somchai Jaidee (สมชาย)", Kind: account.StaffAccount,
+		PasswordHash: "$argon2id$x"}, actor()); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"somchai", "JAIDEE", "สมชาย", "NURSE.1"} {
+		us, err := db.ListUsers(ctx, store.UserFilter{Search: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(us) != 1 {
+			t.Errorf("search %q found %d users, want 1", q, len(us))
+		}
+	}
+}
