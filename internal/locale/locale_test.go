@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"termtem/internal/account"
 	"termtem/internal/organisations"
 	"termtem/internal/places"
 )
@@ -125,6 +126,9 @@ func TestKindsHaveNames(t *testing.T) {
 	}
 	for _, k := range places.Kinds {
 		ids = append(ids, "place.kind."+string(k))
+	}
+	for _, p := range account.Catalogue {
+		ids = append(ids, "perm."+string(p))
 	}
 	for _, id := range ids {
 		if !c.IDs("th")[id] || !c.IDs("en")[id] {

@@ -51,6 +51,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/users/{id}/edit", hf(w.UserEdit)},
 		{"POST", "/users/{id}", hf(w.UserSave)},
 
+		{"GET", "/roles", hf(w.RolesList)},
+
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},
 

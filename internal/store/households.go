@@ -55,10 +55,11 @@ func multiRowInsert(head, row string, n int) string {
 
 // InsertHouseholds stores new households and people in transactions of about
 // 1,000 rows; each transaction is all-or-nothing, so a failure leaves the
-// earlier batches stored. A household and the people who follow it in
-// people (as Generator yields them) go into the same transaction; people in
-// any other order are stored after all the households, so a person's
-// household is always stored first. IDs are the caller's.
+// earlier batches stored. A household and the people right after it in ps
+// (each household's members together, in the order of hs) go into the same
+// transaction; people in any other order are stored after all the
+// households, so a person's household is always stored first. IDs are the
+// caller's.
 func (db *DB) InsertHouseholds(ctx context.Context, hs []people.Household, ps []people.Person) error {
 	for i := range hs {
 		if hs[i].ID == "" || hs[i].CommunityID == "" {
@@ -71,7 +72,7 @@ func (db *DB) InsertHouseholds(ctx context.Context, hs []people.Household, ps []
 		}
 	}
 	b := bulkInserter{db: db}
-	j := 0 // the next person not yet stored
+	j := 0 // the next person not yet given a batch
 	hStart := 0
 	pStart := 0
 	for i := range hs {

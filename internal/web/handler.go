@@ -48,12 +48,20 @@ func New(db *store.DB, a *auth.Service, cat *locale.Catalogue, log *slog.Logger,
 		return nil, err
 	}
 	funcs := template.FuncMap{
-		"date": func(lang string, t time.Time) string {
+		// Dates in the Buddhist Era in Thai, C.E. in English, Bangkok time.
+		"datetime": func(lang string, t time.Time) string {
 			if t.IsZero() {
 				return ""
 			}
 			return thai.FormatDateTime(t, lang, thai.Bangkok())
 		},
+		"date": func(lang string, t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return thai.FormatDate(t.In(thai.Bangkok()), lang)
+		},
+		"today": func() time.Time { return time.Now() },
 		"has": func(p *account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
 		"inc": func(i int) int { return i + 1 },
 	}
