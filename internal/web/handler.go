@@ -62,8 +62,8 @@ func New(db *store.DB, a *auth.Service, cat *locale.Catalogue, log *slog.Logger,
 			return thai.FormatDate(t.In(thai.Bangkok()), lang)
 		},
 		"today": func() time.Time { return time.Now() },
-		"has": func(p *account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
-		"inc": func(i int) int { return i + 1 },
+		"has":   func(p *account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
+		"inc":   func(i int) int { return i + 1 },
 	}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
