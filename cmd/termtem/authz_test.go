@@ -1,0 +1,96 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"termtem/internal/account"
+	"termtem/internal/audit"
+	"termtem/internal/auth"
+	"termtem/internal/store/storetest"
+)
+
+// TestRoleRouteMatrix asks every page and API route as every built-in role
+// and checks the answer against the role's permissions: deny unless allowed.
+func TestRoleRouteMatrix(t *testing.T) {
+	ts := startServer(t, testEnv(t))
+	org := ts.addOrganisation(t, "HC-M1")
+	other := ts.addOrganisation(t, "HC-M2") // nobody in the matrix works here
+	db := ts.openDB(t)
+	svc, err := auth.New(db, account.SessionRules{Idle: time.Hour, Absolute: time.Hour}, storetest.FastHash())
+	if err != nil {
+		t.Fatal(err)
+	}
+	latKrabang, err := db.GetPlaceByCode(t.Context(), "101103")
+	if err != nil {
+		t.Fatal(err)
+	}
+	type route struct {
+		path string
+		ok   func(p *account.Principal) bool
+	}
+	can := func(perm account.Permission) func(*account.Principal) bool {
+		return func(p *account.Principal) bool { return p.Can(perm) }
+	}
+	anyone := func(*account.Principal) bool { return true }
+	routes := []route{
+		{"/", anyone},
+		{"/profile", anyone},
+		{"/places", can(account.PlacesRead)},
+		{"/places/" + latKrabang.ID, can(account.PlacesRead)},
+		{"/places/new?parent=" + latKrabang.ID, can(account.PlacesManage)},
+		{"/places/" + latKrabang.ID + "/edit", can(account.PlacesManage)},
+		{"/organisations", can(account.OrganisationsRead)},
+		{"/organisations/new", func(p *account.Principal) bool { return p.Can(account.OrganisationsManage) && p.Global() }},
+		{"/organisations/" + org.ID + "/edit", can(account.OrganisationsManage)},
+		{"/organisations/" + other.ID + "/edit", func(p *account.Principal) bool { return p.ManagesOrganisation(other.ID, account.OrganisationsManage) }},
+		{"/users", can(account.UsersRead)},
+		{"/users/new", can(account.UsersManage)},
+		{"/roles", can(account.UsersRead)},
+		{"/metrics", can(account.MetricsRead)},
+		{"/api/v1/me", anyone},
+		{"/api/v1/places", can(account.PlacesRead)},
+		{"/api/v1/places/" + latKrabang.ID, can(account.PlacesRead)},
+		{"/api/v1/organisations", can(account.OrganisationsRead)},
+		{"/api/v1/organisations/" + org.ID, can(account.OrganisationsRead)},
+	}
+	for _, role := range account.BuiltinRoles {
+		t.Run(role.Code, func(t *testing.T) {
+			username := "m." + strings.ReplaceAll(role.Code, "_", "")
+			u, err := svc.CreateUser(t.Context(), account.User{Username: username, DisplayName: role.NameTH, Kind: role.Kind, Lang: "th",
+				Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: role.Code}}}, testPassword, audit.Event{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			perms, err := db.Permissions(t.Context(), u.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := &account.Principal{User: u, Permissions: perms}
+			token, _, err := db.CreateAPIToken(t.Context(), u.ID, "matrix", time.Hour, audit.Event{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := newClient(t, ts.URL)
+			if resp, _ := login(t, c, username, testPassword); resp.StatusCode != http.StatusSeeOther {
+				t.Fatalf("login: %d", resp.StatusCode)
+			}
+			for _, r := range routes {
+				headers := map[string]string{}
+				if strings.HasPrefix(r.path, "/api/") || r.path == "/metrics" {
+					headers["Authorization"] = "Bearer " + token
+				}
+				resp, _ := c.get(t, r.path, headers)
+				allowed := r.ok(p)
+				switch {
+				case allowed && resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusSeeOther:
+					t.Errorf("%s: %d, want access", r.path, resp.StatusCode)
+				case !allowed && resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusNotFound:
+					t.Errorf("%s: %d, want 403 or 404", r.path, resp.StatusCode)
+				}
+			}
+		})
+	}
+}
