@@ -41,7 +41,9 @@ func errBadLogin() error { return errs.New(errs.Unauthenticated, "auth.bad_login
 // the same error after the same work.
 func (s *Service) Login(ctx context.Context, username, password, requestID string) (string, error) {
 	username = account.NormalizeUsername(username)
-	if username == "" || password == "" {
+	// An overlong password is refused before hashing, so that nobody can
+	// make the server hash megabytes per request.
+	if username == "" || password == "" || len(password) > 4*account.MaxPasswordLen {
 		return "", errBadLogin()
 	}
 	locked, err := s.DB.LoginLocked(ctx, username)
@@ -190,9 +192,14 @@ func (s *Service) CreateUser(ctx context.Context, u account.User, password strin
 	return s.DB.SaveUser(ctx, u, actor)
 }
 
-// SweepSessions deletes expired sessions; serve runs it periodically.
+// SweepSessions deletes expired sessions and login-failure counts that no
+// longer matter (so that spraying random usernames cannot grow the table
+// without end); serve runs it periodically.
 func (s *Service) SweepSessions(ctx context.Context) (int64, error) {
 	now := s.DB.Now()
+	if err := s.DB.DeleteStaleLoginThrottle(ctx, now.Add(-s.Throttle.Window-s.Throttle.Lockout)); err != nil {
+		return 0, err
+	}
 	return s.DB.DeleteExpiredSessions(ctx, now.Add(-s.Rules.Idle), now.Add(-s.Rules.Absolute))
 }
 

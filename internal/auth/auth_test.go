@@ -364,3 +364,43 @@ func TestBearer(t *testing.T) {
 	_, err = f.svc.Bearer(ctx, "Bearer "+token3, "req")
 	wantCode(t, err, errs.Unauthenticated, "")
 }
+
+func TestSweepForgetsOldLoginFailures(t *testing.T) {
+	f := setup(t)
+	for _, name := range []string{"nobody.1", "nobody.2", "nurse.a"} {
+		if _, err := f.svc.Login(ctx, name, "wrong password", "req"); !errs.Is(err, errs.Unauthenticated) {
+			t.Fatalf("login %s: %v", name, err)
+		}
+	}
+	count := func() int {
+		n, err := f.db.CountLoginThrottle(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("throttle rows before sweep: %d", n)
+	}
+	if _, err := f.svc.SweepSessions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 3 {
+		t.Fatalf("fresh failure counts were swept: %d left", n)
+	}
+	f.clock.Advance(f.svc.Throttle.Window + f.svc.Throttle.Lockout + time.Minute)
+	if _, err := f.svc.SweepSessions(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(); n != 0 {
+		t.Fatalf("stale failure counts kept: %d", n)
+	}
+}
+
+func TestOverlongPasswordRefusedWithoutHashing(t *testing.T) {
+	f := setup(t)
+	_, err := f.svc.Login(ctx, "nurse.a", strings.Repeat("ก", 10000), "req")
+	if !errs.Is(err, errs.Unauthenticated) {
+		t.Fatalf("overlong password: %v", err)
+	}
+}

@@ -126,7 +126,14 @@ func (c *Config) Finish() error {
 		problems = append(problems, "--data must name a directory")
 	}
 	if c.PublicURL == "" {
-		c.PublicURL = "http://" + c.Addr
+		// Listening on all interfaces (":8080", "0.0.0.0:8080") says nothing
+		// of the name users type; a developer's browser uses localhost.
+		host, port, err := net.SplitHostPort(c.Addr)
+		if err == nil && (host == "" || net.ParseIP(host) != nil && net.ParseIP(host).IsUnspecified()) {
+			c.PublicURL = "http://localhost:" + port
+		} else {
+			c.PublicURL = "http://" + c.Addr
+		}
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		problems = append(problems, fmt.Sprintf("--public-url %q must be an http:// or https:// URL", c.PublicURL))

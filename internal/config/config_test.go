@@ -221,3 +221,21 @@ func TestRedactURL(t *testing.T) {
 		}
 	}
 }
+
+func TestPublicURLFromAllInterfaces(t *testing.T) {
+	for addr, want := range map[string]string{
+		":8080":          "http://localhost:8080",
+		"0.0.0.0:9000":   "http://localhost:9000",
+		"[::]:9000":      "http://localhost:9000",
+		"10.1.2.3:8080":  "http://10.1.2.3:8080",
+		"127.0.0.1:8080": "http://127.0.0.1:8080",
+	} {
+		c, _, err := load(nil, "--addr", addr)
+		if err != nil {
+			t.Fatalf("%s: %v", addr, err)
+		}
+		if c.PublicURL != want {
+			t.Errorf("--addr %s: public URL %q, want %q", addr, c.PublicURL, want)
+		}
+	}
+}

@@ -38,7 +38,8 @@ func TestCataloguesHaveTheSameMessages(t *testing.T) {
 // templates as .T "id". Each must be in the catalogues; dynamic IDs
 // (org.kind.%s, place.kind.%s) are checked through their values.
 var (
-	goIDs   = regexp.MustCompile(`errs\.(?:New|Field|Wrap)\([^"]*"([a-z_]+\.[a-z_.]+)"`)
+	goIDs   = regexp.MustCompile(`errs\.(?:New|Wrap)\([^,"]+,\s*"([^"]+)"`)
+	goFld   = regexp.MustCompile(`errs\.Field\("[^"]*",\s*"([^"]+)"`)
 	goField = regexp.MustCompile(`MessageID:\s*"([a-z_]+\.[a-z_.]+)"`)
 	tmplIDs = regexp.MustCompile(`\.T "([a-z_]+\.[a-z_.]+)"`)
 	keyIDs  = regexp.MustCompile(`"((?:nav|home|flash|error)\.[a-z_.]+)"`)
@@ -68,7 +69,7 @@ func TestEveryUsedMessageExists(t *testing.T) {
 		}
 		res := []*regexp.Regexp{tmplIDs}
 		if isGo {
-			res = []*regexp.Regexp{goIDs, goField}
+			res = []*regexp.Regexp{goIDs, goFld, goField}
 			if strings.Contains(path, filepath.Join("internal", "web")) {
 				res = append(res, keyIDs)
 			}

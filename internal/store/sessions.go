@@ -132,3 +132,21 @@ func (db *DB) RecordLoginFailure(ctx context.Context, username string, rule acco
 	})
 	return locked, err
 }
+
+// DeleteStaleLoginThrottle forgets failure counts whose window began before
+// cutoff and whose lock, if any, has ended.
+func (db *DB) DeleteStaleLoginThrottle(ctx context.Context, cutoff time.Time) error {
+	return db.InTx(ctx, func(t *Tx) error {
+		_, err := t.exec(ctx, `DELETE FROM login_throttle WHERE window_start < ? AND (locked_until IS NULL OR locked_until < ?)`,
+			ts(cutoff), t.now())
+		return classify(err)
+	})
+}
+
+// CountLoginThrottle returns how many usernames have recent failed logins
+// (monitoring: a sudden rise means someone is guessing).
+func (db *DB) CountLoginThrottle(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM login_throttle`).Scan(&n)
+	return n, classify(err)
+}
