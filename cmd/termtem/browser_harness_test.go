@@ -7,9 +7,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"termtem/internal/store/storetest"
@@ -30,6 +33,39 @@ type tab struct {
 	ctx  context.Context
 	base string
 	root context.Context // the first tab: new tabs and browser contexts hang off it
+}
+
+// watchConsole fails the test, when it ends, if the tab's pages logged an
+// error or threw an exception: a script the Content-Security-Policy blocks,
+// a missing asset, a failing htmx request all show up there.
+func watchConsole(ctx context.Context, t *testing.T, name string) {
+	var mu sync.Mutex
+	var bad []string
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() || (m.Type == chromedp.ConsoleWarning && m.Source == "security") {
+				// The server answers some pages with an error status on
+				// purpose (a wrong password is a 401, a stale save a 412);
+				// the browser logs those. A failed asset is a fault.
+				if m.Source == "network" && strings.Contains(m.Text, "status of 4") && !strings.Contains(m.URL, "/static/") {
+					continue
+				}
+				mu.Lock()
+				bad = append(bad, fmt.Sprintf("%s %s: %s (%s:%d)", m.Type, m.Source, m.Text, m.URL, m.Line+1))
+				mu.Unlock()
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, m := range bad {
+			t.Errorf("browser console (%s): %s", name, m)
+		}
+	})
 }
 
 // newBrowser starts Chromium for one test. The browser, its tabs and its
@@ -82,6 +118,7 @@ func newBrowser(t *testing.T, ts *testServer) *tab {
 	if err := chromedp.Do(tabCtx); err != nil { // starts the browser
 		t.Fatalf("starting Chromium (%s): %v", execPath, err)
 	}
+	watchConsole(tabCtx, t, "first tab")
 	return &tab{t: t, ctx: tabCtx, base: ts.URL, root: tabCtx}
 }
 
@@ -94,6 +131,7 @@ func (b *tab) newTab() *tab {
 	if err := chromedp.Do(ctx); err != nil {
 		b.t.Fatalf("new tab: %v", err)
 	}
+	watchConsole(ctx, b.t, "second tab")
 	return &tab{t: b.t, ctx: ctx, base: b.base, root: b.root}
 }
 
@@ -106,6 +144,7 @@ func (b *tab) newDevice() *tab {
 	if err := chromedp.Do(ctx); err != nil {
 		b.t.Fatalf("new browser context: %v", err)
 	}
+	watchConsole(ctx, b.t, "other browser context")
 	return &tab{t: b.t, ctx: ctx, base: b.base, root: b.root}
 }
 
@@ -176,11 +215,43 @@ func (b *tab) fill(sel, value string) {
 	if !jsEval[bool](b, fmt.Sprintf(`(() => { const e = document.querySelector(%s); if (!e) return false; e.value = ""; return true; })()`, jsString(sel))) {
 		b.fatalf("no field %s", sel)
 	}
-	b.do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), value))
+	b.do("type into "+sel, chromedp.Focus(chromedp.CSS(sel), chromedp.NodeVisible), typeText(value))
+	if got := b.value(sel); got != value {
+		b.fatalf("typed %q into %s, field holds %q", value, sel, got)
+	}
 }
 
-// choose picks the option of a <select> whose text contains label, the way
-// a person picks it (the change event fires), and returns its value.
+// typeText types into the focused element: a key press per character, as a
+// keyboard with a Thai layout sends it. chromedp's SendKeys cannot be used
+// for Thai: its key table gives some code points a second meaning (U+0E02,
+// the letter ข, is its AudioBassBoostToggle key), and those letters vanish.
+func typeText(s string) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		for _, r := range s {
+			if r < 0x80 {
+				if _, err := chromedp.KeyEvent(string(r))(ctx, t); err != nil {
+					return err
+				}
+				continue
+			}
+			for _, typ := range []input.DispatchKeyEventType{input.DispatchKeyEventTypeKeyDown, input.DispatchKeyEventTypeChar, input.DispatchKeyEventTypeKeyUp} {
+				p := input.DispatchKeyEventParams{Type: typ, Key: "Unidentified"}
+				if typ == input.DispatchKeyEventTypeChar {
+					p.Text, p.UnmodifiedText = string(r), string(r)
+				}
+				if _, err := cdp.Call(ctx, t, input.DispatchKeyEvent, p); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+// choose picks the option of a <select> whose text contains label and fires
+// the input and change events that a person's pick fires (htmx listens for
+// them); it returns the option's value. Headless Chromium has no native
+// drop-down to click in.
 func (b *tab) choose(sel, label string) string {
 	b.t.Helper()
 	v := jsEval[*string](b, fmt.Sprintf(`(() => {
@@ -242,6 +313,26 @@ func (b *tab) value(sel string) string {
 		b.fatalf("no field %s", sel)
 	}
 	return *s
+}
+
+// jsAttr returns an attribute of the first element matching sel.
+func (b *tab) jsAttr(sel, name string) string {
+	b.t.Helper()
+	s := jsEval[*string](b, fmt.Sprintf(`document.querySelector(%s)?.getAttribute(%s) ?? null`, jsString(sel), jsString(name)))
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// selectedText returns the text of the chosen option of a <select>.
+func (b *tab) selectedText(sel string) string {
+	b.t.Helper()
+	s := jsEval[*string](b, fmt.Sprintf(`document.querySelector(%s)?.selectedOptions[0]?.textContent ?? null`, jsString(sel)))
+	if s == nil {
+		return ""
+	}
+	return strings.TrimSpace(*s)
 }
 
 // path is the current path and query.

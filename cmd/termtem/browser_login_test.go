@@ -92,7 +92,11 @@ func TestBrowserLoginLanguageLogout(t *testing.T) {
 	}
 
 	// Back: the browser goes to / again, and the server sends it to login.
+	before := b.historyIndex()
 	b.do("back", chromedp.NavigateBack())
+	if after := b.historyIndex(); after != before-1 {
+		b.fatalf("Back moved in the history from entry %d to %d", before, after)
+	}
 	if b.path() != "/login" || b.has("#logout") || strings.Contains(b.bodyText(), "สวัสดี") {
 		b.fatalf("Back after logout shows a signed-in page")
 	}
@@ -105,4 +109,14 @@ func TestBrowserLoginLanguageLogout(t *testing.T) {
 	if b.path() != "/login" || b.has("#logout") {
 		b.fatalf("/profile after logout shows a signed-in page")
 	}
+}
+
+// historyIndex is the tab's position in its session history.
+func (b *tab) historyIndex() int64 {
+	b.t.Helper()
+	h, err := chromedp.Run(b.ctx, chromedp.NavigationEntries())
+	if err != nil {
+		b.fatalf("history: %v", err)
+	}
+	return h.CurrentIndex
 }

@@ -95,7 +95,8 @@ type View struct {
 	Lang      string
 	Title     string
 	Principal *account.Principal
-	Path      string // the current path, for the language switch to return to
+	Path      string // the current path, for the menu to mark the current page
+	Return    string // the current path and query, for the language switch to return to
 	Flash     string
 	Error     *FormError
 	Data      any
@@ -130,7 +131,7 @@ func (v *View) FieldError(field string) string {
 
 func (h *Handler) view(r *http.Request, titleID string, data any) *View {
 	lang := httpx.Lang(r.Context())
-	v := &View{Lang: lang, Principal: httpx.Principal(r.Context()), Path: r.URL.Path, Data: data, cat: h.Cat}
+	v := &View{Lang: lang, Principal: httpx.Principal(r.Context()), Path: r.URL.Path, Return: r.URL.RequestURI(), Data: data, cat: h.Cat}
 	if titleID != "" {
 		v.Title = h.Cat.T(lang, titleID, nil)
 	}
@@ -179,7 +180,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	lang := httpx.Lang(r.Context())
-	v := &View{Lang: lang, Principal: httpx.Principal(r.Context()), Path: r.URL.Path, cat: h.Cat,
+	v := &View{Lang: lang, Principal: httpx.Principal(r.Context()), Path: r.URL.Path, Return: r.URL.RequestURI(), cat: h.Cat,
 		Title: h.Cat.T(lang, "error.title", nil),
 		Data:  map[string]any{"Message": h.Cat.T(lang, e.MessageID, e.Data), "Status": status, "RequestID": httpx.RequestID(r.Context())}}
 	var buf bytes.Buffer
