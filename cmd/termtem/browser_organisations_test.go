@@ -64,6 +64,16 @@ func TestBrowserOrganisations(t *testing.T) {
 	if n := len(b.texts("#org-results h1, #org-results header, #org-results form")); n != 0 {
 		b.fatalf("the swapped fragment holds page chrome (%d elements)", n)
 	}
+	// Switching language after filtering keeps the filter.
+	b.clickAndWait("#lang-switch")
+	if b.lang() != "en" || !strings.HasPrefix(b.path(), "/organisations?kind=school") || len(b.texts("#org-table tbody tr")) != len(schools) {
+		b.fatalf("language switch lost the filter: %s at %s", b.lang(), b.path())
+	}
+	b.clickAndWait("#lang-switch")
+	if current := jsEval[string](b, `document.querySelector("header nav a[aria-current=page]").getAttribute("href")`); current != "/organisations" {
+		b.fatalf("menu marks %q as the current page", current)
+	}
+	jsEval[bool](b, `window.ttNoReload = true`)
 	// A kind with no organisation: the table gives way to "nothing found".
 	b.choose("#kind", "โรงพยาบาล")
 	b.waitFor("the empty result", `document.querySelector("#org-table") === null`)

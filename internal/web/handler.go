@@ -97,6 +97,7 @@ type View struct {
 	Principal *account.Principal
 	Path      string // the current path, for the menu to mark the current page
 	Return    string // the current path and query, for the language switch to return to
+	Partial   bool   // a fragment for htmx rather than a whole page
 	Flash     string
 	Error     *FormError
 	Data      any
@@ -119,6 +120,11 @@ func (v *View) T(id string, args ...any) string {
 		}
 	}
 	return v.cat.T(v.Lang, id, data)
+}
+
+// Current reports whether the page is the menu section at prefix.
+func (v *View) Current(prefix string) bool {
+	return v.Path == prefix || strings.HasPrefix(v.Path, prefix+"/")
 }
 
 // FieldError returns the error message for one field, if the error is about it.

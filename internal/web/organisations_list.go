@@ -52,7 +52,7 @@ func (h *Handler) OrganisationsList(w http.ResponseWriter, r *http.Request) {
 	// htmx asks for the table only when the filter changes.
 	block := "layout.html"
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") == "org-results" {
-		block = "rows"
+		block, v.Partial = "rows", true
 	}
 	h.renderBlock(w, r, http.StatusOK, "organisations", block, v)
 }
