@@ -25,6 +25,8 @@ const (
 	ReportsAggregate    Permission = "reports:aggregate"
 	AuditRead           Permission = "audit:read"
 	MetricsRead         Permission = "metrics:read"
+	SensitiveHealth     Permission = "sensitive:health" // health conditions, disability, HIV (PDPA s.26)
+	SensitiveSafety     Permission = "sensitive:safety" // violence, abuse and neglect notes
 	SelfRead            Permission = "self:read"
 	SelfAssess          Permission = "self:assess"
 )
@@ -33,7 +35,7 @@ const (
 var Catalogue = []Permission{
 	PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage,
 	PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, CasesManage,
-	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SelfRead, SelfAssess,
+	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SensitiveHealth, SensitiveSafety, SelfRead, SelfAssess,
 }
 
 // Known reports whether p is in the catalogue.

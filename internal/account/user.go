@@ -122,3 +122,9 @@ func (p *Principal) InOrganisation(id string) bool {
 func (p *Principal) ManagesOrganisation(id string, perm Permission) bool {
 	return p.Can(perm) && (p.Global() || p.InOrganisation(id))
 }
+
+// SeesSensitive reports whether the principal may read content of a PDPA
+// sensitive category ("health", "safety").
+func (p *Principal) SeesSensitive(category string) bool {
+	return category != "" && p.Can(Permission("sensitive:"+category))
+}

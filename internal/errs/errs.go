@@ -18,6 +18,7 @@ const (
 	NotFound        Code = "not_found"         // no such object, or not visible to the caller
 	Conflict        Code = "conflict"          // the object already exists
 	Stale           Code = "stale"             // optimistic concurrency: the version changed
+	VersionRequired Code = "version_required"  // an update came without the version it is based on
 	Unauthenticated Code = "unauthenticated"   // no valid session or token
 	Forbidden       Code = "forbidden"         // authenticated but not allowed
 	TooManyRequests Code = "too_many_requests" // throttled

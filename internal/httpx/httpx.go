@@ -27,6 +27,8 @@ func Status(code errs.Code) int {
 		return http.StatusConflict
 	case errs.Stale:
 		return http.StatusPreconditionFailed
+	case errs.VersionRequired:
+		return http.StatusPreconditionRequired
 	case errs.Unauthenticated:
 		return http.StatusUnauthorized
 	case errs.Forbidden:

@@ -10,6 +10,7 @@ import (
 
 	"termtem/internal/account"
 	"termtem/internal/organisations"
+	"termtem/internal/people"
 	"termtem/internal/places"
 )
 
@@ -130,6 +131,33 @@ func TestKindsHaveNames(t *testing.T) {
 	}
 	for _, p := range account.Catalogue {
 		ids = append(ids, "perm."+string(p))
+	}
+	for _, v := range people.Nationalities {
+		ids = append(ids, "nationality."+string(v))
+	}
+	for _, v := range people.Relationships {
+		ids = append(ids, "relationship."+string(v))
+	}
+	for _, v := range people.LifeStages {
+		ids = append(ids, "stage."+string(v))
+	}
+	for _, v := range people.Dimensions {
+		ids = append(ids, "dimension."+string(v))
+	}
+	for _, v := range people.RecordKinds {
+		ids = append(ids, "record.kind."+string(v))
+	}
+	for _, v := range people.IdentifierKinds {
+		ids = append(ids, "identifier."+string(v))
+	}
+	for _, group := range []struct {
+		prefix string
+		values []string
+	}{{"condition.", people.Conditions}, {"grant.", people.Grants}, {"grade.", people.Grades},
+		{"dspm.", []string{people.DSPMPass, people.DSPMSuspected, people.DSPMDelayed}}} {
+		for _, v := range group.values {
+			ids = append(ids, group.prefix+v)
+		}
 	}
 	for _, id := range ids {
 		if !c.IDs("th")[id] || !c.IDs("en")[id] {

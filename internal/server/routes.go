@@ -62,6 +62,15 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/places/{id}", hf(a.GetPlace)},
 		{"GET", "/api/v1/organisations", hf(a.ListOrganisations)},
 		{"GET", "/api/v1/organisations/{id}", hf(a.GetOrganisation)},
+		{"POST", "/api/v1/people", hf(a.CreatePerson)},
+		{"POST", "/api/v1/people/search", hf(a.SearchPeople)},
+		{"POST", "/api/v1/people/lookup", hf(a.LookupPerson)},
+		{"GET", "/api/v1/people/{id}", hf(a.GetPerson)},
+		{"PATCH", "/api/v1/people/{id}", hf(a.PatchPerson)},
+		{"POST", "/api/v1/people/{id}/records", hf(a.AddRecord)},
+		{"GET", "/api/v1/people/{id}/timeline", hf(a.Timeline)},
+		{"POST", "/api/v1/households", hf(a.CreateHousehold)},
+		{"GET", "/api/v1/households/{id}", hf(a.GetHousehold)},
 		{"GET", "/api/", hf(s.apiNotFound)},
 	}
 	if !s.SeparateMetrics {

@@ -3,210 +3,173 @@ package store
 import (
 	"context"
 	"database/sql"
-	"strings"
-	"sync"
 
+	"termtem/internal/audit"
 	"termtem/internal/errs"
 	"termtem/internal/people"
 )
 
-// Bulk-insert sizes. A transaction of about a thousand rows amortises the
-// commit (an fsync on SQLite) without holding the single writer for long; a
-// statement of a hundred rows keeps its parameters (11 a person) far below
-// SQLite's 32,766 and PostgreSQL's 65,535.
-const (
-	insertBatchRows     = 1000
-	insertStatementRows = 100
-)
-
-const (
-	householdInsertHead = `INSERT INTO households (id, community_id, address, created_at, updated_at) VALUES `
-	householdInsertRow  = `(?, ?, ?, ?, ?)`
-	personInsertHead    = `INSERT INTO people (id, household_id, title, given_name, family_name, nickname, sex, birth_date, relation, created_at, updated_at) VALUES `
-	personInsertRow     = `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-)
-
-// insertSQL caches the multi-row statements by table and row count, so the
-// full-size statement is built (and rebound) once.
-var insertSQL sync.Map
-
-func multiRowInsert(head, row string, n int) string {
-	type key struct {
-		head string
-		n    int
-	}
-	k := key{head, n}
-	if q, ok := insertSQL.Load(k); ok {
-		return q.(string)
-	}
-	var b strings.Builder
-	b.Grow(len(head) + n*(len(row)+2))
-	b.WriteString(head)
-	for i := range n {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(row)
-	}
-	q := b.String()
-	insertSQL.Store(k, q)
-	return q
+// HouseholdMember is a person in a household with their stay.
+type HouseholdMember struct {
+	Person     people.Person
+	Membership people.Membership
 }
 
-// InsertHouseholds stores new households and people in transactions of about
-// 1,000 rows; each transaction is all-or-nothing, so a failure leaves the
-// earlier batches stored. A household and the people right after it in ps
-// (each household's members together, in the order of hs) go into the same
-// transaction; people in any other order are stored after all the
-// households, so a person's household is always stored first. IDs are the
-// caller's.
-func (db *DB) InsertHouseholds(ctx context.Context, hs []people.Household, ps []people.Person) error {
-	for i := range hs {
-		if hs[i].ID == "" || hs[i].CommunityID == "" {
-			return errs.Internalf("household %d: ID and CommunityID are required", i)
-		}
+// HouseholdView is a household with its current members and the history of
+// who lived there.
+type HouseholdView struct {
+	Household people.Household
+	Current   []HouseholdMember
+	Former    []HouseholdMember
+}
+
+func validateHousehold(h *people.Household) error {
+	if h.CommunityID == "" {
+		return errs.Field("community_id", "field.required", nil)
 	}
-	for i := range ps {
-		if ps[i].ID == "" || ps[i].GivenName == "" {
-			return errs.Internalf("person %d: ID and GivenName are required", i)
-		}
-	}
-	b := bulkInserter{db: db}
-	j := 0 // the next person not yet given a batch
-	hStart := 0
-	pStart := 0
-	for i := range hs {
-		members := 0
-		for j+members < len(ps) && ps[j+members].HouseholdID == hs[i].ID {
-			members++
-		}
-		rows := (i - hStart) + (j - pStart)
-		if rows > 0 && rows+1+members > insertBatchRows {
-			if err := b.insert(ctx, hs[hStart:i], ps[pStart:j]); err != nil {
-				return err
-			}
-			hStart, pStart = i, j
-		}
-		j += members
-	}
-	if err := b.insert(ctx, hs[hStart:], ps[pStart:j]); err != nil {
-		return err
-	}
-	for rest := ps[j:]; len(rest) > 0; {
-		n := min(len(rest), insertBatchRows)
-		if err := b.insert(ctx, nil, rest[:n]); err != nil {
-			return err
-		}
-		rest = rest[n:]
+	if len([]rune(h.Address)) > 300 {
+		return errs.Field("address", "field.too_long", map[string]any{"Max": 300})
 	}
 	return nil
 }
 
-// bulkInserter reuses one argument slice across statements.
-type bulkInserter struct {
-	db   *DB
-	args []any
-}
-
-// insert stores hs, then ps, in one transaction.
-func (b *bulkInserter) insert(ctx context.Context, hs []people.Household, ps []people.Person) error {
-	if len(hs) == 0 && len(ps) == 0 {
-		return nil
+// SaveHousehold creates (empty ID) or updates a household with optimistic
+// concurrency. Its head and main caregiver must be current members.
+func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit.Event) (people.Household, error) {
+	if err := validateHousehold(&h); err != nil {
+		return h, err
 	}
-	return b.db.InTx(ctx, func(t *Tx) error {
-		defer clear(b.args) // drop references to the caller's strings
-		now := t.now()
-		hw := multiInsert{t: t, head: householdInsertHead, row: householdInsertRow}
-		for len(hs) > 0 {
-			n := min(len(hs), insertStatementRows)
-			args := b.args[:0]
-			for _, h := range hs[:n] {
-				args = append(args, h.ID, h.CommunityID, h.Address, now, now)
-			}
-			b.args = args
-			if err := hw.exec(ctx, n, args); err != nil {
-				return err
-			}
-			hs = hs[n:]
+	err := db.InTx(ctx, func(t *Tx) error {
+		var kind string
+		err := t.queryRow(ctx, `SELECT kind FROM places WHERE id = ?`, h.CommunityID).Scan(&kind)
+		if err == sql.ErrNoRows || (err == nil && kind != "community") {
+			return errs.Field("community_id", "person.community_unknown", nil)
 		}
-		pw := multiInsert{t: t, head: personInsertHead, row: personInsertRow}
-		for len(ps) > 0 {
-			n := min(len(ps), insertStatementRows)
-			args := b.args[:0]
-			for i := range ps[:n] {
-				p := &ps[i]
-				args = append(args, p.ID, nullString(p.HouseholdID), p.Title, p.GivenName, p.FamilyName,
-					p.Nickname, string(p.Sex), p.BirthDate, p.Relation, now, now)
-			}
-			b.args = args
-			if err := pw.exec(ctx, n, args); err != nil {
-				return err
-			}
-			ps = ps[n:]
-		}
-		return nil
-	})
-}
-
-// multiInsert runs one table's multi-row INSERTs in a transaction. The
-// full-size statement is prepared once per transaction (and closed with it):
-// parsing the SQL again for every hundred rows took a fifth of the time on
-// SQLite.
-type multiInsert struct {
-	t         *Tx
-	head, row string
-	full      *sql.Stmt
-}
-
-func (m *multiInsert) exec(ctx context.Context, n int, args []any) error {
-	query := multiRowInsert(m.head, m.row, n)
-	tx, ok := m.t.q.(*sql.Tx)
-	if n < insertStatementRows || !ok {
-		_, err := m.t.exec(ctx, query, args...)
-		return classify(err)
-	}
-	if m.full == nil {
-		st, err := tx.PrepareContext(ctx, m.t.db.rebind(query))
 		if err != nil {
 			return classify(err)
 		}
-		m.full = st
+		for _, m := range []struct{ field, id string }{{"head_id", h.HeadID}, {"caregiver_id", h.CaregiverID}} {
+			if m.id == "" {
+				continue
+			}
+			var n int
+			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM household_members WHERE household_id = ? AND person_id = ? AND ended_on IS NULL`,
+				h.ID, m.id).Scan(&n); err != nil {
+				return classify(err)
+			}
+			if n == 0 {
+				return errs.Field(m.field, "household.not_member", nil)
+			}
+		}
+		now := t.now()
+		if h.ID == "" {
+			h.ID, h.Version = NewID(), 1
+			if _, err := t.exec(ctx, `INSERT INTO households (id, community_id, address, head_id, caregiver_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, h.ID, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
+				return classify(err)
+			}
+		} else {
+			if _, err := t.getHousehold(ctx, h.ID); err != nil {
+				return err
+			}
+			res, err := t.exec(ctx, `UPDATE households SET community_id = ?, address = ?, head_id = ?, caregiver_id = ?, version = version + 1, updated_at = ?
+				WHERE id = ? AND version = ?`, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, h.ID, h.Version)
+			if err != nil {
+				return classify(err)
+			}
+			if err := oneRow(res); err != nil {
+				return err
+			}
+			// Members live where their household lives.
+			if _, err := t.exec(ctx, `UPDATE people SET community_id = ? WHERE household_id = ?`, h.CommunityID, h.ID); err != nil {
+				return classify(err)
+			}
+		}
+		actor.Action, actor.ObjectType, actor.ObjectID = ActionHouseholdSaved, "household", h.ID
+		return t.Audit(ctx, actor)
+	})
+	if err != nil {
+		return people.Household{}, err
 	}
-	_, err := m.full.ExecContext(ctx, args...)
-	return classify(err)
+	return db.reader().getHousehold(ctx, h.ID)
 }
 
-// CountHouseholds returns the number of households.
-func (db *DB) CountHouseholds(ctx context.Context) (int, error) {
-	var n int
-	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM households`).Scan(&n)
-	return n, classify(err)
+func (t *Tx) getHousehold(ctx context.Context, id string) (people.Household, error) {
+	var h people.Household
+	var created, updated string
+	err := t.queryRow(ctx, `SELECT id, community_id, address, COALESCE(head_id, ''), COALESCE(caregiver_id, ''), version, created_at, updated_at
+		FROM households WHERE id = ?`, id).Scan(&h.ID, &h.CommunityID, &h.Address, &h.HeadID, &h.CaregiverID, &h.Version, &created, &updated)
+	if err == sql.ErrNoRows {
+		return h, errs.New(errs.NotFound, "household.not_found")
+	}
+	h.CreatedAt, h.UpdatedAt = parseTS(created), parseTS(updated)
+	return h, classify(err)
 }
 
-// CountPeople returns the number of people.
-func (db *DB) CountPeople(ctx context.Context) (int, error) {
-	var n int
-	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM people`).Scan(&n)
-	return n, classify(err)
+// GetHousehold returns a household with its members, current and former,
+// and audits the read.
+func (db *DB) GetHousehold(ctx context.Context, id string, actor audit.Event) (HouseholdView, error) {
+	r := db.reader()
+	var v HouseholdView
+	h, err := r.getHousehold(ctx, id)
+	if err != nil {
+		return v, err
+	}
+	v.Household = h
+	rows, err := r.query(ctx, `SELECT m.id, m.relationship, m.started_on, COALESCE(m.ended_on, ''), `+personColumns+`
+		FROM household_members m JOIN people p ON p.id = m.person_id WHERE m.household_id = ? ORDER BY m.started_on, p.birth_date`, id)
+	if err != nil {
+		return v, classify(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var m HouseholdMember
+		var rel string
+		var p people.Person
+		var sex, nationality, relation, created, updated string
+		if err := rows.Scan(&m.Membership.ID, &rel, &m.Membership.StartedOn, &m.Membership.EndedOn,
+			&p.ID, &p.Version, &p.HouseholdID, &p.CommunityID, &p.Title, &p.GivenName, &p.FamilyName, &p.Nickname,
+			&p.GivenNameLatin, &p.FamilyNameLatin, &sex, &p.BirthDate, &nationality, &p.Phone, &relation,
+			&p.FromPregnancyID, &created, &updated); err != nil {
+			return v, classify(err)
+		}
+		p.Sex, p.Nationality, p.Relation = people.Sex(sex), people.Nationality(nationality), people.Relationship(relation)
+		p.CreatedAt, p.UpdatedAt = parseTS(created), parseTS(updated)
+		m.Person = p
+		m.Membership.HouseholdID, m.Membership.PersonID, m.Membership.Relationship = id, p.ID, people.Relationship(rel)
+		if m.Membership.EndedOn == "" {
+			v.Current = append(v.Current, m)
+		} else {
+			v.Former = append(v.Former, m)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return v, classify(err)
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID = ActionHouseholdRead, "household", id
+	if err := db.AuditRead(ctx, actor); err != nil {
+		return HouseholdView{}, err
+	}
+	return v, nil
 }
 
-// CountPeopleByCommunity returns, per community ID, how many people live in
-// its households. Communities without people are absent.
-func (db *DB) CountPeopleByCommunity(ctx context.Context) (map[string]int, error) {
-	rows, err := db.reader().query(ctx, `SELECT h.community_id, COUNT(*) FROM people p
-		JOIN households h ON h.id = p.household_id GROUP BY h.community_id`)
+// MembershipHistory lists a person's stays in households, oldest first.
+func (db *DB) MembershipHistory(ctx context.Context, personID string) ([]people.Membership, error) {
+	rows, err := db.reader().query(ctx, `SELECT id, household_id, relationship, started_on, COALESCE(ended_on, '') FROM household_members
+		WHERE person_id = ? ORDER BY started_on, created_at`, personID)
 	if err != nil {
 		return nil, classify(err)
 	}
 	defer rows.Close()
-	out := map[string]int{}
+	var out []people.Membership
 	for rows.Next() {
-		var id string
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
+		m := people.Membership{PersonID: personID}
+		var rel string
+		if err := rows.Scan(&m.ID, &m.HouseholdID, &rel, &m.StartedOn, &m.EndedOn); err != nil {
 			return nil, classify(err)
 		}
-		out[id] = n
+		m.Relationship = people.Relationship(rel)
+		out = append(out, m)
 	}
 	return out, classify(rows.Err())
 }

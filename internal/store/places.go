@@ -241,3 +241,14 @@ func fieldConflict(err error, field string) error {
 	}
 	return err
 }
+
+// CommunityCodes returns a community's code and its district's code, as the
+// API shows where a person lives.
+func (db *DB) CommunityCodes(ctx context.Context, communityID string) (community, district string, err error) {
+	if communityID == "" {
+		return "", "", nil
+	}
+	err = db.reader().queryRow(ctx, `SELECT c.code, COALESCE(d.code, '') FROM places c LEFT JOIN places s ON s.id = c.parent_id
+		LEFT JOIN places d ON d.id = s.parent_id WHERE c.id = ?`, communityID).Scan(&community, &district)
+	return community, district, classify(err)
+}

@@ -34,6 +34,7 @@ type DB struct {
 	read     *sql.DB
 	postgres bool
 	path     string // the SQLite file
+	audits   auditGroup
 	// Now is the store's clock; tests move it to check expiry rules.
 	Now func() time.Time
 }
@@ -140,6 +141,7 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // Close releases the connections.
 func (db *DB) Close() error {
+	db.stopAudits()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())

@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+
+	"termtem/internal/audit"
+	"termtem/internal/errs"
+	"termtem/internal/people"
+)
+
+// AddRecord validates and stores a service record on a person or a
+// pregnancy, audited in the same transaction.
+func (db *DB) AddRecord(ctx context.Context, r people.Record, actor audit.Event) (people.Record, error) {
+	err := db.InTx(ctx, func(t *Tx) error {
+		birth := ""
+		switch {
+		case r.PersonID != "":
+			p, err := t.getPerson(ctx, r.PersonID)
+			if err != nil {
+				return err
+			}
+			birth = p.BirthDate
+		case r.PregnancyID != "":
+			if _, err := t.getPregnancy(ctx, r.PregnancyID); err != nil {
+				return err
+			}
+		default:
+			return errs.Field("person_id", "field.required", nil)
+		}
+		if err := people.ValidateRecord(&r, birth, db.Now()); err != nil {
+			return err
+		}
+		if _, err := t.getOrganisation(ctx, "id", r.OrganisationID); err != nil {
+			return errs.Field("organisation_id", "organisation.not_found", nil)
+		}
+		r.ID = NewID()
+		now := t.now()
+		if _, err := t.exec(ctx, `INSERT INTO service_records (id, person_id, pregnancy_id, kind, occurred_on, organisation_id, author_id,
+			dimension, sensitivity, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, nullString(r.PersonID), nullString(r.PregnancyID), string(r.Kind), r.OccurredOn, r.OrganisationID, r.AuthorID,
+			string(r.Dimension), string(r.Sensitivity), r.Data.Encode(), now); err != nil {
+			return classify(err)
+		}
+		r.CreatedAt = parseTS(now)
+		subject, id := "person", r.PersonID
+		if id == "" {
+			subject, id = "pregnancy", r.PregnancyID
+		}
+		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionRecordAdded, subject, id, string(r.Kind)
+		return t.Audit(ctx, actor)
+	})
+	return r, err
+}
+
+// TimelineFilter narrows a timeline. Empty fields do not filter.
+type TimelineFilter struct {
+	OrganisationID string
+	Dimension      people.Dimension
+}
+
+// Timeline returns every service record of a person, newest first, with the
+// antenatal records of the pregnancy they were born of. The read is audited.
+// Access to sensitive content is decided by the caller (people.Visible).
+func (db *DB) Timeline(ctx context.Context, personID string, f TimelineFilter, actor audit.Event) ([]people.Record, error) {
+	r := db.reader()
+	p, err := r.getPerson(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT s.id, COALESCE(s.person_id, ''), COALESCE(s.pregnancy_id, ''), s.kind, s.occurred_on, s.organisation_id, s.author_id,
+		s.dimension, s.sensitivity, s.data, s.created_at, o.name_th, o.name_en, COALESCE(u.display_name, '')
+		FROM service_records s JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users u ON u.id = s.author_id
+		WHERE (s.person_id = ? OR (s.pregnancy_id = ? AND s.person_id IS NULL))`
+	args := []any{personID, p.FromPregnancyID}
+	if p.FromPregnancyID == "" {
+		args[1] = "-" // no pregnancy: match nothing
+	}
+	if f.OrganisationID != "" {
+		q, args = q+` AND s.organisation_id = ?`, append(args, f.OrganisationID)
+	}
+	if f.Dimension != "" {
+		q, args = q+` AND s.dimension = ?`, append(args, string(f.Dimension))
+	}
+	q += ` ORDER BY s.occurred_on DESC, s.created_at DESC`
+	rows, err := r.query(ctx, q, args...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []people.Record
+	for rows.Next() {
+		rec, err := scanRecord(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, classify(err)
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID = ActionTimelineRead, "person", personID
+	if err := db.AuditRead(ctx, actor); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func scanRecord(rows *sql.Rows) (people.Record, error) {
+	var rec people.Record
+	var kind, dim, sens, data, created string
+	if err := rows.Scan(&rec.ID, &rec.PersonID, &rec.PregnancyID, &kind, &rec.OccurredOn, &rec.OrganisationID, &rec.AuthorID,
+		&dim, &sens, &data, &created, &rec.OrganisationName, &rec.OrganisationNameEN, &rec.AuthorName); err != nil {
+		return rec, classify(err)
+	}
+	rec.Kind, rec.Dimension, rec.Sensitivity = people.RecordKind(kind), people.Dimension(dim), people.Sensitivity(sens)
+	rec.CreatedAt = parseTS(created)
+	d, err := people.DecodeData(data)
+	if err != nil {
+		return rec, errs.Internalf("record %s data: %w", rec.ID, err)
+	}
+	rec.Data = d
+	return rec, nil
+}
+
+// Schooling returns what the newest school or child-care enrolment says
+// about a person, to refine their life stage.
+func (db *DB) Schooling(ctx context.Context, personID string) (people.Schooling, error) {
+	var kind, data string
+	err := db.reader().queryRow(ctx, `SELECT kind, data FROM service_records WHERE person_id = ? AND kind IN ('school_enrolment', 'childcare_enrolment')
+		ORDER BY occurred_on DESC, created_at DESC LIMIT 1`, personID).Scan(&kind, &data)
+	if err == sql.ErrNoRows {
+		return people.NoSchooling, nil
+	}
+	if err != nil {
+		return people.NoSchooling, classify(err)
+	}
+	if people.RecordKind(kind) == people.ChildcareEnrolment {
+		return people.InChildcare, nil
+	}
+	d, err := people.DecodeData(data)
+	if err != nil {
+		return people.NoSchooling, nil
+	}
+	return people.GradeSchooling(d.Grade), nil
+}
