@@ -93,19 +93,37 @@ func TestBrowserAccessibility(t *testing.T) {
 	pages := []string{"/", "/places/" + lk.ID, "/places/new?parent=" + lk.ID, "/organisations",
 		"/organisations/" + org.ID + "/edit", "/users", "/users/" + user.ID + "/edit", "/roles", "/profile",
 		"/places/0190a0a0-0000-7000-8000-000000000000"} // an error page
-	for _, viewport := range []struct{ w, h int64 }{{1280, 900}, {390, 844}} {
-		if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(viewport.w, viewport.h)); err != nil {
-			t.Fatal(err)
-		}
-		for _, lang := range []string{"th", "en"} {
-			if b.lang() != lang {
-				b.open("/")
-				b.clickAndWait("#lang-switch")
+	auditPages := func(pages []string, forms map[string]func(*tab)) {
+		t.Helper()
+		for _, viewport := range []struct{ w, h int64 }{{1280, 900}, {390, 844}} {
+			if err := chromedp.Do(b.ctx, chromedp.EmulateViewport(viewport.w, viewport.h)); err != nil {
+				t.Fatal(err)
 			}
-			for _, p := range pages {
-				b.open(p)
-				audit(fmt.Sprintf("%s @%dpx", p, viewport.w))
+			for _, lang := range []string{"th", "en"} {
+				if b.lang() != lang {
+					b.open("/")
+					b.clickAndWait("#lang-switch")
+				}
+				for _, p := range pages {
+					if form, ok := forms[p]; ok {
+						form(b) // a page that answers a form: results, errors
+					} else {
+						b.open(p)
+					}
+					audit(fmt.Sprintf("%s @%dpx", p, viewport.w))
+				}
 			}
 		}
 	}
+	auditPages(pages, nil)
+
+	// The people pages, as a health-centre nurse: administrators see no
+	// personal data.
+	peoplePages, peopleForms := a11yPeoplePages(t, ts)
+	b.open("/")
+	b.clickAndWait("#logout")
+	if status := b.login("demo.nurse", demoPassword(t, ts, "demo.nurse")); status != http.StatusOK {
+		t.Fatalf("nurse login: %d", status)
+	}
+	auditPages(peoplePages, peopleForms)
 }

@@ -53,6 +53,23 @@ func (s *Server) routes() []Route {
 
 		{"GET", "/roles", hf(w.RolesList)},
 
+		{"GET", "/people", hf(w.PeopleSearchForm)},
+		{"POST", "/people/search", hf(w.PeopleSearch)},
+		{"GET", "/people/new", hf(w.PersonNew)},
+		{"POST", "/people", hf(w.PersonSave)},
+		{"GET", "/people/{id}", hf(w.PersonShow)},
+		{"GET", "/people/{id}/edit", hf(w.PersonEdit)},
+		{"POST", "/people/{id}", hf(w.PersonSave)},
+		{"POST", "/people/{id}/pregnancies", hf(w.PregnancyCreate)},
+		{"POST", "/people/{id}/pregnancies/{pregnancy}/birth", hf(w.PregnancyBirth)},
+		{"GET", "/people/{id}/records/new", hf(w.RecordNew)},
+		{"POST", "/people/{id}/records", hf(w.RecordSave)},
+		{"GET", "/households/new", hf(w.HouseholdNew)},
+		{"POST", "/households", hf(w.HouseholdSave)},
+		{"GET", "/households/{id}", hf(w.HouseholdShow)},
+		{"GET", "/households/{id}/edit", hf(w.HouseholdEdit)},
+		{"POST", "/households/{id}", hf(w.HouseholdSave)},
+
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},
 

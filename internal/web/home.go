@@ -13,6 +13,7 @@ type homeTile struct {
 
 // The home page offers what the user's roles allow, nothing more.
 var homeTiles = []homeTile{
+	{"/people", "nav.people", "home.tile.people", account.PeopleRead},
 	{"/places", "nav.places", "home.tile.places", account.PlacesRead},
 	{"/organisations", "nav.organisations", "home.tile.organisations", account.OrganisationsRead},
 	{"/users", "nav.users", "home.tile.users", account.UsersRead},
@@ -25,7 +26,6 @@ var homeComing = []struct {
 	MessageID string
 	Perm      account.Permission
 }{
-	{"home.coming.people", account.PeopleRead},
 	{"home.coming.flower", account.AssessmentsRead},
 	{"home.coming.cases", account.CasesRead},
 	{"home.coming.imports", account.ImportsRun},
