@@ -9,6 +9,8 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/audit"
 	"termtem/internal/auth"
+	"termtem/internal/people"
+	"termtem/internal/places"
 	"termtem/internal/store/storetest"
 )
 
@@ -24,6 +26,18 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	latKrabang, err := db.GetPlaceByCode(t.Context(), "101103")
+	if err != nil {
+		t.Fatal(err)
+	}
+	community, err := db.SavePlace(t.Context(), places.Place{Kind: places.Community, Code: "101103-M1", NameTH: "ชุมชนทดสอบ", ParentID: latKrabang.ID}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	household, err := db.SaveHousehold(t.Context(), people.Household{CommunityID: community.ID}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := db.CreatePerson(t.Context(), people.Person{GivenName: "ด.ญ.ดาว", BirthDate: "2561", HouseholdID: household.ID}, audit.Event{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,6 +64,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/users/new", can(account.UsersManage)},
 		{"/roles", can(account.UsersRead)},
 		{"/metrics", can(account.MetricsRead)},
+		{"/people", can(account.PeopleRead)},
+		{"/people/new", can(account.PeopleWrite)},
+		{"/people/" + child.ID, can(account.PeopleRead)},
+		{"/people/" + child.ID + "/edit", can(account.PeopleWrite)},
+		{"/people/" + child.ID + "/records/new", can(account.PeopleWrite)},
+		{"/households/new", can(account.PeopleWrite)},
+		{"/households/" + household.ID, can(account.PeopleRead)},
+		{"/api/v1/people/" + child.ID, can(account.PeopleRead)},
+		{"/api/v1/people/" + child.ID + "/timeline", can(account.PeopleRead)},
+		{"/api/v1/households/" + household.ID, can(account.PeopleRead)},
 		{"/api/v1/me", anyone},
 		{"/api/v1/places", can(account.PlacesRead)},
 		{"/api/v1/places/" + latKrabang.ID, can(account.PlacesRead)},

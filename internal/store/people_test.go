@@ -339,3 +339,24 @@ func TestReadFailsWhenAuditFails(t *testing.T) {
 		t.Fatal("a read succeeded although its audit row could not be written")
 	}
 }
+
+func TestAntenatalVisitOnTheMotherGoesToHerPregnancy(t *testing.T) {
+	db := storetest.Open(t)
+	health := newOrg(t, db, "HC-ANC")
+	mother, err := db.CreatePerson(ctx, people.Person{GivenName: "นางสาวแก้ว", Sex: people.Female, BirthDate: "1999"}, actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	visit := people.Record{PersonID: mother.ID, Kind: people.AntenatalVisit, OccurredOn: db.Now().Format("2006-01-02"),
+		OrganisationID: health.ID, Data: people.RecordData{GestationalWeeks: 12}}
+	_, err = db.AddRecord(ctx, visit, actor())
+	wantErr(t, err, errs.Invalid, "kind", "record.pregnancy_missing")
+	pr, err := db.CreatePregnancy(ctx, mother.ID, db.Now().AddDate(0, 6, 0).Format("2006-01-02"), actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := db.AddRecord(ctx, visit, actor())
+	if err != nil || rec.PregnancyID != pr.ID || rec.PersonID != "" {
+		t.Fatalf("visit: %v %+v", err, rec)
+	}
+}

@@ -13,6 +13,19 @@ import (
 // pregnancy, audited in the same transaction.
 func (db *DB) AddRecord(ctx context.Context, r people.Record, actor audit.Event) (people.Record, error) {
 	err := db.InTx(ctx, func(t *Tx) error {
+		// An antenatal visit recorded on the mother belongs to her ongoing
+		// pregnancy, so that it follows the child after birth.
+		if info, ok := people.Kinds[r.Kind]; ok && info.Pregnancy && r.PregnancyID == "" && r.PersonID != "" {
+			err := t.queryRow(ctx, `SELECT id FROM pregnancies WHERE mother_id = ? AND status = ? ORDER BY expected_date DESC LIMIT 1`,
+				r.PersonID, string(people.Ongoing)).Scan(&r.PregnancyID)
+			if err == sql.ErrNoRows {
+				return errs.Field("kind", "record.pregnancy_missing", nil)
+			}
+			if err != nil {
+				return classify(err)
+			}
+			r.PersonID = ""
+		}
 		birth := ""
 		switch {
 		case r.PersonID != "":
