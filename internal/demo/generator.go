@@ -217,7 +217,7 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 // adult adds a caregiver aged age.
 func (g *Generator) adult(sex people.Sex, age int, title, family, relation string) {
 	b := g.birthAround(age)
-	g.add(people.Person{Title: title, FamilyName: family, Sex: sex, Relation: relation}, b, 60)
+	g.add(people.Person{Title: title, FamilyName: family, Sex: sex, Relation: people.Relationship(relation)}, b, 60)
 }
 
 // child adds a child aged age, titled by age and sex.
@@ -227,7 +227,7 @@ func (g *Generator) child(age int, family, relation string) {
 		sex = people.Male
 	}
 	b := g.birthAround(age)
-	g.add(people.Person{Title: TitleFor(sex, AgeOn(b.date, g.asOf)), FamilyName: family, Sex: sex, Relation: relation}, b, 90)
+	g.add(people.Person{Title: TitleFor(sex, AgeOn(b.date, g.asOf)), FamilyName: family, Sex: sex, Relation: people.Relationship(relation)}, b, 90)
 }
 
 // add gives p a given name (not a housemate's) and maybe a nickname.

@@ -131,7 +131,7 @@ func TestGeneratorPlausible(t *testing.T) {
 		for _, c := range caregivers[1:] {
 			shape += "+" + c.Relation
 		}
-		shapes[shape+" with "+kids[0].Relation]++
+		shapes[string(shape+" with "+kids[0].Relation)]++
 
 		oldestKid := 0
 		for _, k := range kids {
