@@ -81,10 +81,7 @@ func (db *DB) Timeline(ctx context.Context, personID string, f TimelineFilter, a
 	if err != nil {
 		return nil, err
 	}
-	q := `SELECT s.id, COALESCE(s.person_id, ''), COALESCE(s.pregnancy_id, ''), s.kind, s.occurred_on, s.organisation_id, s.author_id,
-		s.dimension, s.sensitivity, s.data, s.created_at, o.name_th, o.name_en, COALESCE(u.display_name, '')
-		FROM service_records s JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users u ON u.id = s.author_id
-		WHERE (s.person_id = ? OR (s.pregnancy_id = ? AND s.person_id IS NULL))`
+	q := recordSelect + ` WHERE (s.person_id = ? OR (s.pregnancy_id = ? AND s.person_id IS NULL))`
 	args := []any{personID, p.FromPregnancyID}
 	if p.FromPregnancyID == "" {
 		args[1] = "-" // no pregnancy: match nothing
@@ -96,7 +93,19 @@ func (db *DB) Timeline(ctx context.Context, personID string, f TimelineFilter, a
 		q, args = q+` AND s.dimension = ?`, append(args, string(f.Dimension))
 	}
 	q += ` ORDER BY s.occurred_on DESC, s.created_at DESC`
-	rows, err := r.query(ctx, q, args...)
+	actor.Action, actor.ObjectType, actor.ObjectID = ActionTimelineRead, "person", personID
+	return db.auditedRecords(ctx, q, args, actor)
+}
+
+// recordSelect reads records with the names of their organisation and author.
+const recordSelect = `SELECT s.id, COALESCE(s.person_id, ''), COALESCE(s.pregnancy_id, ''), s.kind, s.occurred_on, s.organisation_id, s.author_id,
+	s.dimension, s.sensitivity, s.data, s.created_at, o.name_th, o.name_en, COALESCE(u.display_name, '')
+	FROM service_records s JOIN organisations o ON o.id = s.organisation_id LEFT JOIN users u ON u.id = s.author_id`
+
+// auditedRecords runs a record query and audits the read before the
+// records are returned.
+func (db *DB) auditedRecords(ctx context.Context, query string, args []any, actor audit.Event) ([]people.Record, error) {
+	rows, err := db.reader().query(ctx, query, args...)
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -112,7 +121,6 @@ func (db *DB) Timeline(ctx context.Context, personID string, f TimelineFilter, a
 	if err := rows.Err(); err != nil {
 		return nil, classify(err)
 	}
-	actor.Action, actor.ObjectType, actor.ObjectID = ActionTimelineRead, "person", personID
 	if err := db.AuditRead(ctx, actor); err != nil {
 		return nil, err
 	}
