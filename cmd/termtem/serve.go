@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net"
@@ -138,7 +139,12 @@ func (e env) loadDemoIfEmpty(ctx context.Context, db *store.DB, a *auth.Service)
 }
 
 func (e env) demo(ctx context.Context, args []string) error {
-	cfg, err := e.parse("demo", args, nil)
+	var n int
+	var seed int64
+	cfg, err := e.parse("demo", args, func(fs *flag.FlagSet) {
+		fs.IntVar(&n, "people", 0, "instead of the Lat Krabang demo, add `N` synthetic people across Bangkok (benchmarks)")
+		fs.Int64Var(&seed, "seed", demo.PopulationSeed, "seed of the --people population")
+	})
 	if err != nil {
 		return err
 	}
@@ -147,6 +153,9 @@ func (e env) demo(ctx context.Context, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if n > 0 {
+		return demo.RunPopulation(ctx, db, n, seed, e.stdout)
+	}
 	a, err := newAuth(db, cfg)
 	if err != nil {
 		return err

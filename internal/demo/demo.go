@@ -43,6 +43,17 @@ type Result struct {
 	HouseholdsCreated int
 	PeopleCreated     int
 	PeopleExisting    int
+	// PregnanciesCreated and BirthsCreated are zero when the demo
+	// communities already had pregnancies (PregnanciesExisting).
+	PregnanciesCreated  int
+	PregnanciesExisting int
+	BirthsCreated       int
+	// RecordsCreated is zero when the demo organisations had already made
+	// records (RecordsExisting); RecordsByOrganisation counts the new ones
+	// by organisation code.
+	RecordsCreated        int
+	RecordsExisting       int
+	RecordsByOrganisation map[string]int
 }
 
 // Tally counts records created by this run and records found already there.
@@ -92,7 +103,45 @@ func Load(ctx context.Context, db *store.DB, svc *auth.Service, out io.Writer) (
 	} else {
 		fmt.Fprintf(out, "households:    %d created, with %d people\n", res.HouseholdsCreated, res.PeopleCreated)
 	}
+
+	users, err := userIDs(ctx, db)
+	if err != nil {
+		return res, err
+	}
+	if err := loadPregnancies(ctx, db, communityIDs, users, &res); err != nil {
+		return res, err
+	}
+	if res.PregnanciesExisting > 0 {
+		fmt.Fprintf(out, "pregnancies:   none added, the demo communities already have %d\n", res.PregnanciesExisting)
+	} else {
+		fmt.Fprintf(out, "pregnancies:   %d created, %d of them born (the child joins its mother's household)\n", res.PregnanciesCreated, res.BirthsCreated)
+	}
+	if err := loadRecords(ctx, db, communityIDs, orgs, users, &res); err != nil {
+		return res, err
+	}
+	if res.RecordsExisting > 0 {
+		fmt.Fprintf(out, "records:       none added, the demo agencies already have %d\n", res.RecordsExisting)
+	} else {
+		var parts []string
+		for _, code := range recordOrgs {
+			parts = append(parts, fmt.Sprintf("%s %d", code, res.RecordsByOrganisation[code]))
+		}
+		fmt.Fprintf(out, "records:       %d service records created (%s)\n", res.RecordsCreated, strings.Join(parts, ", "))
+	}
 	return res, nil
+}
+
+// userIDs returns the IDs of the demo users, by username.
+func userIDs(ctx context.Context, db *store.DB) (map[string]string, error) {
+	ids := map[string]string{}
+	for _, du := range usersByRole {
+		u, err := db.GetUserByUsername(ctx, du.username)
+		if err != nil {
+			return nil, fmt.Errorf("demo: user %s: %w", du.username, err)
+		}
+		ids[du.username] = u.ID
+	}
+	return ids, nil
 }
 
 // loadCommunities returns the IDs of the places the demo uses, by code, and
@@ -247,6 +296,7 @@ func loadHouseholds(ctx context.Context, db *store.DB, communityIDs []string, re
 		return nil
 	}
 	g := NewGenerator(Seed, db.Now().In(thai.Bangkok()))
+	g.SerialBase = DemoSerialBase
 	var hs []people.Household
 	var ps []people.Person
 	for i, c := range communities {

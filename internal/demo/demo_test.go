@@ -43,7 +43,7 @@ func printedPasswords(out string) map[string]string {
 
 // snapshot counts what Load makes, to show a second run changes nothing.
 type snapshot struct {
-	places, organisations, users, households, people int
+	places, organisations, users, households, people, pregnancies, records int
 }
 
 func takeSnapshot(t *testing.T, db *store.DB) snapshot {
@@ -68,6 +68,25 @@ func takeSnapshot(t *testing.T, db *store.DB) snapshot {
 	if s.people, err = db.CountPeople(ctx); err != nil {
 		t.Fatal(err)
 	}
+	byOrg, err := db.CountRecordsByOrganisation(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range byOrg {
+		s.records += n
+	}
+	var ids []string
+	for _, c := range communities {
+		p, err := db.GetPlaceByCode(ctx, c.code)
+		if err == nil {
+			ids = append(ids, p.ID)
+		}
+	}
+	prs, err := db.PregnanciesInCommunities(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.pregnancies = len(prs)
 	return s
 }
 
@@ -90,8 +109,12 @@ func TestLoad(t *testing.T) {
 	if res.PeopleCreated < 40*2 || res.PeopleCreated > 40*6 {
 		t.Fatalf("people created = %d, want 2–6 a household", res.PeopleCreated)
 	}
+	if res.PregnanciesCreated != 4 || res.BirthsCreated != 1 || res.RecordsCreated < 500 {
+		t.Fatalf("result %+v", res)
+	}
 	first := takeSnapshot(t, db)
-	if first.households != 40 || first.people != res.PeopleCreated || first.users != roles {
+	if first.households != 40 || first.people != res.PeopleCreated+res.BirthsCreated || first.users != roles ||
+		first.pregnancies != 4 || first.records != res.RecordsCreated {
 		t.Fatalf("stored %+v, result %+v", first, res)
 	}
 
@@ -197,8 +220,10 @@ func TestLoad(t *testing.T) {
 			t.Fatalf("second Load: %v", err)
 		}
 		t.Logf("second run:\n%s", out2.String())
-		if res2.Communities.Created+res2.Organisations.Created+res2.Users.Created+res2.HouseholdsCreated+res2.PeopleCreated != 0 ||
-			res2.Users.Existing != roles || res2.PeopleExisting != res.PeopleCreated || len(res2.NewUsers) != 0 {
+		if res2.Communities.Created+res2.Organisations.Created+res2.Users.Created+res2.HouseholdsCreated+res2.PeopleCreated+
+			res2.PregnanciesCreated+res2.BirthsCreated+res2.RecordsCreated != 0 ||
+			res2.Users.Existing != roles || res2.PeopleExisting != res.PeopleCreated+res.BirthsCreated || len(res2.NewUsers) != 0 ||
+			res2.PregnanciesExisting != 4 || res2.RecordsExisting != res.RecordsCreated {
 			t.Fatalf("second result %+v", res2)
 		}
 		if got := takeSnapshot(t, db); got != first {

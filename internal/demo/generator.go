@@ -23,17 +23,6 @@ const (
 // เด็กชาย or เด็กหญิง.
 const ChildTitleAge = 15
 
-// Relations to the head of the household, as Thai household surveys record
-// them. A grandmother raising her grandchildren is the หัวหน้าครัวเรือน and
-// the children are her หลาน; a mother's own mother living with her is มารดา.
-const (
-	RelationHead       = "หัวหน้าครัวเรือน"
-	RelationSpouse     = "คู่สมรส"
-	RelationChild      = "บุตร"
-	RelationGrandchild = "หลาน" // also a niece or nephew
-	RelationMother     = "มารดา"
-)
-
 // DefaultStreets are roads and lanes of Lat Krabang for synthetic addresses.
 var DefaultStreets = []string{
 	"ถนนร่มเกล้า", "ซอยร่มเกล้า 21", "ซอยร่มเกล้า 24", "ถนนเคหะร่มเกล้า", "ซอยเคหะร่มเกล้า 27",
@@ -43,25 +32,61 @@ var DefaultStreets = []string{
 // Generator makes synthetic households and their members, the same ones for
 // the same seed and date. It is built for volume (a million people for
 // benchmarks): a household costs one string allocation, because all its IDs,
-// its address and its birth dates are cut from one buffer, and the member
-// slice is reused.
+// its address, its members' birth dates, document numbers, phone numbers
+// and Latin spellings are cut from one buffer, and the member slice is
+// reused. (A person with a document other than a national ID costs one
+// more, for its Identifiers slice.)
+//
+// People get what a registry holds: a title, Thai names (Burmese ones in
+// Myanmar families), sometimes a nickname and a Latin spelling (varied as
+// people really write them), a full or year-only birth date, a nationality
+// or status, a phone number for most adults, and a synthetic national ID
+// with a valid check digit whose first digit fits the person (1 or 2 for
+// Thais born since 1984, 3 for older ones, 0 or 6 for migrants and
+// stateless people, 7 for their children born here) — or instead a G-code,
+// a birth-certificate or passport number, or nothing at all.
 type Generator struct {
 	// Streets are used for addresses; DefaultStreets when empty.
 	Streets []string
+	// Offices are the 4-digit registration-office codes (digits 2–5 of a
+	// national ID) of the district the households live in, where their
+	// children were registered; "1011" (Lat Krabang) when empty.
+	Offices []string
+	// SerialBase is where this generator starts numbering documents. A
+	// document number's 7-digit serial (digits 6–12 of a national ID) is
+	// SerialBase plus the count of numbers issued, so two
+	// generators whose ranges do not overlap never issue the same number,
+	// whatever their seeds. The demo households use DemoSerialBase; the
+	// benchmark populations start at 0 (room for 9 million documents).
+	SerialBase uint32
 
-	rng    *rand.Rand
-	asOf   time.Time
-	idTime uint64 // milliseconds of the first ID
-	seq    uint64
+	rng     *rand.Rand
+	asOf    time.Time
+	idTime  uint64 // milliseconds of the first ID
+	seq     uint64
+	serials uint32 // document numbers issued
+
+	origin    origin // of the household being made
+	caregiver int    // index of its main caregiver
 
 	buf     []byte
+	scratch [2][]byte
 	members []people.Person
 	births  []birth
+	latin   []latinName
 }
 
 type birth struct {
 	date     time.Time
 	yearOnly bool
+}
+
+// latinName holds a member's Latin spellings until finish writes them: a
+// "|"-separated list of spellings (see latinOf), or one Burmese
+// spelling.
+type latinName struct {
+	given, family string
+	burmese       bool
 }
 
 // NewGenerator returns a generator seeded with seed. Ages are taken on asOf
@@ -107,12 +132,35 @@ var shapeWeights = [...]int{shapeBothParents: 40, shapeMother: 22, shapeFather: 
 // childCountWeights weigh 1, 2, 3 and 4 children.
 var childCountWeights = [...]int{35, 35, 20, 10}
 
+// origin is where a household's adults come from, which decides their
+// nationality, names and documents.
+type origin int
+
+const (
+	originThai origin = iota
+	originMyanmar
+	originCambodian
+	originLao
+	originStateless    // long-term stateless, often born in Thailand
+	originUndocumented // no document yet, status undetermined
+)
+
+// originWeights, per thousand households: in Bangkok's poorer
+// communities about one household in eight is a migrant or stateless one.
+var originWeights = [...]int{originThai: 875, originMyanmar: 50, originCambodian: 20, originLao: 15, originStateless: 20, originUndocumented: 20}
+
+var originNationality = [...]people.Nationality{originThai: people.Thai, originMyanmar: people.Myanmar,
+	originCambodian: people.Cambodian, originLao: people.Lao, originStateless: people.Stateless, originUndocumented: people.StatusUndocumented}
+
 // Household makes one household in a community chosen from communityIDs
-// (which must not be empty), with 1–2 caregivers first — the head first —
-// then 1–4 children aged 0–17, the eldest first. The person slice is reused:
-// it is only valid until the next call; copy the structs to keep them.
+// (which must not be empty), with 1–3 adults first — the head first —
+// then 1–4 children aged 0–17, the eldest first. The household names its
+// head and main caregiver. The person slice is reused: it is only valid
+// until the next call; copy the structs to keep them.
 func (g *Generator) Household(communityIDs []string) (people.Household, []people.Person) {
-	g.members, g.births = g.members[:0], g.births[:0]
+	g.members, g.births, g.latin = g.members[:0], g.births[:0], g.latin[:0]
+	g.origin = origin(pickWeighted(g.rng, originWeights[:]))
+	g.caregiver = 0
 
 	var ages [4]int
 	nKids := 1 + pickWeighted(g.rng, childCountWeights[:])
@@ -124,7 +172,7 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 
 	surname := g.familyName("")
 	kidsSurname := surname
-	kidsRelation := RelationChild
+	kidsRelation := people.RelChild
 	switch pickWeighted(g.rng, shapeWeights[:]) {
 	case shapeBothParents:
 		fatherAge := max(oldest+20+g.rng.IntN(16), 19)
@@ -134,11 +182,11 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 			wifeTitle, wifeSurname = TitleMiss, g.familyName(surname)
 		}
 		if g.chance(70) {
-			g.adult(people.Male, fatherAge, TitleMr, surname, RelationHead)
-			g.adult(people.Female, motherAge, wifeTitle, wifeSurname, RelationSpouse)
+			g.adult(people.Male, fatherAge, TitleMr, surname, people.RelHead)
+			g.caregiver = g.adult(people.Female, motherAge, wifeTitle, wifeSurname, people.RelSpouse)
 		} else {
-			g.adult(people.Female, motherAge, wifeTitle, wifeSurname, RelationHead)
-			g.adult(people.Male, fatherAge, TitleMr, surname, RelationSpouse)
+			g.caregiver = g.adult(people.Female, motherAge, wifeTitle, wifeSurname, people.RelHead)
+			g.adult(people.Male, fatherAge, TitleMr, surname, people.RelSpouse)
 		}
 	case shapeMother:
 		motherAge := max(oldest+17+g.rng.IntN(18), 18)
@@ -146,21 +194,21 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 		if g.chance(40) { // separated or widowed
 			title = TitleMrs
 		}
-		g.adult(people.Female, motherAge, title, surname, RelationHead)
+		g.adult(people.Female, motherAge, title, surname, people.RelHead)
 		if g.chance(40) {
 			kidsSurname = g.familyName(surname) // the father's
 		}
-		if g.chance(40) {
-			g.adult(people.Female, motherAge+18+g.rng.IntN(12), TitleMrs, surname, RelationMother)
+		if g.chance(40) { // her own mother lives with her
+			g.adult(people.Female, motherAge+18+g.rng.IntN(12), TitleMrs, surname, people.RelMother)
 		}
 	case shapeFather:
 		fatherAge := max(oldest+19+g.rng.IntN(18), 19)
-		g.adult(people.Male, fatherAge, TitleMr, surname, RelationHead)
-		if g.chance(30) {
-			g.adult(people.Female, fatherAge+18+g.rng.IntN(12), TitleMrs, surname, RelationMother)
+		g.adult(people.Male, fatherAge, TitleMr, surname, people.RelHead)
+		if g.chance(30) { // his mother looks after the children
+			g.caregiver = g.adult(people.Female, fatherAge+18+g.rng.IntN(12), TitleMrs, surname, people.RelMother)
 		}
 	case shapeGrandparents:
-		kidsRelation = RelationGrandchild
+		kidsRelation = people.RelGrandchild
 		if g.chance(50) { // a daughter's children carry their father's name
 			kidsSurname = g.familyName(surname)
 		}
@@ -172,18 +220,18 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 		}
 		switch {
 		case g.chance(85):
-			g.adult(people.Female, grandmaAge, grandmaTitle, surname, RelationHead)
+			g.adult(people.Female, grandmaAge, grandmaTitle, surname, people.RelHead)
 			if g.chance(45) {
-				g.adult(people.Male, grandpaAge, TitleMr, surname, RelationSpouse)
+				g.adult(people.Male, grandpaAge, TitleMr, surname, people.RelSpouse)
 			}
 		default:
-			g.adult(people.Male, grandpaAge, TitleMr, surname, RelationHead)
+			g.adult(people.Male, grandpaAge, TitleMr, surname, people.RelHead)
 			if g.chance(50) {
-				g.adult(people.Female, grandmaAge, grandmaTitle, surname, RelationSpouse)
+				g.caregiver = g.adult(people.Female, grandmaAge, grandmaTitle, surname, people.RelSpouse)
 			}
 		}
 	case shapeRelative:
-		kidsRelation = RelationGrandchild // a niece or nephew is หลาน too
+		kidsRelation = people.RelRelative // nieces and nephews
 		kidsSurname = g.familyName(surname)
 		age := max(oldest+18+g.rng.IntN(25), 20)
 		married := g.chance(35)
@@ -192,14 +240,14 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 			if married {
 				title = TitleMrs
 			}
-			g.adult(people.Female, age, title, surname, RelationHead)
+			g.adult(people.Female, age, title, surname, people.RelHead)
 			if married {
-				g.adult(people.Male, age+g.rng.IntN(6), TitleMr, surname, RelationSpouse)
+				g.adult(people.Male, age+g.rng.IntN(6), TitleMr, surname, people.RelSpouse)
 			}
 		} else {
-			g.adult(people.Male, age, TitleMr, surname, RelationHead)
+			g.adult(people.Male, age, TitleMr, surname, people.RelHead)
 			if married {
-				g.adult(people.Female, max(age-g.rng.IntN(6), oldest+16, 20), TitleMrs, surname, RelationSpouse)
+				g.caregiver = g.adult(people.Female, max(age-g.rng.IntN(6), oldest+16, 20), TitleMrs, surname, people.RelSpouse)
 			}
 		}
 	}
@@ -214,36 +262,56 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 	return g.finish(communityIDs)
 }
 
-// adult adds a caregiver aged age.
-func (g *Generator) adult(sex people.Sex, age int, title, family, relation string) {
+// adult adds a caregiver aged age and returns its index.
+func (g *Generator) adult(sex people.Sex, age int, title, family string, relation people.Relationship) int {
 	b := g.birthAround(age)
-	g.add(people.Person{Title: title, FamilyName: family, Sex: sex, Relation: people.Relationship(relation)}, b, 60)
+	g.add(people.Person{Title: title, FamilyName: family, Sex: sex, Relation: relation}, b, 60, true)
+	return len(g.members) - 1
 }
 
 // child adds a child aged age, titled by age and sex.
-func (g *Generator) child(age int, family, relation string) {
+func (g *Generator) child(age int, family string, relation people.Relationship) {
 	sex := people.Female
 	if g.chance(51) {
 		sex = people.Male
 	}
 	b := g.birthAround(age)
-	g.add(people.Person{Title: TitleFor(sex, AgeOn(b.date, g.asOf)), FamilyName: family, Sex: sex, Relation: people.Relationship(relation)}, b, 90)
+	g.add(people.Person{Title: TitleFor(sex, AgeOn(b.date, g.asOf)), FamilyName: family, Sex: sex, Relation: relation}, b, 90, false)
 }
 
-// add gives p a given name (not a housemate's) and maybe a nickname.
-func (g *Generator) add(p people.Person, b birth, nicknamePercent int) {
-	newer := b.date.Year() >= 2003 || (b.date.Year() > 1995 && g.chance(50))
-	for range 4 {
-		p.GivenName = pick(g.rng, givenNames(p.Sex, newer))
-		if !g.nameTaken(p.GivenName) {
-			break
+// add gives p a given name (not a housemate's) and maybe a nickname. In a
+// Myanmar family the adults, and most children, have Burmese names.
+func (g *Generator) add(p people.Person, b birth, nicknamePercent int, adult bool) {
+	var ln latinName
+	if g.origin == originMyanmar && (adult || g.chance(60)) {
+		list := myanmarFemale
+		if p.Sex == people.Male {
+			list = myanmarMale
 		}
-	}
-	if g.chance(nicknamePercent) {
-		p.Nickname = pick(g.rng, nicknames(p.Sex, newer))
+		for range 4 {
+			given := pick(g.rng, list)
+			p.GivenName, ln.given = given.th, given.latin
+			if !g.nameTaken(p.GivenName) {
+				break
+			}
+		}
+		second := pick(g.rng, myanmarSecond)
+		p.FamilyName, ln.family, ln.burmese = second.th, second.latin, true
+	} else {
+		newer := b.date.Year() >= 2003 || (b.date.Year() > 1995 && g.chance(50))
+		for range 4 {
+			p.GivenName = g.givenName(p.Sex, newer)
+			if !g.nameTaken(p.GivenName) {
+				break
+			}
+		}
+		if g.chance(nicknamePercent) {
+			p.Nickname = pick(g.rng, nicknames(p.Sex, newer))
+		}
 	}
 	g.members = append(g.members, p)
 	g.births = append(g.births, b)
+	g.latin = append(g.latin, ln)
 }
 
 func (g *Generator) nameTaken(name string) bool {
@@ -261,19 +329,31 @@ func (g *Generator) nameTaken(name string) bool {
 func (g *Generator) birthAround(age int) birth {
 	d := g.asOf.AddDate(-age, 0, -1-g.rng.IntN(364))
 	yearOnly := g.chance(3)
-	if d.Year() < 1985 {
+	if d.Year() < 1985 || (g.origin != originThai && g.chance(10)) {
 		yearOnly = g.chance(35)
 	}
 	return birth{date: d, yearOnly: yearOnly}
 }
 
-// finish cuts the household's ID and address and each member's ID and birth
-// date from one string.
+// span is a piece of the household's string.
+type span struct{ start, end int32 }
+
+func (s span) of(str string) string { return str[s.start:s.end] }
+
+// memberSpans are the pieces of one member cut from the household string.
+type memberSpans struct {
+	id, date, nationalID, phone, givenLatin, familyLatin, other span
+	otherKind                                                 people.IdentifierKind
+}
+
+// finish cuts the household's ID and address and each member's ID, birth
+// date, document numbers, phone and Latin names from one string.
 func (g *Generator) finish(communityIDs []string) (people.Household, []people.Person) {
 	streets := g.Streets
 	if len(streets) == 0 {
 		streets = DefaultStreets
 	}
+	var spans [8]memberSpans // at most 3 adults and 4 children
 	b := g.buf[:0]
 	b = g.appendID(b)
 	b = strconv.AppendInt(b, int64(1+g.rng.IntN(199)), 10)
@@ -284,33 +364,39 @@ func (g *Generator) finish(communityIDs []string) (people.Household, []people.Pe
 	b = append(b, ' ')
 	b = append(b, pick(g.rng, streets)...)
 	addrEnd := len(b)
-	for _, bd := range g.births {
+	mark := func(s *span, from int) { *s = span{int32(from), int32(len(b))} }
+	for i, bd := range g.births {
+		sp := &spans[i]
+		at := len(b)
 		b = g.appendID(b)
-		if bd.yearOnly {
-			b = appendDigits(b, bd.date.Year(), 4)
-		} else {
-			b = appendDigits(b, bd.date.Year(), 4)
+		mark(&sp.id, at)
+		at = len(b)
+		b = appendDigits(b, bd.date.Year(), 4)
+		if !bd.yearOnly {
 			b = append(b, '-')
 			b = appendDigits(b, int(bd.date.Month()), 2)
 			b = append(b, '-')
 			b = appendDigits(b, bd.date.Day(), 2)
 		}
+		mark(&sp.date, at)
+		b = g.identity(b, i, sp)
 	}
 	g.buf = b
 	s := string(b)
 
 	h := people.Household{ID: s[:idLen], CommunityID: pick(g.rng, communityIDs), Address: s[idLen:addrEnd]}
-	at := addrEnd
 	for i := range g.members {
-		dateLen := 10
-		if g.births[i].yearOnly {
-			dateLen = 4
-		}
+		sp := &spans[i]
 		p := &g.members[i]
-		p.ID, p.HouseholdID = s[at:at+idLen], h.ID
-		p.BirthDate = s[at+idLen : at+idLen+dateLen]
-		at += idLen + dateLen
+		p.ID, p.HouseholdID, p.CommunityID = sp.id.of(s), h.ID, h.CommunityID
+		p.BirthDate = sp.date.of(s)
+		p.NationalID, p.Phone = sp.nationalID.of(s), sp.phone.of(s)
+		p.GivenNameLatin, p.FamilyNameLatin = sp.givenLatin.of(s), sp.familyLatin.of(s)
+		if sp.otherKind != "" {
+			p.Identifiers = []people.Identifier{{Kind: sp.otherKind, Value: sp.other.of(s)}}
+		}
 	}
+	h.HeadID, h.CaregiverID = g.members[0].ID, g.members[g.caregiver].ID
 	return h, g.members
 }
 
@@ -346,13 +432,31 @@ func (g *Generator) appendID(b []byte) []byte {
 
 func (g *Generator) chance(percent int) bool { return g.rng.IntN(100) < percent }
 
-// familyName picks a family name other than not.
+// familyName picks a family name other than not: one of the common ones
+// (a fifth of families: the Thai-Chinese แซ่ names and old names shared by
+// many lines) or a compound one (see compounds.go).
 func (g *Generator) familyName(not string) string {
 	for {
-		if n := pick(g.rng, familyNames); n != not {
+		list := compounds().family
+		if g.chance(20) {
+			list = familyNames
+		}
+		if n := pick(g.rng, list); n != not {
 			return n
 		}
 	}
+}
+
+// givenName picks a given name for the sex and generation: for the
+// younger one, half the time a compound name.
+func (g *Generator) givenName(sex people.Sex, newer bool) string {
+	if newer && g.chance(50) {
+		if sex == people.Male {
+			return pick(g.rng, compounds().male)
+		}
+		return pick(g.rng, compounds().female)
+	}
+	return pick(g.rng, givenNames(sex, newer))
 }
 
 // TitleFor is the title of a person of that sex and age who has no marital

@@ -105,7 +105,7 @@ func TestGeneratorPlausible(t *testing.T) {
 			if p.Nickname != "" {
 				nicknames++
 			}
-			if p.Relation == RelationChild || p.Relation == RelationGrandchild {
+			if p.Relation == people.RelChild || p.Relation == people.RelGrandchild || p.Relation == people.RelRelative {
 				kids = append(kids, p)
 			} else {
 				caregivers = append(caregivers, p)
@@ -117,21 +117,27 @@ func TestGeneratorPlausible(t *testing.T) {
 		}
 		heads := 0
 		for _, c := range caregivers {
-			if c.Relation == RelationHead {
+			if c.Relation == people.RelHead {
 				heads++
 			}
 		}
-		if ps[0].Relation != RelationHead || heads != 1 {
+		if ps[0].Relation != people.RelHead || heads != 1 {
 			t.Fatalf("the head is not first and alone: %+v", ps)
 		}
-		if kids[0].Relation == RelationGrandchild {
+		if kids[0].Relation != people.RelChild {
 			noParent++
 		}
-		shape := ps[0].Relation
-		for _, c := range caregivers[1:] {
-			shape += "+" + c.Relation
+		if h.HeadID != ps[0].ID {
+			t.Fatalf("head %s, want the first member %s", h.HeadID, ps[0].ID)
 		}
-		shapes[string(shape+" with "+kids[0].Relation)]++
+		if !slices.ContainsFunc(caregivers, func(p people.Person) bool { return p.ID == h.CaregiverID }) {
+			t.Fatalf("caregiver %s is not an adult of the household: %+v", h.CaregiverID, ps)
+		}
+		shape := string(ps[0].Relation)
+		for _, c := range caregivers[1:] {
+			shape += "+" + string(c.Relation)
+		}
+		shapes[shape+" with "+string(kids[0].Relation)]++
 
 		oldestKid := 0
 		for _, k := range kids {
@@ -142,7 +148,7 @@ func TestGeneratorPlausible(t *testing.T) {
 			if k.Title != TitleFor(k.Sex, lo) && k.Title != TitleFor(k.Sex, hi) {
 				t.Fatalf("child aged %d–%d, sex %s, titled %s", lo, hi, k.Sex, k.Title)
 			}
-			if !slices.Contains(givenNames(k.Sex, true), k.GivenName) && !slices.Contains(givenNames(k.Sex, false), k.GivenName) {
+			if !isGivenName(k.Sex, k.GivenName) {
 				t.Fatalf("%s is not a %s name", k.GivenName, k.Sex)
 			}
 			oldestKid = max(oldestKid, lo)
@@ -170,6 +176,21 @@ func TestGeneratorPlausible(t *testing.T) {
 	if yearOnly == 0 || nicknames == 0 {
 		t.Errorf("no year-only birth dates (%d) or nicknames (%d)", yearOnly, nicknames)
 	}
+}
+
+// isGivenName reports whether name is in the Thai or Burmese lists for sex.
+func isGivenName(sex people.Sex, name string) bool {
+	if slices.Contains(givenNames(sex, true), name) || slices.Contains(givenNames(sex, false), name) {
+		return true
+	}
+	if (sex == people.Male && slices.Contains(compounds().male, name)) || (sex == people.Female && slices.Contains(compounds().female, name)) {
+		return true
+	}
+	list := myanmarFemale
+	if sex == people.Male {
+		list = myanmarMale
+	}
+	return slices.ContainsFunc(list, func(n mmName) bool { return n.th == name })
 }
 
 func ids2(ps []people.Person) []string {
@@ -314,4 +335,179 @@ func BenchmarkInsertHouseholds(b *testing.B) {
 
 func placeOf(c demoCommunity, parentID string) places.Place {
 	return places.Place{Kind: places.Community, Code: c.code, ParentID: parentID, NameTH: c.th, NameEN: c.en + demoMarker}
+}
+
+func TestGeneratorIdentity(t *testing.T) {
+	now := asOf.Add(36 * time.Hour)
+	nationalIDs, others := map[string]bool{}, map[string]bool{}
+	nationality := map[people.Nationality]int{}
+	types := map[string]int{} // nationality/child-or-adult/first digit
+	childDocs := map[string]int{}
+	spellings := map[string]map[string]bool{} // Thai given name → Latin spellings
+	var persons, withLatin, withPhone int
+	check := func(g *Generator, households int) {
+		for _, ps := range g.Households(testCommunities, households) {
+			for _, p := range ps {
+				persons++
+				lo, _ := ageRange(t, p.BirthDate)
+				adult := lo >= 18
+				nationality[p.Nationality]++
+				if p.NationalID != "" {
+					if d, err := thai.ValidateNationalID(p.NationalID); err != nil || d != p.NationalID {
+						t.Fatalf("national ID %q: %v", p.NationalID, err)
+					}
+					if nationalIDs[p.NationalID] {
+						t.Fatalf("national ID %s issued twice", p.NationalID)
+					}
+					nationalIDs[p.NationalID] = true
+					kind := "child"
+					if adult {
+						kind = "adult"
+					}
+					types[string(p.Nationality)+"/"+kind+"/"+p.NationalID[:1]]++
+				}
+				for _, id := range p.Identifiers {
+					if n, err := people.NormalizeIdentifier(id.Kind, id.Value, "x"); err != nil || n != id {
+						t.Fatalf("identifier %+v: %v", id, err)
+					}
+					if others[id.Value] {
+						t.Fatalf("identifier %s issued twice", id.Value)
+					}
+					others[id.Value] = true
+				}
+				if !adult {
+					doc := "none"
+					switch {
+					case p.NationalID != "":
+						doc = "national_id"
+					case len(p.Identifiers) > 0:
+						doc = string(p.Identifiers[0].Kind)
+					}
+					childDocs[doc]++
+				}
+				if p.Phone != "" {
+					withPhone++
+					if !adult || len(p.Phone) != 10 || p.Phone[0] != '0' || !strings.ContainsRune("689", rune(p.Phone[1])) {
+						t.Fatalf("phone %q of a person aged %d", p.Phone, lo)
+					}
+				}
+				if p.GivenNameLatin != "" {
+					withLatin++
+					if p.FamilyNameLatin == "" || strings.Trim(p.GivenNameLatin+p.FamilyNameLatin, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-") != "" {
+						t.Fatalf("Latin name %q %q", p.GivenNameLatin, p.FamilyNameLatin)
+					}
+					if spellings[p.GivenName] == nil {
+						spellings[p.GivenName] = map[string]bool{}
+					}
+					spellings[p.GivenName][p.GivenNameLatin] = true
+				}
+				// What the bulk path stores is what CreatePerson would.
+				v := p
+				v.Identifiers = slices.Clone(p.Identifiers)
+				if err := people.ValidatePerson(&v, now); err != nil {
+					t.Fatalf("%+v: %v", p, err)
+				}
+				if !reflect.DeepEqual(v, p) {
+					t.Fatalf("ValidatePerson changed\n%+v\nto\n%+v", p, v)
+				}
+			}
+		}
+	}
+	check(NewGenerator(11, asOf), 20000)
+	demoGen := NewGenerator(Seed, asOf) // the demo's numbers never meet a benchmark population's
+	demoGen.SerialBase = DemoSerialBase
+	check(demoGen, 500)
+	t.Logf("%d people: nationality %v", persons, nationality)
+	t.Logf("national ID types: %v", types)
+	t.Logf("children's documents: %v; %d with Latin names, %d with phones; สมชาย written %v",
+		childDocs, withLatin, withPhone, spellings["สมชาย"])
+	if thaiShare := 100 * nationality[people.Thai] / persons; thaiShare < 80 || thaiShare > 95 {
+		t.Errorf("%d%% Thai", thaiShare)
+	}
+	for _, n := range people.Nationalities {
+		if n != people.OtherNationality && nationality[n] == 0 {
+			t.Errorf("nobody of nationality %s", n)
+		}
+	}
+	for typ, n := range types {
+		nat, rest, _ := strings.Cut(typ, "/")
+		kind, digit, _ := strings.Cut(rest, "/")
+		ok := false
+		switch people.Nationality(nat) {
+		case people.Thai:
+			ok = strings.Contains("1235", digit)
+		case people.Myanmar, people.Cambodian, people.Lao:
+			ok = (kind == "adult" && (digit == "0" || digit == "6")) || (kind == "child" && digit == "7")
+		case people.StatusUndocumented:
+			ok = kind == "child" && digit == "7" // a migrant's child whose status is not settled
+		case people.Stateless:
+			ok = digit == "0"
+		}
+		if !ok {
+			t.Errorf("%d national IDs of type %s", n, typ)
+		}
+	}
+	for _, doc := range []string{"national_id", "g_code", "birth_certificate", "none"} {
+		if childDocs[doc] == 0 {
+			t.Errorf("no child whose document is %s", doc)
+		}
+	}
+	if childDocs["national_id"]*100/(childDocs["national_id"]+childDocs["g_code"]+childDocs["birth_certificate"]+childDocs["none"]) < 85 {
+		t.Errorf("too few children with a national ID: %v", childDocs)
+	}
+	if len(spellings["สมชาย"]) < 2 || !spellings["สมชาย"]["Somchai"] || len(spellings["บุญมี"]) < 3 || !spellings["บุญมี"]["Boonmee"] {
+		t.Errorf("สมชาย written only %v, บุญมี %v", spellings["สมชาย"], spellings["บุญมี"])
+	}
+	if withLatin < persons/10 || withPhone < persons/10 {
+		t.Errorf("%d Latin names, %d phones of %d people", withLatin, withPhone, persons)
+	}
+}
+
+func TestCompoundNames(t *testing.T) {
+	c := compounds()
+	t.Logf("%d compound family names, %d male and %d female given names", len(c.family), len(c.male), len(c.female))
+	if len(c.family) < 10000 || len(c.male) < 300 || len(c.female) < 300 {
+		t.Fatalf("too few compounds")
+	}
+	for _, l := range [][]string{c.family, c.male, c.female} {
+		for _, n := range l {
+			if !isThaiWord(n) || c.latin[n] == "" || strings.ContainsAny(c.latin[n], " |") {
+				t.Fatalf("compound %q, Latin %q", n, c.latin[n])
+			}
+		}
+	}
+	for _, m := range c.male {
+		if slices.Contains(c.female, m) || slices.Contains(femaleNamesOlder, m) || slices.Contains(femaleNamesNewer, m) {
+			t.Errorf("%s is both a male and a female name", m)
+		}
+	}
+}
+
+func TestLatinSpellingsComplete(t *testing.T) {
+	for _, list := range [][]string{maleNamesOlder, maleNamesNewer, femaleNamesOlder, femaleNamesNewer, familyNames} {
+		for _, n := range list {
+			s, ok := latinSpellings[n]
+			if !ok || s == "" {
+				t.Errorf("%s has no Latin spelling", n)
+			}
+		}
+	}
+	if n, names := len(latinSpellings), len(maleNamesOlder)+len(maleNamesNewer)+len(femaleNamesOlder)+len(femaleNamesNewer)+len(familyNames); n != names {
+		t.Errorf("%d Latin spellings for %d names", n, names)
+	}
+}
+
+// BenchmarkPopulate stores 50,000 people across Bangkok per operation,
+// into a fresh store each time: the rate of "termtem demo --people".
+func BenchmarkPopulate(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		db := storetest.Open(b)
+		b.StartTimer()
+		res, err := Populate(b.Context(), db, PopulationOptions{People: 50_000, Seed: 1})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(res.PeoplePerSecond(), "people/s")
+	}
 }

@@ -78,3 +78,109 @@ var femaleNicknamesOlder = []string{
 var femaleNicknamesNewer = []string{
 	"ข้าวหอม", "ใบเตย", "มะปราง", "น้ำใส", "น้ำหวาน", "พีช", "ใบบัว", "ขวัญ", "แพรวา", "มินนี่", "ส้มโอ", "เฟิร์น",
 }
+
+// latinSpellings gives every given and family name above its RTGS
+// romanisation (the Royal Thai General System, as passports and school
+// rosters are told to use), then "|" and the spellings people actually
+// write when they differ from what the variant rules make (ศรี is Sri on
+// most name cards, -พร is -porn). The generator varies the spellings
+// further (see latinVariant): Somchai, Somchay; Boonmee, Bunmi.
+var latinSpellings = map[string]string{
+	// male, older
+	"สมชาย": "Somchai", "สมศักดิ์": "Somsak", "สมพงษ์": "Somphong|Sompong", "สมบัติ": "Sombat", "สมหมาย": "Sommai|Sommay",
+	"สมเกียรติ": "Somkiat", "สมนึก": "Somnuek|Somnuk", "ประเสริฐ": "Prasoet|Prasert", "ประสิทธิ์": "Prasit|Prasith",
+	"ประพันธ์": "Praphan|Prapan", "ประยูร": "Prayun|Prayoon", "วิชัย": "Wichai|Vichai", "สุรชัย": "Surachai",
+	"ชัยวัฒน์": "Chaiwat", "บุญชัย": "Bunchai|Boonchai", "บุญมี": "Bunmi|Boonmee", "บุญส่ง": "Bunsong|Boonsong",
+	"บุญเลิศ": "Bunloet|Boonlert", "สุเทพ": "Suthep", "สุริยา": "Suriya", "วีระ": "Wira|Weera|Veera",
+	"วีรพงษ์": "Wiraphong|Weerapong", "ศักดิ์ชัย": "Sakchai", "ชาตรี": "Chatri|Chatree", "เอกชัย": "Ekkachai|Ekachai",
+	"เอกพงษ์": "Ekkaphong|Ekapong", "อภิชาติ": "Aphichat|Apichart", "อำนาจ": "Amnat|Amnart", "ธีระ": "Thira|Teera",
+	"ธีรพงษ์": "Thiraphong|Teerapong", "นพดล": "Noppadon|Nopadol", "มานพ": "Manop|Manob", "มานะ": "Mana",
+	"ยุทธนา": "Yutthana|Yuttana", "วุฒิชัย": "Wutthichai|Wuttichai", "ศราวุธ": "Sarawut|Sarawuth", "สิทธิชัย": "Sitthichai|Sittichai",
+	"อดิศักดิ์": "Adisak", "เกียรติศักดิ์": "Kiattisak|Kiattisak", "ทวีศักดิ์": "Thawisak|Taweesak", "ไพโรจน์": "Phairot|Pairoj",
+	"สุรศักดิ์": "Surasak", "ศุภชัย": "Supphachai|Supachai", "อนุชา": "Anucha", "อนุวัฒน์": "Anuwat",
+	"กิตติพงษ์": "Kittiphong|Kittipong", "กิตติศักดิ์": "Kittisak", "ณัฐพล": "Nattaphon|Nattapol", "ณัฐวุฒิ": "Nattawut|Nattawoot",
+	"ธนากร": "Thanakon|Tanakorn", "จักรพันธ์": "Chakkraphan|Jakkapan", "วรวุฒิ": "Worawut|Worawoot", "พงศกร": "Phongsakon|Pongsakorn",
+	"ภานุวัฒน์": "Phanuwat|Panuwat", "ปกรณ์": "Pakon|Pakorn", "เฉลิมชัย": "Chaloemchai|Chalermchai", "ณรงค์": "Narong",
+	"ธวัชชัย": "Thawatchai|Tawatchai", "นิพนธ์": "Niphon|Nipon", "พิทักษ์": "Phithak|Pitak", "วสันต์": "Wasan|Wasant",
+	"สุชาติ": "Suchat|Suchart", "อรรถพล": "Attaphon|Attapol", "ทองใบ": "Thongbai|Tongbai",
+	// male, newer
+	"ธนกฤต": "Thanakrit|Tanakrit", "ภูมิ": "Phum|Poom", "ภูริ": "Phuri|Puri", "ภูมิพัฒน์": "Phumiphat|Poomipat",
+	"ธนวัฒน์": "Thanawat|Tanawat", "ธีรภัทร": "Thiraphat|Teerapat", "ภัทรพล": "Phattharaphon|Pattarapol", "ปวริศ": "Pawarit",
+	"ศุภวิชญ์": "Suphawit|Supawit", "กันตพงศ์": "Kantaphong|Kantapong", "ธนภัทร": "Thanaphat|Tanapat", "พีรพัฒน์": "Phiraphat|Peerapat",
+	"ชยพล": "Chayaphon|Chayapol", "ชยกร": "Chayakon|Chayakorn", "ปัณณวิชญ์": "Pannawit", "ณัฐดนัย": "Natdanai|Nutdanai",
+	"ภาคิน": "Phakhin|Pakin", "กวิน": "Kawin", "ก้องภพ": "Kongphop|Kongpob", "ธนดล": "Thanadon|Tanadol",
+	"ธนภูมิ": "Thanaphum|Tanapoom", "จิรายุ": "Chirayu|Jirayu", "รัชชานนท์": "Ratchanon|Rachanon", "ศิวกร": "Siwakon|Siwakorn",
+	"ธีรวัฒน์": "Thirawat|Teerawat", "สิรวิชญ์": "Sirawit", "ธนาธิป": "Thanathip|Tanatip", "ภานุพงศ์": "Phanuphong|Panupong",
+	"เตชินท์": "Techin|Taechin", "พัชรพล": "Phatcharaphon|Patcharapol", "กิตติภพ": "Kittiphop|Kittipob", "รัฐภูมิ": "Ratthaphum|Rattapoom",
+	// female, older
+	"สมศรี": "Somsi|Somsri", "สมหญิง": "Somying", "สมใจ": "Somchai|Somjai", "มาลี": "Mali|Malee",
+	"บุญเรือน": "Bunruean|Boonruen", "ประไพ": "Praphai|Prapai", "ประภาพร": "Praphaphon|Prapaporn", "วันเพ็ญ": "Wanphen|Wanpen",
+	"สุนีย์": "Suni|Sunee", "สุภาพร": "Suphaphon|Supaporn", "สุกัญญา": "Sukanya", "สุดารัตน์": "Sudarat",
+	"อรุณี": "Aruni|Arunee", "อรอุมา": "Onuma|Orn-uma", "อัญชลี": "Anchali|Anchalee", "ยุพิน": "Yuphin|Yupin",
+	"ยุพา": "Yupha|Yupa", "รัตนา": "Rattana", "วรรณา": "Wanna", "วิไลวรรณ": "Wilaiwan|Vilaiwan",
+	"ศิริพร": "Siriphon|Siriporn", "จันทร์เพ็ญ": "Chanphen|Janpen", "นงลักษณ์": "Nongluk|Nongluck", "นงนุช": "Nongnut|Nongnuch",
+	"นันทนา": "Nanthana|Nantana", "บุษบา": "Butsaba|Budsaba", "ปราณี": "Prani|Pranee", "พรทิพย์": "Phonthip|Pornthip",
+	"พิมพ์ใจ": "Phimchai|Pimjai", "เพ็ญศรี": "Phensi|Pensri", "มณีรัตน์": "Manirat|Maneerat", "ละเอียด": "Laiat|La-iad",
+	"ลำดวน": "Lamduan", "วาสนา": "Watsana|Wassana", "ศรีสุดา": "Sisuda|Srisuda", "เสาวลักษณ์": "Saowalak|Saowaluck",
+	"อำไพ": "Amphai|Ampai", "กาญจนา": "Kanchana|Karnjana", "จิราพร": "Chiraphon|Jiraporn", "ชลธิชา": "Chonthicha|Chonticha",
+	"ดวงใจ": "Duangchai|Duangjai", "ทิพวรรณ": "Thiphawan|Tipawan", "นภาพร": "Naphaphon|Napaporn", "นิตยา": "Nittaya",
+	"เบญจวรรณ": "Benchawan|Benjawan", "ปวีณา": "Pawina|Paweena", "พัชรี": "Phatchari|Patcharee", "เยาวลักษณ์": "Yaowalak",
+	"รุ่งนภา": "Rungnapha|Rungnapa", "วนิดา": "Wanida|Vanida", "สุพัตรา": "Suphattra|Supattra", "อารีรัตน์": "Arirat|Areerat",
+	"อุไรวรรณ": "Uraiwan", "กนกวรรณ": "Kanokwan", "จุฑามาศ": "Chuthamat|Jutamas", "ธิดารัตน์": "Thidarat|Tidarat",
+	"นิภาพร": "Niphaphon|Nipaporn", "ปิยะนุช": "Piyanut|Piyanuch", "พรรณี": "Phanni|Pannee", "ลัดดา": "Ladda",
+	"ศศิธร": "Sasithon|Sasithorn", "ขวัญใจ": "Khwanchai|Kwanjai", "อมรรัตน์": "Amonrat|Amornrat", "เกศินี": "Ketsini|Kesinee",
+	// female, newer
+	"พิมพ์ชนก": "Phimchanok|Pimchanok", "ธัญชนก": "Thanchanok|Tanchanok", "ณัฐณิชา": "Natnicha|Nutnicha", "กัญญาณัฐ": "Kanyanat",
+	"ชนิดาภา": "Chanidapha|Chanidapa", "ปภาวรินท์": "Paphawarin|Papawarin", "ญาณิศา": "Yanisa", "ธัญญาเรศ": "Thanyaret|Tanyares",
+	"พิชญาภา": "Phitchayapha|Pitchayapa", "กชกร": "Kotchakon|Kodchakorn", "ปาณิสรา": "Panisara", "ภัทรวดี": "Phattharawadi|Pattarawadee",
+	"ชญานิศ": "Chayanit", "ณิชาภัทร": "Nichaphat|Nichapat", "วรัญญา": "Waranya", "สุพิชชา": "Suphitcha|Supitcha",
+	"อภิสรา": "Aphisara|Apisara", "ธนพร": "Thanaphon|Tanaporn", "ณัฏฐณิชา": "Natthanicha|Nattanicha", "ขวัญข้าว": "Khwankhao|Kwankao",
+	"พัชราภา": "Phatcharapha|Patcharapa", "ชนัญชิดา": "Chananchida", "ศุภิสรา": "Suphisara|Supisara", "ปัณฑิตา": "Panthita|Pantita",
+	"กมลชนก": "Kamonchanok|Kamolchanok", "ณัฐชยา": "Natchaya|Nutchaya", "พิมพ์มาดา": "Phimmada|Pimmada", "อริสา": "Arisa",
+	"วริศรา": "Warisara", "นภัสสร": "Naphatson|Napatsorn", "ศิรประภา": "Siraprapha|Sirapapa", "เบญญาภา": "Benyapha|Benyapa",
+	"ณัฐธิดา": "Natthida|Nattida",
+	// family names
+	"ใจดี": "Chaidi|Jaidee", "ศรีสุข": "Sisuk|Srisook", "แสงทอง": "Saengthong|Saengtong", "บุญมา": "Bunma|Boonma",
+	"ทองดี": "Thongdi|Thongdee", "สุขสวัสดิ์": "Suksawat|Suksawad", "แก้วมณี": "Kaeomani|Kaewmanee", "รักษาศรี": "Raksasi|Raksasri",
+	"สมบูรณ์": "Sombun|Somboon", "มีสุข": "Misuk|Meesuk", "ทองคำ": "Thongkham|Tongkam", "พรหมมา": "Phromma|Promma",
+	"ศรีวงศ์": "Siwong|Sriwong", "จันทร์หอม": "Chanhom|Janhom", "อินทร์แก้ว": "Inkaeo|Inkaew", "บุญเรือง": "Bunrueang|Boonruang",
+	"วงศ์สวัสดิ์": "Wongsawat|Wongsawad", "สายทอง": "Saithong|Saitong", "ปานทอง": "Panthong|Pantong", "เพชรรัตน์": "Phetcharat|Petcharat",
+	"ศรีประเสริฐ": "Siprasoet|Sriprasert", "ชัยมงคล": "Chaimongkhon|Chaimongkol", "สุวรรณศรี": "Suwannasi|Suwannasri", "ทองมา": "Thongma|Tongma",
+	"มั่นคง": "Mankhong|Munkong", "เจริญสุข": "Charoensuk|Jaroensuk", "เจริญผล": "Charoenphon|Jaroenpol", "พึ่งบุญ": "Phuengbun|Pungboon",
+	"นาคสวัสดิ์": "Naksawat|Naksawad", "บัวแก้ว": "Buakaeo|Buakaew", "คงสมบูรณ์": "Khongsombun|Kongsomboon", "รุ่งเรือง": "Rungrueang|Rungruang",
+	"แสนสุข": "Saensuk", "ทองประเสริฐ": "Thongprasoet|Tongprasert", "บุญประเสริฐ": "Bunprasoet|Boonprasert", "ศรีสวัสดิ์": "Sisawat|Srisawat",
+	"ชูชาติ": "Chuchat|Chuchart", "ยิ้มแย้ม": "Yimyaem|Yimyam", "อ่อนศรี": "Onsi|Onsri", "พลอยงาม": "Ploingam|Ploy-ngam",
+	"เกิดผล": "Koetphon|Kerdphol", "ดวงดี": "Duangdi|Duangdee", "บุญยืน": "Bunyuen|Boonyuen", "มณีวงศ์": "Maniwong|Maneewong",
+	"สายสุวรรณ": "Saisuwan|Saisuwan", "สุขเจริญ": "Sukcharoen|Sukjaroen", "นิลสุวรรณ": "Ninsuwan|Nilsuwan", "ทองสุข": "Thongsuk|Tongsook",
+	"แก้วประเสริฐ": "Kaeoprasoet|Kaewprasert", "พูลสวัสดิ์": "Phunsawat|Poonsawat", "กิตติวงศ์": "Kittiwong", "วงศ์ใหญ่": "Wongyai",
+	"ศรีทอง": "Sithong|Srithong", "จันทร์แก้ว": "Chankaeo|Jankaew", "หอมจันทร์": "Homchan|Homjan", "ปัญญาดี": "Panyadi|Panyadee",
+	"อยู่สุข": "Yusuk|Yoosook", "เอี่ยมสะอาด": "Iamsaat|Eiamsa-ard", "แซ่ตั้ง": "Saetang|Sae-tang", "แซ่ลิ้ม": "Saelim|Sae-lim",
+	"แซ่อึ้ง": "Saeueng|Sae-ung", "แซ่เฮ้ง": "Saeheng|Sae-heng", "แซ่โค้ว": "Saekhow|Sae-kow", "ทองอยู่": "Thongyu|Tongyoo",
+	"สร้อยทอง": "Soithong|Soitong", "คำแก้ว": "Khamkaeo|Kamkaew", "คำดี": "Khamdi|Kamdee", "ศรีบุญเรือง": "Sibunrueang|Sriboonruang",
+	"วงศ์คำ": "Wongkham|Wongkam", "กองแก้ว": "Kongkaeo|Kongkaew", "บุญช่วย": "Bunchuai|Boonchuay", "ศรีอ่อน": "Sion|Sri-on",
+	"พวงมาลัย": "Phuangmalai|Puangmalai", "ทองเหลือง": "Thonglueang|Tongluang", "มีชัย": "Michai|Meechai", "ชัยศรี": "Chaisi|Chaisri",
+	"บุญรอด": "Bunrot|Boonrod", "แย้มศรี": "Yaemsi|Yamsri", "ประทุมทอง": "Prathumthong|Pratumtong", "สังข์ทอง": "Sangthong|Sangtong",
+	"เรืองศรี": "Rueangsi|Ruangsri", "ยอดดี": "Yotdi|Yoddee", "ไชยวงศ์": "Chaiwong", "ศรีนวล": "Sinuan|Srinuan",
+	"บุตรดี": "Butdi|Bootdee", "โพธิ์ทอง": "Phothong|Potong", "จันทร์ดี": "Chandi|Jandee", "ดวงจันทร์": "Duangchan|Duangjan",
+}
+
+// Myanmar names, as Thai registers and work permits write them: a Burmese
+// name has no family name, so its first word goes in the given name and the
+// rest in the family name. Thai script after the Thai Labour Ministry's
+// usual transcriptions; Latin as on Myanmar passports.
+type mmName struct{ th, latin string }
+
+var myanmarMale = []mmName{
+	{"อ่อง", "Aung"}, {"จ่อ", "Kyaw"}, {"ซอ", "Zaw"}, {"มิน", "Min"}, {"ตุน", "Tun"}, {"โก", "Ko"}, {"หล่า", "Hla"},
+	{"เมียว", "Myo"}, {"ตาน", "Than"}, {"วิน", "Win"}, {"เต็ง", "Thein"}, {"หน่าย", "Naing"}, {"โซ", "Soe"}, {"ทู", "Htoo"},
+}
+
+var myanmarFemale = []mmName{
+	{"หนิ่น", "Hnin"}, {"ขิ่น", "Khin"}, {"ซู", "Su"}, {"เอ", "Aye"}, {"ตีดา", "Thida"}, {"นันดา", "Nandar"}, {"โม", "Moe"},
+	{"ผิ่ว", "Phyu"}, {"ยิน", "Yin"}, {"ซิน", "Zin"}, {"เมียะ", "Mya"}, {"ตู", "Thu"}, {"เซ", "Sein"}, {"มา", "Ma"},
+}
+
+var myanmarSecond = []mmName{
+	{"ลวิน", "Lwin"}, {"อู", "Oo"}, {"มิน", "Min"}, {"ตุน", "Tun"}, {"อ่อง", "Aung"}, {"ซอ", "Zaw"}, {"ไหว", "Wai"},
+	{"เต็ง", "Thein"}, {"ชเว", "Shwe"}, {"จ่อ", "Kyaw"}, {"วิน", "Win"}, {"ทเว", "Htwe"}, {"หม่อง", "Maung"}, {"โซ", "Soe"},
+}

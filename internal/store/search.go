@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"termtem/internal/audit"
@@ -30,8 +31,15 @@ type PersonHit struct {
 }
 
 // maxCandidates bounds the people scored for one query: a query word as
-// common as a frequent family name must not scan a city.
-const maxCandidates = 2000
+// common as a frequent family name must not scan a city. Scoring reads
+// each candidate's names, a row lookup each: at a million people 2,000 of
+// them took 20 ms of a search's 50, and the 2,000 people sharing a common
+// name's key were no better a pool to rank than the first 500 are.
+const maxCandidates = 500
+
+// candidateColumns are what ranking needs of a candidate; the rest of a
+// person is read only for the page shown.
+const candidateColumns = `p.id, p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin`
 
 // SearchPeople finds people by name, however it was spelt: every query word
 // becomes a phonetic key (Thai and Latin spellings share one key space), and
@@ -53,72 +61,93 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 	}
 	filter, fargs := personFilter(q)
 	r := db.reader()
-	matched := map[string]int{}
-	var order []string
-	if len(keys) > 0 {
-		sql := `SELECT k.person_id, COUNT(*) AS hits FROM person_name_keys k JOIN people p ON p.id = k.person_id
-			WHERE k.key IN (?` + strings.Repeat(", ?", len(keys)-1) + `)` + filter + `
-			GROUP BY k.person_id ORDER BY hits DESC, k.person_id LIMIT ?`
+	var cands []candidate
+	seen := map[string]bool{}
+	scan := func(query string, args []any) error {
+		rows, err := r.query(ctx, query, args...)
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var c candidate
+			if err := rows.Scan(&c.id, &c.matched); err != nil {
+				return classify(err)
+			}
+			if !seen[c.id] {
+				seen[c.id] = true
+				cands = append(cands, c)
+			}
+		}
+		return classify(rows.Err())
+	}
+	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
+	switch {
+	case len(keys) == 1:
+		// One key: a person holds it at most once, so the candidates are
+		// the key's first people in the index, with no counting.
+		query := `SELECT k.person_id, 1 FROM person_name_keys k WHERE k.key = ? ORDER BY k.person_id LIMIT ?`
+		args := []any{keys[0], maxCandidates}
+		if filter != "" {
+			query = `SELECT p.id, 1 FROM person_name_keys k JOIN people p ON p.id = k.person_id WHERE k.key = ?` + filter +
+				` ORDER BY k.person_id LIMIT ?`
+			args = append(append([]any{keys[0]}, fargs...), maxCandidates)
+		}
+		if err := scan(query, args); err != nil {
+			return nil, 0, err
+		}
+	case len(keys) > 1:
+		in := `k.key IN (?` + strings.Repeat(", ?", len(keys)-1) + `)`
 		args := make([]any, 0, len(keys)+len(fargs)+1)
 		for _, k := range keys {
 			args = append(args, k)
 		}
-		args = append(append(args, fargs...), maxCandidates)
-		rows, err := r.query(ctx, sql, args...)
-		if err != nil {
-			return nil, 0, classify(err)
+		// Without filters people is not joined: that cost a row lookup for
+		// each person sharing a common name.
+		query := `SELECT k.person_id, COUNT(*) AS hits FROM person_name_keys k WHERE ` + in +
+			` GROUP BY k.person_id ORDER BY hits DESC, k.person_id LIMIT ?`
+		if filter != "" {
+			query = `SELECT p.id, COUNT(*) AS hits FROM person_name_keys k JOIN people p ON p.id = k.person_id
+				WHERE ` + in + filter + ` GROUP BY p.id ORDER BY hits DESC, p.id LIMIT ?`
+			args = append(args, fargs...)
 		}
-		for rows.Next() {
-			var id string
-			var hits int
-			if err := rows.Scan(&id, &hits); err != nil {
-				rows.Close()
-				return nil, 0, classify(err)
-			}
-			matched[id] = hits
-			order = append(order, id)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, 0, classify(err)
+		if err := scan(query, append(args, maxCandidates)); err != nil {
+			return nil, 0, err
 		}
 	}
 	// A first word of two or more letters also matches given names that
 	// start with it: people type the beginning of a name.
-	if len(words) > 0 && len([]rune(words[0])) >= 2 && len(order) < maxCandidates {
+	if len(words) > 0 && len([]rune(words[0])) >= 2 && len(cands) < maxCandidates {
 		prefix := words[0]
 		args := append([]any{prefix, prefix + "\U0010FFFF"}, fargs...)
-		args = append(args, maxCandidates-len(order))
-		rows, err := r.query(ctx, `SELECT p.id FROM people p WHERE p.search_name >= ? AND p.search_name < ?`+filter+` ORDER BY p.search_name LIMIT ?`, args...)
-		if err != nil {
-			return nil, 0, classify(err)
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, 0, classify(err)
-			}
-			if _, ok := matched[id]; !ok {
-				matched[id] = 0
-				order = append(order, id)
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, 0, classify(err)
+		args = append(args, maxCandidates-len(cands))
+		if err := scan(`SELECT p.id, 0 FROM people p WHERE p.search_name >= ? AND p.search_name < ?`+filter+
+			` ORDER BY p.search_name LIMIT ?`, args); err != nil {
+			return nil, 0, err
 		}
 	}
-	hits, err := db.loadHits(ctx, order, matched)
-	if err != nil {
-		return nil, 0, err
-	}
-	rankHits(hits, text)
-	total := len(hits)
-	if q.Offset >= len(hits) {
-		hits = nil
-	} else {
-		hits = hits[q.Offset:min(len(hits), q.Offset+q.Limit)]
+	total := len(cands)
+	var hits []PersonHit
+	if q.Offset < total {
+		end := min(total, q.Offset+q.Limit)
+		// Candidates come ordered by keys matched, the first ranking rule,
+		// so only the runs of equal keys matched that reach into the page
+		// need their names read and ranked.
+		lo, hi := q.Offset, end
+		for lo > 0 && cands[lo-1].matched == cands[q.Offset].matched {
+			lo--
+		}
+		for hi < total && cands[hi].matched == cands[end-1].matched {
+			hi++
+		}
+		if err := db.candidateNames(ctx, cands[lo:hi]); err != nil {
+			return nil, 0, err
+		}
+		rankCandidates(cands[lo:hi], text, q.Offset-lo, end-lo)
+		var err error
+		if hits, err = db.loadHits(ctx, cands[q.Offset:end]); err != nil {
+			return nil, 0, err
+		}
 	}
 	actor.Action, actor.ObjectType = ActionPeopleSearched, "person"
 	actor.Detail = searchDetail(q, total)
@@ -126,6 +155,40 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		return nil, 0, err
 	}
 	return hits, total, nil
+}
+
+// candidateNames reads what ranking needs of the candidates.
+func (db *DB) candidateNames(ctx context.Context, cs []candidate) error {
+	at := make(map[string]int, len(cs))
+	for i := range cs {
+		at[cs[i].id] = i
+	}
+	r := db.reader()
+	for start := 0; start < len(cs); start += 500 {
+		chunk := cs[start:min(len(cs), start+500)]
+		args := make([]any, len(chunk))
+		for i := range chunk {
+			args[i] = chunk[i].id
+		}
+		rows, err := r.query(ctx, `SELECT `+candidateColumns+` FROM people p WHERE p.id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return classify(err)
+		}
+		for rows.Next() {
+			var id, given, family, nickname, givenLatin, familyLatin string
+			if err := rows.Scan(&id, &given, &family, &nickname, &givenLatin, &familyLatin); err != nil {
+				rows.Close()
+				return classify(err)
+			}
+			c := &cs[at[id]]
+			c.given, c.family, c.nickname, c.givenLatin, c.familyLatin = given, family, nickname, givenLatin, familyLatin
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return classify(err)
+		}
+	}
+	return nil
 }
 
 // personFilter turns the query's narrowing fields into SQL on people p.
@@ -168,44 +231,41 @@ func searchDetail(q PersonQuery, total int) string {
 	return strings.Join(append(parts, "results="+itoa(total)), " ")
 }
 
-// loadHits reads the candidates with their community, in chunks.
-func (db *DB) loadHits(ctx context.Context, ids []string, matched map[string]int) ([]PersonHit, error) {
-	out := make([]PersonHit, 0, len(ids))
-	r := db.reader()
-	for len(ids) > 0 {
-		n := min(len(ids), 500)
-		chunk := ids[:n]
-		ids = ids[n:]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		rows, err := r.query(ctx, `SELECT `+personColumns+`, COALESCE(c.code, ''), COALESCE(c.name_th, ''), COALESCE(c.name_en, '')
-			FROM people p LEFT JOIN places c ON c.id = p.community_id WHERE p.id IN (?`+strings.Repeat(", ?", n-1)+`)`, args...)
-		if err != nil {
-			return nil, classify(err)
-		}
-		for rows.Next() {
-			var h PersonHit
-			var p people.Person
-			var sex, nationality, relation, created, updated string
-			if err := rows.Scan(&p.ID, &p.Version, &p.HouseholdID, &p.CommunityID, &p.Title, &p.GivenName, &p.FamilyName, &p.Nickname,
-				&p.GivenNameLatin, &p.FamilyNameLatin, &sex, &p.BirthDate, &nationality, &p.Phone, &relation,
-				&p.FromPregnancyID, &created, &updated, &h.CommunityCode, &h.CommunityName, &h.CommunityEN); err != nil {
-				rows.Close()
-				return nil, classify(err)
-			}
-			p.Sex, p.Nationality, p.Relation = people.Sex(sex), people.Nationality(nationality), people.Relationship(relation)
-			p.CreatedAt, p.UpdatedAt = parseTS(created), parseTS(updated)
-			h.Person, h.Matched = p, matched[p.ID]
-			out = append(out, h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, classify(err)
-		}
+// loadHits reads the people of a page of candidates with their community,
+// in the candidates' order.
+func (db *DB) loadHits(ctx context.Context, page []candidate) ([]PersonHit, error) {
+	if len(page) == 0 {
+		return nil, nil
 	}
-	return out, nil
+	args := make([]any, len(page))
+	at := make(map[string]int, len(page))
+	for i, c := range page {
+		args[i] = c.id
+		at[c.id] = i
+	}
+	rows, err := db.reader().query(ctx, `SELECT `+personColumns+`, COALESCE(c.code, ''), COALESCE(c.name_th, ''), COALESCE(c.name_en, '')
+		FROM people p LEFT JOIN places c ON c.id = p.community_id WHERE p.id IN (?`+strings.Repeat(", ?", len(page)-1)+`)`, args...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	out := make([]PersonHit, len(page))
+	for rows.Next() {
+		var h PersonHit
+		var p people.Person
+		var sex, nationality, relation, created, updated string
+		if err := rows.Scan(&p.ID, &p.Version, &p.HouseholdID, &p.CommunityID, &p.Title, &p.GivenName, &p.FamilyName, &p.Nickname,
+			&p.GivenNameLatin, &p.FamilyNameLatin, &sex, &p.BirthDate, &nationality, &p.Phone, &relation,
+			&p.FromPregnancyID, &created, &updated, &h.CommunityCode, &h.CommunityName, &h.CommunityEN); err != nil {
+			return nil, classify(err)
+		}
+		p.Sex, p.Nationality, p.Relation = people.Sex(sex), people.Nationality(nationality), people.Relationship(relation)
+		p.CreatedAt, p.UpdatedAt = parseTS(created), parseTS(updated)
+		i := at[p.ID]
+		h.Person, h.Matched = p, page[i].matched
+		out[i] = h
+	}
+	return out, classify(rows.Err())
 }
 
 // PossibleDuplicates lists people who are probably p: the same name keys for

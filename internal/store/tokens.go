@@ -86,10 +86,23 @@ func (db *DB) RevokeAPIToken(ctx context.Context, id string, actor audit.Event) 
 }
 
 // TouchAPIToken records a token's use, at most once a minute per token.
+// Within the minute after this store last wrote it, nothing is written: a
+// write transaction on every API request took the single SQLite writer
+// from the audit log and cost a tenth of a lookup's CPU.
 func (db *DB) TouchAPIToken(ctx context.Context, id string) error {
-	return db.InTx(ctx, func(t *Tx) error {
-		cutoff := ts(db.Now().Add(-time.Minute))
-		_, err := t.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`, t.now(), id, cutoff)
+	now := db.Now()
+	if last, ok := db.tokenTouches.Load(id); ok {
+		if at := last.(time.Time); !now.Before(at) && now.Sub(at) < time.Minute {
+			return nil
+		}
+	}
+	err := db.InTx(ctx, func(t *Tx) error {
+		cutoff := ts(now.Add(-time.Minute))
+		_, err := t.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`, ts(now), id, cutoff)
 		return classify(err)
 	})
+	if err == nil {
+		db.tokenTouches.Store(id, now)
+	}
+	return err
 }
