@@ -343,7 +343,7 @@ func (s span) of(str string) string { return str[s.start:s.end] }
 // memberSpans are the pieces of one member cut from the household string.
 type memberSpans struct {
 	id, date, nationalID, phone, givenLatin, familyLatin, other span
-	otherKind                                                 people.IdentifierKind
+	otherKind                                                   people.IdentifierKind
 }
 
 // finish cuts the household's ID and address and each member's ID, birth

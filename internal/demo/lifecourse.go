@@ -261,8 +261,8 @@ var epi = []struct {
 // WHO growth-standard medians by age in months (boys; girls a little
 // less): weight kg, length or height cm, head circumference cm (to 2 years).
 var growthMedians = []struct {
-	months                 int
-	weight, height, head   float64
+	months               int
+	weight, height, head float64
 }{
 	{0, 3.3, 49.9, 34.5}, {1, 4.5, 54.7, 37.3}, {2, 5.6, 58.4, 39.1}, {4, 7.0, 63.9, 41.6}, {6, 7.9, 67.6, 43.3},
 	{9, 8.9, 72.0, 45.0}, {12, 9.6, 75.7, 46.1}, {18, 10.9, 82.3, 47.4}, {24, 12.2, 87.8, 48.3}, {36, 14.3, 96.1, 0},

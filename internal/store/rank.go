@@ -14,12 +14,12 @@ import (
 
 // candidate is a person found by a search, with what ranking needs.
 type candidate struct {
-	id                                              string
+	id                                               string
 	given, family, nickname, givenLatin, familyLatin string
-	matched                                         int // how many of the query's name keys the person has
-	dist                                            int // closest edit distance of a name to what was typed
-	order                                           int // place among the candidates as found
-	coll                                            []byte
+	matched                                          int // how many of the query's name keys the person has
+	dist                                             int // closest edit distance of a name to what was typed
+	order                                            int // place among the candidates as found
+	coll                                             []byte
 }
 
 // rankCandidates orders search candidates: most name keys matched first,
