@@ -26,7 +26,7 @@ func TestCommandsAndTheirErrors(t *testing.T) {
 		t.Fatalf("unknown command: %v", err)
 	}
 	for i := 0; i < 2; i++ { // migrating twice changes nothing
-		if out, err := runCLI(getenv, "", "migrate"); err != nil || !strings.Contains(out, "schema version 2") {
+		if out, err := runCLI(getenv, "", "migrate"); err != nil || !strings.Contains(out, "schema version 3") {
 			t.Fatalf("migrate %d: %v %q", i, err, out)
 		}
 	}

@@ -29,6 +29,14 @@ const (
 	SensitiveSafety     Permission = "sensitive:safety" // violence, abuse and neglect notes
 	SelfRead            Permission = "self:read"
 	SelfAssess          Permission = "self:assess"
+	// AlertsRead: see and act on the early-warning alerts sent to one's
+	// organisation.
+	AlertsRead Permission = "alerts:read"
+	// AlertsSupervise: receive the alerts of one's organisation that nobody
+	// acknowledged in time, and, in a committee, those escalated to it.
+	AlertsSupervise Permission = "alerts:supervise"
+	// InstrumentsPublish: publish a new version of an assessment instrument.
+	InstrumentsPublish Permission = "instruments:publish"
 )
 
 // Catalogue lists every permission, in the order shown to administrators.
@@ -36,6 +44,7 @@ var Catalogue = []Permission{
 	PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage,
 	PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, CasesManage,
 	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SensitiveHealth, SensitiveSafety, SelfRead, SelfAssess,
+	AlertsRead, AlertsSupervise, InstrumentsPublish,
 }
 
 // Known reports whether p is in the catalogue.

@@ -40,16 +40,19 @@ const (
 	RoleExecutive          = "executive"
 	RoleDataOfficer        = "data_officer"
 	RoleFamily             = "family"
+	RoleSupervisor         = "supervisor"
+	RoleCommitteeSecretary = "committee_secretary"
 )
 
-var frontline = []Permission{PlacesRead, OrganisationsRead, PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, ReferralsManage}
+var frontline = []Permission{PlacesRead, OrganisationsRead, PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, ReferralsManage, AlertsRead}
 
 // BuiltinRoles are the roles every installation starts with. System
 // administrators run the platform but do not see children's records by
 // default: access to personal data comes from care work, not from rank.
 var BuiltinRoles = []Role{
 	{RoleSystemAdmin, "ผู้ดูแลระบบ", "System administrator", StaffAccount,
-		[]Permission{PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage, AuditRead, MetricsRead, ReportsAggregate}},
+		[]Permission{PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage, AuditRead, MetricsRead, ReportsAggregate,
+			InstrumentsPublish}},
 	{RoleOrganisationAdmin, "ผู้ดูแลหน่วยงาน", "Organisation administrator", StaffAccount,
 		[]Permission{PlacesRead, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage}},
 	{RoleCaseManager, "ผู้จัดการรายกรณี / นักสังคมสงเคราะห์", "Case manager / social worker", StaffAccount,
@@ -59,7 +62,7 @@ var BuiltinRoles = []Role{
 	{RoleChildcareTeacher, "ครูศูนย์พัฒนาเด็กก่อนวัยเรียน", "Child-care teacher", StaffAccount, frontline},
 	{RoleSchoolTeacher, "ครูโรงเรียน", "School teacher", StaffAccount, frontline},
 	{RoleCommunityVolunteer, "อาสาสมัครชุมชน", "Community volunteer", StaffAccount,
-		[]Permission{PlacesRead, OrganisationsRead, PeopleRead, AssessmentsRead, AssessmentsWrite}},
+		[]Permission{PlacesRead, OrganisationsRead, PeopleRead, AssessmentsRead, AssessmentsWrite, AlertsRead}},
 	{RoleCommitteeMember, "กรรมการ (ข้อมูลภาพรวม)", "Committee member (aggregates only)", StaffAccount,
 		[]Permission{PlacesRead, OrganisationsRead, ReportsAggregate}},
 	{RoleExecutive, "ผู้บริหาร (ข้อมูลภาพรวม)", "Executive (aggregates only)", StaffAccount,
@@ -68,6 +71,16 @@ var BuiltinRoles = []Role{
 		[]Permission{PlacesRead, OrganisationsRead, PeopleRead, ImportsRun}},
 	{RoleFamily, "ครอบครัว / ผู้ปกครอง", "Family / guardian", FamilyAccount,
 		[]Permission{SelfRead, SelfAssess}},
+	// The supervisor of a service unit receives its alerts that nobody
+	// acknowledged by their deadline (the first step of escalation).
+	{RoleSupervisor, "หัวหน้าหน่วยงาน", "Supervisor", StaffAccount,
+		append(append([]Permission{}, frontline...), CasesManage, AlertsSupervise, SensitiveHealth, SensitiveSafety)},
+	// The committee secretary receives what is still unacknowledged after
+	// the supervisor's deadline (the second step). The secretary of a
+	// district child-protection committee is usually the district's
+	// social-welfare director, who may see the child concerned.
+	{RoleCommitteeSecretary, "เลขานุการคณะกรรมการ", "Committee secretary", StaffAccount,
+		[]Permission{PlacesRead, OrganisationsRead, ReportsAggregate, PeopleRead, AssessmentsRead, AlertsRead, AlertsSupervise}},
 }
 
 // BuiltinRole returns the built-in role with the given code.

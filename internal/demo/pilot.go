@@ -98,6 +98,8 @@ var usersByRole = map[string]demoUser{
 	account.RoleExecutive:          {"demo.executive", "วิชัย รุ่งเรือง (ตัวอย่าง)", "BKK-CPC"},
 	account.RoleDataOfficer:        {"demo.dataofficer", "ธนากร แก้วมณี (ตัวอย่าง)", "LKB-HC45"},
 	account.RoleFamily:             {"demo.family", "สมศรี พึ่งบุญ (ตัวอย่าง)", "LKB-CDC-FNRK"},
+	account.RoleSupervisor:         {"demo.supervisor", "สมพร วงศ์สวัสดิ์ (ตัวอย่าง)", "LKB-DSW"},
+	account.RoleCommitteeSecretary: {"demo.secretary", "อรุณี ศักดิ์ดี (ตัวอย่าง)", "LKB-CPC"},
 }
 
 // Seed is the generator seed of the demo households: Lat Krabang's code.

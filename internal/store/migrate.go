@@ -14,7 +14,8 @@ import (
 var migrations embed.FS
 
 // Migrate applies the embedded migrations, then brings the reference data
-// (Bangkok's places, the permission catalogue and built-in roles) up to date.
+// (Bangkok's places, the permission catalogue and built-in roles, the
+// default flower instrument) up to date.
 // It is safe to run from several processes at once: on PostgreSQL a lock
 // table serialises them, on SQLite the single writer does.
 func (db *DB) Migrate(ctx context.Context) error {
@@ -46,6 +47,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	}
 	if err := db.seedPlaces(ctx); err != nil {
 		return fmt.Errorf("seed places: %w", err)
+	}
+	if err := db.seedInstruments(ctx); err != nil {
+		return fmt.Errorf("seed instruments: %w", err)
 	}
 	return nil
 }

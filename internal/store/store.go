@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -24,6 +25,7 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 
 	"termtem/internal/errs"
+	"termtem/internal/flower"
 )
 
 // DB is the store. Writes go through one connection on SQLite, because SQLite
@@ -39,8 +41,14 @@ type DB struct {
 	readStmts stmtCache
 	// tokenTouches remembers when TouchAPIToken last wrote, per token ID.
 	tokenTouches sync.Map
+	// writes counts this process's committed write transactions (see
+	// WriteGeneration).
+	writes atomic.Uint64
 	// Now is the store's clock; tests move it to check expiry rules.
 	Now func() time.Time
+	// AlertPolicy sets the deadlines of early-warning alerts (zero fields
+	// take flower's defaults).
+	AlertPolicy flower.AlertPolicy
 }
 
 // Options select and tune the database.
@@ -209,6 +217,16 @@ func (db *DB) reader() *Tx { return &Tx{q: db.read, db: db} }
 
 // InTx runs fn in a write transaction, committing when fn returns nil.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
+	// Counted after the commit, never before: a cache filled from a read
+	// that raced with this transaction was filled under the old generation
+	// and is dropped (see WriteGeneration).
+	defer db.writes.Add(1)
+	return db.inTx(ctx, fn)
+}
+
+// inTx is InTx without counting the write, for transactions that change
+// nothing a cache may hold (the read audit's group commit).
+func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(err)
