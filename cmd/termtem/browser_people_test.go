@@ -12,7 +12,9 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"termtem/internal/audit"
+	"termtem/internal/flower"
 	"termtem/internal/people"
+	"termtem/internal/store"
 )
 
 // Message texts of the people screens, copied from internal/locale.
@@ -446,13 +448,28 @@ func a11yPeoplePages(t *testing.T, ts *testServer) ([]string, map[string]func(*t
 			t.Fatalf("%s: %v", r.Kind, err)
 		}
 	}
+	// An assessment, so that the flower, its concerns and the deprivation
+	// chart have something to show.
+	if _, err := db.CreateAssessment(ctx, store.AssessmentInput{Subject: flower.Child, SubjectID: child.ID, Source: store.ByStaff,
+		Answers: map[string]flower.Answer{"SAF03": {Option: "once_with_child"}, "HLT06": {Option: "valid"}}, OrganisationID: dsw, AuthorID: worker}, actor); err != nil {
+		t.Fatal(err)
+	}
 	pages := []string{"/people", "search results", "/people/new", "duplicate warning",
+		"/people/" + child.ID + "/assess", "assessment with an error", "/households/" + hh.ID + "/assess", "/households/" + hh.ID + "/deprivation",
 		"/people/" + child.ID, "/people/" + child.ID + "?dimension=health", "/people/" + mother.ID, "/people/" + child.ID + "/edit",
 		"/people/" + child.ID + "/records/new", "/people/" + child.ID + "/records/new?kind=development_screening",
 		"/people/" + child.ID + "/records/new?kind=welfare_grant", "record with an error",
 		"/people/" + mother.ID + "/records/new?kind=antenatal_visit",
 		"/households/new", "/households/" + hh.ID, "/households/" + hh.ID + "/edit"}
 	forms := map[string]func(*tab){
+		"assessment with an error": func(b *tab) {
+			b.open("/households/" + hh.ID + "/assess")
+			b.fill("#n-ECO01", "99999999")
+			b.clickAndWait("#assess-save")
+			if !b.has("#err-ECO01") {
+				b.fatalf("no error to audit")
+			}
+		},
 		"search results": func(b *tab) {
 			b.open("/people")
 			b.fill("#q", "มะลิ")

@@ -12,6 +12,7 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/auth"
 	"termtem/internal/config"
+	"termtem/internal/flower"
 	"termtem/internal/store"
 )
 
@@ -116,6 +117,7 @@ func openStore(ctx context.Context, cfg config.Config) (*store.DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.AlertPolicy = flower.AlertPolicy{Urgent: cfg.AlertUrgent, Red: cfg.AlertRed, Review: cfg.AlertReview}
 	return db, nil
 }
 

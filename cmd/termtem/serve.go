@@ -74,6 +74,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	fmt.Fprintf(e.stdout, "Termtem is running at http://%s (%s). Stop with Ctrl-C.\n", ln.Addr(), backend)
 
 	go sweepSessions(ctx, a, log)
+	go watchAlerts(ctx, db, log)
 
 	select {
 	case err := <-errc:
@@ -162,4 +163,44 @@ func (e env) demo(ctx context.Context, args []string) error {
 	}
 	_, err = demo.Load(ctx, db, a, e.stdout)
 	return err
+}
+
+// watchAlerts escalates alerts past their deadline every minute and, once
+// a day, runs the scheduled checks (vaccines overdue, DSPM screenings
+// missed) through the whole population, a page of children at a time so
+// that the writer is never held for long.
+func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(time.Minute)
+	defer t.Stop()
+	var lastChecks time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if n, err := db.EscalateAlerts(ctx); err != nil {
+			log.Warn("alert escalation failed", slog.String("error", err.Error()))
+		} else if n > 0 {
+			log.Info("alerts escalated", slog.Int("count", n))
+		}
+		if time.Since(lastChecks) < 24*time.Hour {
+			continue
+		}
+		lastChecks = time.Now()
+		after, total := "", 0
+		for {
+			next, opened, err := db.RunChecks(ctx, after, 500)
+			total += opened
+			if err != nil {
+				log.Warn("scheduled checks failed", slog.String("error", err.Error()))
+				break
+			}
+			if next == "" || ctx.Err() != nil {
+				break
+			}
+			after = next
+		}
+		log.Info("scheduled checks done", slog.Int("alerts_opened", total))
+	}
 }

@@ -29,6 +29,12 @@ type Config struct {
 
 	SessionIdle     time.Duration
 	SessionAbsolute time.Duration
+
+	// Deadlines of early-warning alerts: an alert not acknowledged in time
+	// escalates to the unit's supervisor, then to the district committee.
+	AlertUrgent time.Duration // a red indicator marked urgent
+	AlertRed    time.Duration // another red dimension
+	AlertReview time.Duration // a dimension newly yellow
 }
 
 // Defaults returns the configuration of a developer's laptop.
@@ -40,6 +46,9 @@ func Defaults() Config {
 		LogLevel:        "info",
 		SessionIdle:     30 * time.Minute,
 		SessionAbsolute: 12 * time.Hour,
+		AlertUrgent:     24 * time.Hour,
+		AlertRed:        7 * 24 * time.Hour,
+		AlertReview:     30 * 24 * time.Hour,
 	}
 }
 
@@ -102,7 +111,16 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	if err := dur(&c.SessionIdle, "session-idle", "TERMTEM_SESSION_IDLE", "idle timeout of a login"); err != nil {
 		return err
 	}
-	return dur(&c.SessionAbsolute, "session-absolute", "TERMTEM_SESSION_ABSOLUTE", "absolute lifetime of a login")
+	if err := dur(&c.SessionAbsolute, "session-absolute", "TERMTEM_SESSION_ABSOLUTE", "absolute lifetime of a login"); err != nil {
+		return err
+	}
+	if err := dur(&c.AlertUrgent, "alert-urgent", "TERMTEM_ALERT_URGENT", "deadline of an urgent alert"); err != nil {
+		return err
+	}
+	if err := dur(&c.AlertRed, "alert-red", "TERMTEM_ALERT_RED", "deadline of a red alert"); err != nil {
+		return err
+	}
+	return dur(&c.AlertReview, "alert-review", "TERMTEM_ALERT_REVIEW", "deadline to review a dimension newly yellow")
 }
 
 // Finish validates the parsed configuration and fills derived values.
@@ -133,6 +151,14 @@ func (c *Config) Finish() error {
 			c.PublicURL = "http://localhost:" + port
 		} else {
 			c.PublicURL = "http://" + c.Addr
+		}
+	}
+	for _, a := range []struct {
+		name string
+		d    time.Duration
+	}{{"--alert-urgent", c.AlertUrgent}, {"--alert-red", c.AlertRed}, {"--alert-review", c.AlertReview}} {
+		if a.d < time.Minute || a.d > 365*24*time.Hour {
+			problems = append(problems, fmt.Sprintf("%s %s must be between 1m and 8760h (a year)", a.name, a.d))
 		}
 	}
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

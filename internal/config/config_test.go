@@ -33,7 +33,8 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := Config{Addr: "127.0.0.1:8080", DataDir: "termtem-data", PublicURL: "http://127.0.0.1:8080",
-		LogFormat: "json", LogLevel: "info", SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour}
+		LogFormat: "json", LogLevel: "info", SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour,
+		AlertUrgent: 24 * time.Hour, AlertRed: 7 * 24 * time.Hour, AlertReview: 30 * 24 * time.Hour}
 	if c != want {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
 	}
@@ -237,5 +238,18 @@ func TestPublicURLFromAllInterfaces(t *testing.T) {
 		if c.PublicURL != want {
 			t.Errorf("--addr %s: public URL %q, want %q", addr, c.PublicURL, want)
 		}
+	}
+}
+
+func TestAlertDeadlines(t *testing.T) {
+	c, _, err := load(map[string]string{"TERMTEM_ALERT_URGENT": "6h"}, "--alert-red", "72h")
+	if err != nil || c.AlertUrgent != 6*time.Hour || c.AlertRed != 72*time.Hour || c.AlertReview != 30*24*time.Hour {
+		t.Fatalf("%+v %v", c, err)
+	}
+	if _, _, err := load(nil, "--alert-review", "30s"); err == nil || !strings.Contains(err.Error(), "--alert-review") {
+		t.Fatalf("a 30 s deadline: %v", err)
+	}
+	if _, _, err := load(map[string]string{"TERMTEM_ALERT_RED": "soon"}); err == nil || !strings.Contains(err.Error(), "TERMTEM_ALERT_RED") {
+		t.Fatalf("a deadline that is not a duration: %v", err)
 	}
 }

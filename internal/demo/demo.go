@@ -54,6 +54,11 @@ type Result struct {
 	RecordsCreated        int
 	RecordsExisting       int
 	RecordsByOrganisation map[string]int
+	// AssessmentsCreated is zero when the social-welfare unit had already
+	// assessed (AssessmentsExisting); AlertsOpened are the alerts they opened.
+	AssessmentsCreated  int
+	AssessmentsExisting int
+	AlertsOpened        int
 }
 
 // Tally counts records created by this run and records found already there.
@@ -127,6 +132,14 @@ func Load(ctx context.Context, db *store.DB, svc *auth.Service, out io.Writer) (
 			parts = append(parts, fmt.Sprintf("%s %d", code, res.RecordsByOrganisation[code]))
 		}
 		fmt.Fprintf(out, "records:       %d service records created (%s)\n", res.RecordsCreated, strings.Join(parts, ", "))
+	}
+	if err := loadAssessments(ctx, db, communityIDs, orgs, users, &res); err != nil {
+		return res, err
+	}
+	if res.AssessmentsExisting > 0 {
+		fmt.Fprintf(out, "assessments:   none added, the social-welfare unit already has %d\n", res.AssessmentsExisting)
+	} else {
+		fmt.Fprintf(out, "assessments:   %d flower assessments created, %d alerts opened\n", res.AssessmentsCreated, res.AlertsOpened)
 	}
 	return res, nil
 }

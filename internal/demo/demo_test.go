@@ -112,6 +112,12 @@ func TestLoad(t *testing.T) {
 	if res.PregnanciesCreated != 4 || res.BirthsCreated != 1 || res.RecordsCreated < 500 {
 		t.Fatalf("result %+v", res)
 	}
+	// Eight families and their children assessed, four of them twice; the
+	// family with violence at home opens an urgent alert, the children's
+	// records red ones.
+	if res.AssessmentsCreated < 2*assessedHouseholds || res.AlertsOpened < 1 {
+		t.Fatalf("assessments %d, alerts %d", res.AssessmentsCreated, res.AlertsOpened)
+	}
 	first := takeSnapshot(t, db)
 	if first.households != 40 || first.people != res.PeopleCreated+res.BirthsCreated || first.users != roles ||
 		first.pregnancies != 4 || first.records != res.RecordsCreated {
@@ -223,7 +229,8 @@ func TestLoad(t *testing.T) {
 		if res2.Communities.Created+res2.Organisations.Created+res2.Users.Created+res2.HouseholdsCreated+res2.PeopleCreated+
 			res2.PregnanciesCreated+res2.BirthsCreated+res2.RecordsCreated != 0 ||
 			res2.Users.Existing != roles || res2.PeopleExisting != res.PeopleCreated+res.BirthsCreated || len(res2.NewUsers) != 0 ||
-			res2.PregnanciesExisting != 4 || res2.RecordsExisting != res.RecordsCreated {
+			res2.PregnanciesExisting != 4 || res2.RecordsExisting != res.RecordsCreated ||
+			res2.AssessmentsCreated != 0 || res2.AssessmentsExisting != res.AssessmentsCreated {
 			t.Fatalf("second result %+v", res2)
 		}
 		if got := takeSnapshot(t, db); got != first {

@@ -126,3 +126,11 @@ type scanWith struct {
 }
 
 func (s scanWith) Scan(dest ...any) error { return s.rows.Scan(append(dest, s.extra)...) }
+
+// CountAssessmentsBy counts the assessments an organisation has made (the
+// demo loader's mark of an earlier run).
+func (db *DB) CountAssessmentsBy(ctx context.Context, organisationID string) (int, error) {
+	var n int
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM assessments WHERE organisation_id = ?`, organisationID).Scan(&n)
+	return n, classify(err)
+}

@@ -141,6 +141,13 @@ func TestAssessmentOpensAlertsThatEscalate(t *testing.T) {
 	if e := errs.As(err); e == nil || e.Field != "answers[ECO01].number" {
 		t.Fatalf("income out of bounds: %v", err)
 	}
+	adult, err := db.CreatePerson(ctx, people.Person{GivenName: "นางมะลิ", FamilyName: "ดีใจ", BirthDate: "1990-01-01", HouseholdID: w.household.ID,
+		Relation: people.RelHead}, actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.CreateAssessment(ctx, store.AssessmentInput{Subject: flower.Child, SubjectID: adult.ID, Source: store.ByStaff, OrganisationID: w.dsw.ID}, by(w.worker))
+	wantErr(t, err, errs.Invalid, "subject_id", "assessment.not_a_child")
 	if list, _ := db.ListAssessments(ctx, flower.Child, w.child.ID, by(w.worker)); len(list) != 0 {
 		t.Fatalf("a refused assessment was stored: %d", len(list))
 	}

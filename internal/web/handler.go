@@ -65,12 +65,20 @@ func New(db *store.DB, a *auth.Service, cat *locale.Catalogue, log *slog.Logger,
 		"has":   func(p *account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
 		"inc":   func(i int) int { return i + 1 },
 	}
+	// Files named _*.html are blocks that several pages share (the flower).
+	var shared []string
+	for _, name := range names {
+		if strings.HasPrefix(name, "templates/_") {
+			shared = append(shared, name)
+		}
+	}
 	for _, name := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", name)
+		files := append([]string{"templates/layout.html", name}, shared...)
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, files...)
 		if err != nil {
 			return nil, fmt.Errorf("template %s: %w", name, err)
 		}

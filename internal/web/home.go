@@ -17,6 +17,7 @@ var homeTiles = []homeTile{
 	{"/places", "nav.places", "home.tile.places", account.PlacesRead},
 	{"/organisations", "nav.organisations", "home.tile.organisations", account.OrganisationsRead},
 	{"/users", "nav.users", "home.tile.users", account.UsersRead},
+	{"/instruments", "instruments.title", "home.tile.instruments", account.InstrumentsPublish},
 	{"/profile", "nav.profile", "home.tile.profile", ""},
 }
 
@@ -26,7 +27,6 @@ var homeComing = []struct {
 	MessageID string
 	Perm      account.Permission
 }{
-	{"home.coming.flower", account.AssessmentsRead},
 	{"home.coming.cases", account.CasesRead},
 	{"home.coming.imports", account.ImportsRun},
 	{"home.coming.reports", account.ReportsAggregate},

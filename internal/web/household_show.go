@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"termtem/internal/account"
+	"termtem/internal/flower"
 	"termtem/internal/httpx"
 	"termtem/internal/people"
 	"termtem/internal/store"
@@ -16,6 +17,10 @@ type householdPage struct {
 	Current   []memberRow
 	Former    []memberRow
 	CanWrite  bool
+	Flower    *flowerBlock
+	// CanAssess: the user may assess, open the deprivation chart with the
+	// family and give it a self-assessment code.
+	CanAssess bool
 }
 
 type memberRow struct {
@@ -44,6 +49,22 @@ func (h *Handler) HouseholdShow(w http.ResponseWriter, r *http.Request) {
 		CanWrite: p.Can(account.PeopleWrite)}
 	hp.Current = h.memberRows(v.Lang, hv.Household, hv.Current)
 	hp.Former = h.memberRows(v.Lang, hv.Household, hv.Former)
+	rows := make([]personRow, len(hp.Current))
+	for i, m := range hp.Current {
+		rows[i] = m.Row
+	}
+	if err := h.listFlowers(ctx, v.Lang, p, rows); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for i := range rows {
+		hp.Current[i].Row.Flower = rows[i].Flower
+	}
+	if hp.Flower, err = h.flowerSection(ctx, v.Lang, p, flower.Household, hv.Household.ID, httpx.Actor(r)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	hp.CanAssess = p.Can(account.AssessmentsWrite)
 	v.Data = hp
 	h.render(w, r, http.StatusOK, "household", v)
 }

@@ -128,6 +128,10 @@ func (h *Handler) PeopleSearch(w http.ResponseWriter, r *http.Request) {
 		}
 		f.Rows = append(f.Rows, h.personRow(lang, hit.Person, people.NoSchooling, community))
 	}
+	if err := h.listFlowers(r.Context(), lang, httpx.Principal(r.Context()), f.Rows); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	f.Searched, f.Total = true, total
 	h.renderSearch(w, r, http.StatusOK, f, nil)
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"termtem/internal/account"
+	"termtem/internal/flower"
 	"termtem/internal/httpx"
 	"termtem/internal/people"
 	"termtem/internal/store"
@@ -32,6 +33,8 @@ type personPage struct {
 	Child         people.Person
 	ChildBirth    string
 	Relationships []people.Relationship
+	// Flower is the person's flower (children; nil without assessments:read).
+	Flower *flowerBlock
 }
 
 type pregnancyRow struct {
@@ -133,6 +136,12 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, status in
 		sort.SliceStable(recs, func(i, j int) bool { return recs[i].OccurredOn > recs[j].OccurredOn })
 	}
 	pg.Timeline = h.timeline(v.Lang, pr, person, recs, q.Get("organisation"), q.Get("dimension"))
+	if people.IsChild(person.BirthDate, h.DB.Now()) {
+		if pg.Flower, err = h.flowerSection(ctx, v.Lang, pr, flower.Child, person.ID, httpx.Actor(r)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	v.Data, v.Error = pg, fe
 	if status != http.StatusOK {
 		v.Return = "/people/" + person.ID

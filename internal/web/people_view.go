@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"fmt"
 	"sort"
 	"strconv"
@@ -26,6 +27,9 @@ type personRow struct {
 	Age       string // localised; empty when the birth date is unknown
 	Stage     people.LifeStage
 	Community string
+	// Flower is the small flower of the latest assessment, on lists, for
+	// those who may see assessments.
+	Flower template.HTML
 }
 
 func (h *Handler) personRow(lang string, p people.Person, schooling people.Schooling, community string) personRow {
