@@ -2,8 +2,8 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"fmt"
+	"html/template"
 	"sort"
 	"strconv"
 	"strings"
