@@ -79,6 +79,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/places/" + latKrabang.ID, can(account.PlacesRead)},
 		{"/api/v1/organisations", can(account.OrganisationsRead)},
 		{"/api/v1/organisations/" + org.ID, can(account.OrganisationsRead)},
+		{"/api/v1/instruments", can(account.AssessmentsRead)},
+		{"/api/v1/instruments/termtem-default/1", can(account.AssessmentsRead)},
+		{"/api/v1/people/" + child.ID + "/assessments", can(account.AssessmentsRead)},
+		{"/api/v1/households/" + household.ID + "/assessments", can(account.AssessmentsRead)},
+		{"/api/v1/people/" + child.ID + "/flower.svg", can(account.AssessmentsRead)},
+		{"/api/v1/households/" + household.ID + "/flower.svg?size=small", can(account.AssessmentsRead)},
+		{"/api/v1/alerts", func(p *account.Principal) bool { return p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise) }},
 	}
 	for _, role := range account.BuiltinRoles {
 		t.Run(role.Code, func(t *testing.T) {

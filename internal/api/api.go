@@ -12,6 +12,7 @@ import (
 
 	"termtem/internal/account"
 	"termtem/internal/errs"
+	"termtem/internal/flower"
 	"termtem/internal/httpx"
 	"termtem/internal/locale"
 	"termtem/internal/store"
@@ -45,6 +46,16 @@ type ErrorDetail struct {
 	Field     string `json:"field,omitempty"`
 	Line      int    `json:"line,omitempty"`
 	RequestID string `json:"request_id"`
+	// Problems lists every problem when the input has several (an
+	// instrument file); the first is also in Message, Field and Line.
+	Problems []ProblemDetail `json:"problems,omitempty"`
+}
+
+// ProblemDetail is one of several problems of an input.
+type ProblemDetail struct {
+	Message string `json:"message"`
+	Field   string `json:"field,omitempty"`
+	Line    int    `json:"line,omitempty"`
 }
 
 // Fail writes an error answer; the internal cause goes to the log only.
@@ -55,13 +66,22 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="termtem"`)
 	}
-	writeJSON(w, status, ErrorBody{Error: ErrorDetail{
+	lang := httpx.Lang(r.Context())
+	detail := ErrorDetail{
 		Code:      string(e.Code),
-		Message:   h.Cat.T(httpx.Lang(r.Context()), e.MessageID, e.Data),
+		Message:   h.Cat.T(lang, e.MessageID, e.Data),
 		Field:     e.Field,
 		Line:      e.Line,
 		RequestID: httpx.RequestID(r.Context()),
-	}})
+	}
+	// Errors joined with errors.Join (as flower.Parse joins an instrument
+	// file's problems) are all shown.
+	if ps := flower.Problems(err); len(ps) > 1 {
+		for _, p := range ps {
+			detail.Problems = append(detail.Problems, ProblemDetail{Message: h.Cat.T(lang, p.MessageID, p.Data), Field: p.Field, Line: p.Line})
+		}
+	}
+	writeJSON(w, status, ErrorBody{Error: detail})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -74,16 +94,24 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // require returns the principal when it holds perm, else answers 401/403.
 func (h *Handler) require(w http.ResponseWriter, r *http.Request, perm account.Permission) *account.Principal {
+	return h.requireAny(w, r, perm)
+}
+
+// requireAny returns the principal when it holds one of perms (an empty
+// permission: any signed-in caller), else answers 401/403.
+func (h *Handler) requireAny(w http.ResponseWriter, r *http.Request, perms ...account.Permission) *account.Principal {
 	p := httpx.Principal(r.Context())
 	if p == nil {
 		h.Fail(w, r, errs.New(errs.Unauthenticated, "auth.login_required"))
 		return nil
 	}
-	if perm != "" && !p.Can(perm) {
-		h.Fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
-		return nil
+	for _, perm := range perms {
+		if perm == "" || p.Can(perm) {
+			return p
+		}
 	}
-	return p
+	h.Fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
+	return nil
 }
 
 // OpenAPI serves the API description.

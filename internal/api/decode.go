@@ -18,7 +18,12 @@ const maxBody = 64 << 10
 // assignment: a client cannot set what the API does not offer), and a type
 // error names the field.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody))
+	return decodeMax(w, r, v, maxBody)
+}
+
+// decodeMax is decode for a body of up to limit bytes.
+func decodeMax(w http.ResponseWriter, r *http.Request, v any, limit int64) error {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	err := dec.Decode(v)
 	if err == nil && dec.More() {

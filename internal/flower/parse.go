@@ -131,6 +131,11 @@ func lineOf(data []byte, off int64) int {
 	return bytes.Count(data[:off], []byte("\n")) + 1
 }
 
+// ValueLine returns the line on which the value at path (a top-level
+// field such as "version", or "indicators[3].code") starts in an instrument
+// file, or 0 when it is not there.
+func ValueLine(data []byte, path string) int { return valueLines(data)[path] }
+
 // valueLines maps the path of every value in a JSON document
 // ("indicators[3].options[2].level") to the line it starts on.
 func valueLines(data []byte) map[string]int {

@@ -88,6 +88,18 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/people/{id}/timeline", hf(a.Timeline)},
 		{"POST", "/api/v1/households", hf(a.CreateHousehold)},
 		{"GET", "/api/v1/households/{id}", hf(a.GetHousehold)},
+		{"GET", "/api/v1/instruments", hf(a.ListInstruments)},
+		{"POST", "/api/v1/instruments", hf(a.PublishInstrument)},
+		{"GET", "/api/v1/instruments/{code}/{version}", hf(a.GetInstrument)},
+		{"POST", "/api/v1/assessments", hf(a.CreateAssessment)},
+		{"GET", "/api/v1/people/{id}/assessments", hf(a.PersonAssessments)},
+		{"GET", "/api/v1/households/{id}/assessments", hf(a.HouseholdAssessments)},
+		{"GET", "/api/v1/people/{id}/flower.svg", hf(a.PersonFlower)},
+		{"GET", "/api/v1/households/{id}/flower.svg", hf(a.HouseholdFlower)},
+		{"POST", "/api/v1/households/{id}/self-assessment-codes", hf(a.CreateSelfAssessmentCode)},
+		{"GET", "/api/v1/alerts", hf(a.ListAlerts)},
+		{"POST", "/api/v1/alerts/{id}/acknowledge", hf(a.AcknowledgeAlert)},
+		{"POST", "/api/v1/alerts/{id}/resolve", hf(a.ResolveAlert)},
 		{"GET", "/api/", hf(s.apiNotFound)},
 	}
 	if !s.SeparateMetrics {

@@ -385,14 +385,7 @@ func subjectColumn(s flower.Subject) string {
 // ListAssessments returns a subject's assessments, newest first, staff and
 // family alike. The read is audited.
 func (db *DB) ListAssessments(ctx context.Context, subject flower.Subject, id string, actor audit.Event) ([]Assessment, error) {
-	r := db.reader()
-	var err error
-	if subject == flower.Household {
-		_, err = r.getHousehold(ctx, id)
-	} else {
-		_, err = r.getPerson(ctx, id)
-	}
-	if err != nil {
+	if err := db.subjectExists(ctx, subject, id); err != nil {
 		return nil, err
 	}
 	out, err := db.queryAssessments(ctx, assessmentSelect+` WHERE a.`+subjectColumn(subject)+` = ? ORDER BY a.assessed_on DESC, a.id DESC`, id)

@@ -79,7 +79,9 @@ func (db *DB) PublishInstrument(ctx context.Context, body []byte, actor audit.Ev
 			return classify(err)
 		}
 		if want := int(latest.Int64) + 1; in.Version != want {
-			return errs.Field("version", "instrument.version_next", map[string]any{"Want": want})
+			e := errs.Field("version", "instrument.version_next", map[string]any{"Want": want})
+			e.Line = flower.ValueLine(body, "version")
+			return e
 		}
 		if err := t.insertInstrument(ctx, in, body, actor.ActorID); err != nil {
 			return err
