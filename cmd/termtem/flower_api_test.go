@@ -316,6 +316,13 @@ func TestFlowerAPI(t *testing.T) {
 		t.Fatalf("resolved alerts: %d %v", status, body)
 	}
 
+	// The answer to an assessment is restricted the same way.
+	status, created, _ = volunteer.call(t, "POST", "/api/v1/assessments", map[string]any{"subject": "child", "subject_id": child.ID,
+		"answers": map[string]any{"SAF03": map[string]any{"option": "never"}}}, nil)
+	if saf := indicator(created, "indicators", "SAF03"); status != http.StatusCreated || saf == nil || saf["restricted"] != true || saf["option"] != nil {
+		t.Fatalf("volunteer's assessment: %d %v", status, created)
+	}
+
 	// A self-assessment code, shown once and never logged.
 	status, body, _ = worker.call(t, "POST", "/api/v1/households/"+household.ID+"/self-assessment-codes", nil, nil)
 	code, _ := body["code"].(string)
