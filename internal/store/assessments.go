@@ -11,6 +11,7 @@ import (
 	"termtem/internal/errs"
 	"termtem/internal/flower"
 	"termtem/internal/people"
+	"termtem/internal/thai"
 )
 
 // Audit actions of assessments.
@@ -83,9 +84,10 @@ type AssessmentDraft struct {
 // fewer indicators; this stops a body of a million keys early).
 const maxAnswers = 500
 
-// today is the store clock's date.
+// today is the store clock's date in Bangkok (as a UTC midnight): a visit
+// at 6 a.m. Bangkok time is on that day, not on the UTC day before.
 func (db *DB) today() time.Time {
-	n := db.Now().UTC()
+	n := db.Now().In(thai.Bangkok())
 	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
 }
 
@@ -114,6 +116,11 @@ func (db *DB) subjectFacts(ctx context.Context, subject flower.Subject, id strin
 		p, err := r.getPerson(ctx, id)
 		if err != nil {
 			return flower.SubjectFacts{}, nil, "", err
+		}
+		// The instrument's child indicators are for those under 18 (an
+		// unknown age counts as a child, as everywhere).
+		if !people.IsChild(p.BirthDate, on) {
+			return flower.SubjectFacts{}, nil, "", errs.Field("subject_id", "assessment.not_a_child", nil)
 		}
 		recs, err := db.personRecords(ctx, p)
 		if err != nil {
