@@ -60,6 +60,10 @@ func (db *DB) AddRecord(ctx context.Context, r people.Record, actor audit.Event)
 		if id == "" {
 			subject, id = "pregnancy", r.PregnancyID
 		}
+		// A new enrolment elsewhere hands the child over, with its concerns.
+		if err := t.enrolmentHandoff(ctx, r, actor); err != nil {
+			return err
+		}
 		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionRecordAdded, subject, id, string(r.Kind)
 		return t.Audit(ctx, actor)
 	})
