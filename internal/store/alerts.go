@@ -135,10 +135,22 @@ func (t *Tx) organisationInDistrict(ctx context.Context, district string, kinds 
 	return "", nil
 }
 
+// caseOrganisation is the organisation managing the subject's newest open
+// case ("" when it has none).
+func (t *Tx) caseOrganisation(ctx context.Context, subjectID string) (string, error) {
+	var org string
+	err := t.queryRow(ctx, `SELECT organisation_id FROM cases WHERE (person_id = ? OR household_id = ?) AND status <> 'closed'
+		ORDER BY opened_at DESC LIMIT 1`, subjectID, subjectID).Scan(&org)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return org, classify(err)
+}
+
 // openAlerts stores the alerts that are not already open for the same
-// subject and key. An alert goes to the social-welfare unit of the
-// subject's district (the child's case team, once cases exist), else to
-// the organisation that assessed; its second escalation step is the
+// subject and key. An alert goes to the organisation managing the
+// subject's open case (its team), else to the social-welfare unit of the
+// subject's district, else to the organisation that assessed; its second escalation step is the
 // district's child-protection committee, else its quality-of-life committee.
 func (t *Tx) openAlerts(ctx context.Context, alerts []flower.Alert, assessmentID, communityID, fallbackOrg string, actor audit.Event) ([]Alert, error) {
 	if len(alerts) == 0 {
@@ -148,9 +160,16 @@ func (t *Tx) openAlerts(ctx context.Context, alerts []flower.Alert, assessmentID
 	if err != nil {
 		return nil, err
 	}
-	org, err := t.organisationInDistrict(ctx, district, organisations.DistrictSocialWelfare)
+	// The child's case team comes first: the case manager's organisation
+	// of an open case; else the district's social-welfare unit.
+	org, err := t.caseOrganisation(ctx, alerts[0].SubjectID)
 	if err != nil {
 		return nil, err
+	}
+	if org == "" {
+		if org, err = t.organisationInDistrict(ctx, district, organisations.DistrictSocialWelfare); err != nil {
+			return nil, err
+		}
 	}
 	if org == "" {
 		org = fallbackOrg

@@ -307,3 +307,23 @@ func TestEnrolmentElsewhereHandsTheChildOver(t *testing.T) {
 		t.Fatalf("gap %+v", open)
 	}
 }
+
+// Once a child has a case, its alerts go to the case's organisation.
+func TestAlertsGoToTheCaseTeam(t *testing.T) {
+	w := newCaseWorld(t)
+	db := w.db
+	if _, err := db.OpenCase(ctx, store.CaseInput{Subject: flower.Child, SubjectID: w.child.ID, Risk: cases.RiskMedium, Origin: cases.FromWorker,
+		OrganisationID: w.hc.ID, ManagerID: w.nurse.ID}, by(w.nurse)); err != nil {
+		t.Fatal(err)
+	}
+	a, err := db.CreateAssessment(ctx, store.AssessmentInput{Subject: flower.Child, SubjectID: w.child.ID,
+		Answers: map[string]flower.Answer{"SAF03": {Option: "alone_or_repeated"}}, Source: store.ByStaff, OrganisationID: w.dsw.ID}, by(w.worker))
+	if err != nil || len(a.Alerts) == 0 {
+		t.Fatalf("alerts %v %v", a.Alerts, err)
+	}
+	for _, al := range a.Alerts {
+		if al.OrganisationID != w.hc.ID {
+			t.Fatalf("alert %s went to %s, not the case's organisation", al.Key, al.OrganisationID)
+		}
+	}
+}
