@@ -1,6 +1,7 @@
 package account
 
 import (
+	"net/mail"
 	"regexp"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	Lang         string // preferred UI language, "th" or "en"
+	Email        string // optional; where e-mail notifications go
 	Version      int
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -60,6 +62,9 @@ func ValidateUser(u *User) error {
 	}
 	if utf8.RuneCountInString(u.DisplayName) > 200 {
 		return errs.Field("display_name", "field.too_long", map[string]any{"Max": 200})
+	}
+	if err := validateEmail(&u.Email); err != nil {
+		return err
 	}
 	if u.Kind != StaffAccount && u.Kind != FamilyAccount {
 		return errs.Field("kind", "field.choice", nil)
@@ -127,4 +132,19 @@ func (p *Principal) ManagesOrganisation(id string, perm Permission) bool {
 // sensitive category ("health", "safety").
 func (p *Principal) SeesSensitive(category string) bool {
 	return category != "" && p.Can(Permission("sensitive:"+category))
+}
+
+// validateEmail accepts an empty address (no e-mail notifications) or one
+// bare address: no display name, because the address is all a mail needs
+// and a name would be personal data sent along with it.
+func validateEmail(email *string) error {
+	*email = strings.TrimSpace(*email)
+	if *email == "" {
+		return nil
+	}
+	a, err := mail.ParseAddress(*email)
+	if err != nil || a.Name != "" || a.Address != *email || len(*email) > 254 || strings.ContainsAny(*email, "\r\n") {
+		return errs.Field("email", "user.email_format", nil)
+	}
+	return nil
 }

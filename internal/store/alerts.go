@@ -219,6 +219,12 @@ func (t *Tx) openAlerts(ctx context.Context, alerts []flower.Alert, assessmentID
 		}
 		out = append(out, a)
 	}
+	if len(out) > 0 {
+		if err := t.Enqueue(ctx, Notification{Kind: "notify.alert_opened", OrganisationIDs: []string{org},
+			Permission: account.AlertsRead, Link: "/alerts"}); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
 }
 
@@ -265,6 +271,9 @@ func (db *DB) EscalateAlerts(ctx context.Context) (int, error) {
 			}
 			if err := t.Audit(ctx, audit.Event{Action: ActionAlertEscalated, ObjectType: "alert", ObjectID: d.id,
 				Detail: "step=" + strconv.Itoa(next)}); err != nil {
+				return err
+			}
+			if err := t.notifyEscalated(ctx, d.id, next); err != nil {
 				return err
 			}
 			moved++

@@ -49,6 +49,9 @@ type DB struct {
 	// AlertPolicy sets the deadlines of early-warning alerts (zero fields
 	// take flower's defaults).
 	AlertPolicy flower.AlertPolicy
+	// Channels are the notification channels configured (Enqueue writes
+	// deliveries for these only).
+	Channels Channels
 }
 
 // Options select and tune the database.

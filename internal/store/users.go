@@ -10,12 +10,12 @@ import (
 	"termtem/internal/errs"
 )
 
-const userColumns = `id, username, display_name, kind, password_hash, disabled, lang, version, created_at, updated_at`
+const userColumns = `id, username, display_name, kind, password_hash, disabled, lang, email, version, created_at, updated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (account.User, error) {
 	var u account.User
 	var kind, created, updated string
-	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &kind, &u.PasswordHash, &u.Disabled, &u.Lang, &u.Version, &created, &updated)
+	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &kind, &u.PasswordHash, &u.Disabled, &u.Lang, &u.Email, &u.Version, &created, &updated)
 	u.Kind, u.CreatedAt, u.UpdatedAt = account.AccountKind(kind), parseTS(created), parseTS(updated)
 	return u, err
 }
@@ -153,16 +153,16 @@ func (db *DB) SaveUser(ctx context.Context, u account.User, actor audit.Event) (
 				return errs.Field("password", "field.required", nil)
 			}
 			u.ID, u.Version, action = NewID(), 1, audit.UserCreated
-			if _, err := t.exec(ctx, `INSERT INTO users (id, username, display_name, kind, password_hash, disabled, lang, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Username, u.DisplayName, string(u.Kind), u.PasswordHash, u.Disabled, u.Lang, now, now); err != nil {
+			if _, err := t.exec(ctx, `INSERT INTO users (id, username, display_name, kind, password_hash, disabled, lang, email, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Username, u.DisplayName, string(u.Kind), u.PasswordHash, u.Disabled, u.Lang, u.Email, now, now); err != nil {
 				return fieldConflict(classify(err), "username")
 			}
 		} else {
 			if _, err := t.getUser(ctx, "id", u.ID); err != nil {
 				return err
 			}
-			res, err := t.exec(ctx, `UPDATE users SET display_name = ?, kind = ?, disabled = ?, lang = ?, version = version + 1, updated_at = ?
-				WHERE id = ? AND version = ?`, u.DisplayName, string(u.Kind), u.Disabled, u.Lang, now, u.ID, u.Version)
+			res, err := t.exec(ctx, `UPDATE users SET display_name = ?, kind = ?, disabled = ?, lang = ?, email = ?, version = version + 1, updated_at = ?
+				WHERE id = ? AND version = ?`, u.DisplayName, string(u.Kind), u.Disabled, u.Lang, u.Email, now, u.ID, u.Version)
 			if err != nil {
 				return classify(err)
 			}
