@@ -71,6 +71,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/people/" + child.ID + "/records/new", can(account.PeopleWrite)},
 		{"/households/new", can(account.PeopleWrite)},
 		{"/households/" + household.ID, can(account.PeopleRead)},
+		{"/households/" + household.ID + "/self-code", can(account.AssessmentsWrite)},
+		{"/alerts", func(p *account.Principal) bool { return p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise) }},
+		{"/alerts?status=resolved", func(p *account.Principal) bool { return p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise) }},
+		{"/self", anyone}, // the family's code page needs no account
 		{"/api/v1/people/" + child.ID, can(account.PeopleRead)},
 		{"/api/v1/people/" + child.ID + "/timeline", can(account.PeopleRead)},
 		{"/api/v1/households/" + household.ID, can(account.PeopleRead)},

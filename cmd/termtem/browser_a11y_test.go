@@ -126,4 +126,13 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatalf("nurse login: %d", status)
 	}
 	auditPages(peoplePages, peopleForms)
+	// The family self-assessment (staff and family sides) and the alerts
+	// inbox, as a social worker.
+	flowerPages, flowerForms := a11yFlowerPages(t, ts)
+	b.open("/")
+	b.clickAndWait("#logout")
+	if status := b.login("demo.socialworker", demoPassword(t, ts, "demo.socialworker")); status != http.StatusOK {
+		t.Fatalf("social worker login: %d", status)
+	}
+	auditPages(flowerPages, flowerForms)
 }

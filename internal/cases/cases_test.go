@@ -78,7 +78,8 @@ func TestReferralLoop(t *testing.T) {
 		t.Errorf("routine acceptance %v not longer than urgent %v", r, a)
 	}
 	wantErr(t, "no basis", cases.CheckLawfulBasis(cases.LawfulBasis{}), errs.Invalid, "lawful_basis.kind")
-	wantErr(t, "consent without who", cases.CheckLawfulBasis(cases.LawfulBasis{Kind: cases.Consent}), errs.Invalid, "lawful_basis.reference")
+	wantErr(t, "consent (the ledger holds the evidence)", cases.CheckLawfulBasis(cases.LawfulBasis{Kind: cases.Consent}), "", "")
+	wantErr(t, "legal duty without the section", cases.CheckLawfulBasis(cases.LawfulBasis{Kind: cases.LegalDuty}), errs.Invalid, "lawful_basis.reference")
 	wantErr(t, "legal duty", cases.CheckLawfulBasis(cases.LawfulBasis{Kind: cases.LegalDuty, Reference: "พ.ร.บ.คุ้มครองเด็ก ม.41"}), "", "")
 }
 

@@ -5,7 +5,9 @@ import (
 	"strings"
 	"time"
 
+	"termtem/internal/consent"
 	"termtem/internal/errs"
+	"termtem/internal/people"
 )
 
 // ReferralStatus is where a referral (ส่งต่อ) is in its closed loop.
@@ -103,15 +105,14 @@ var Services = []Service{
 	"childcare_place", "welfare_grant", "counselling", "legal_protection", "placement", "vocational", "other",
 }
 
-// BasisKind is the lawful basis a referral is shared under.
-type BasisKind string
+// BasisKind is the lawful basis a referral is shared under: consent in
+// the ledger, a legal duty, the public task or a vital interest.
+type BasisKind = consent.Basis
 
+// The bases, as the consent package names them.
 const (
-	// Consent of the guardian for this purpose and this receiver (PDPA s.19, s.20).
-	Consent BasisKind = "consent"
-	// A legal duty under the Child Protection Act (s.29, s.41) or the
-	// public task of child welfare (PDPA s.24(4), s.26(5)(a)).
-	LegalDuty BasisKind = "legal_duty"
+	Consent   = consent.Consent
+	LegalDuty = consent.LegalDuty
 )
 
 // LawfulBasis is what a referral records to justify sharing.
@@ -122,15 +123,32 @@ type LawfulBasis struct {
 	Reference string `json:"reference"`
 }
 
-// CheckLawfulBasis is the one place that decides whether a referral may
-// be sent. Today it checks that a basis is recorded; the privacy issue's
-// consent ledger will check consent against the ledger here.
+// CheckLawfulBasis checks the shape of a declared basis: a known kind,
+// and the section or decision relied on for any basis but consent (whose
+// evidence is the ledger entry). Whether a consent covers the referral is
+// the store's check against the ledger, made when it is sent.
 func CheckLawfulBasis(b LawfulBasis) error {
-	if b.Kind != Consent && b.Kind != LegalDuty {
+	if !slices.Contains(consent.Bases, b.Kind) {
 		return errs.Field("lawful_basis.kind", "referral.basis_required", nil)
 	}
-	if strings.TrimSpace(b.Reference) == "" {
+	if b.Kind != Consent && strings.TrimSpace(b.Reference) == "" {
 		return errs.Field("lawful_basis.reference", "field.required", nil)
 	}
-	return CheckText("lawful_basis.reference", b.Reference, MaxTitleLen, true)
+	return CheckText("lawful_basis.reference", b.Reference, MaxTitleLen, false)
+}
+
+// ServiceDimension is the dimension a service mostly concerns: what a
+// referral for it discloses. Empty for "other" (all dimensions).
+func ServiceDimension(s Service) people.Dimension {
+	switch s {
+	case "health_check", "vaccination", "nutrition", "mental_health":
+		return people.Health
+	case "development_stimulation", "school_reentry", "childcare_place", "vocational":
+		return people.Education
+	case "welfare_grant":
+		return people.Economy
+	case "counselling", "legal_protection", "placement":
+		return people.Safety
+	}
+	return ""
 }

@@ -69,6 +69,20 @@ func (s *Server) routes() []Route {
 		{"GET", "/households/{id}", hf(w.HouseholdShow)},
 		{"GET", "/households/{id}/edit", hf(w.HouseholdEdit)},
 		{"POST", "/households/{id}", hf(w.HouseholdSave)},
+		{"GET", "/households/{id}/self-code", hf(w.SelfCodeShow)},
+		{"POST", "/households/{id}/self-code", hf(w.SelfCodeCreate)},
+
+		// The family self-assessment: public, the code is the key.
+		{"GET", "/self", hf(w.SelfShow)},
+		{"POST", "/self", hf(w.SelfClaim)},
+		{"GET", "/self/form", hf(w.SelfFormShow)},
+		{"POST", "/self/form", hf(w.SelfSubmit)},
+		{"GET", "/self/result", hf(w.SelfResult)},
+
+		{"GET", "/alerts", hf(w.AlertsList)},
+		{"POST", "/alerts/{id}/acknowledge", hf(w.AlertAcknowledge)},
+		{"POST", "/alerts/{id}/resolve", hf(w.AlertResolve)},
+
 
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},

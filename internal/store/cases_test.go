@@ -7,6 +7,7 @@ import (
 
 	"termtem/internal/account"
 	"termtem/internal/cases"
+	"termtem/internal/consent"
 	"termtem/internal/errs"
 	"termtem/internal/flower"
 	"termtem/internal/organisations"
@@ -118,6 +119,10 @@ func TestCaseFromAlertToClosedLoop(t *testing.T) {
 	_, err = db.SendReferral(ctx, store.ReferralInput{PersonID: w.child.ID, FromOrg: w.dsw.ID, FromUser: w.worker.ID, ToOrg: w.hc.ID,
 		Service: "health_check", Urgency: cases.High, Reason: "x"}, by(w.worker))
 	wantErr(t, err, errs.Invalid, "lawful_basis.kind", "referral.basis_required")
+	if _, err := db.RecordConsent(ctx, consent.Grant{PersonID: w.child.ID, Basis: consent.Consent, Purposes: []consent.Purpose{consent.ForReferral},
+		ReceiverOrgID: w.hc.ID, GivenBy: consent.GivenByMother, GiverName: "นางมะลิ ดีใจ", GivenOn: "2026-03-01"}, w.dsw.ID, by(w.worker)); err != nil {
+		t.Fatal(err)
+	}
 	ref, err := db.SendReferral(ctx, store.ReferralInput{PersonID: w.child.ID, CaseID: c.ID, FromOrg: w.dsw.ID, FromUser: w.worker.ID, ToOrg: w.hc.ID,
 		Service: "health_check", Urgency: cases.High, Reason: "ตรวจสุขภาพและวัคซีนที่ค้าง",
 		Basis: cases.LawfulBasis{Kind: cases.Consent, Reference: "มารดาให้ความยินยอมเป็นลายลักษณ์อักษร 1 มี.ค. 2569"}}, by(w.worker))
@@ -325,5 +330,60 @@ func TestAlertsGoToTheCaseTeam(t *testing.T) {
 		if al.OrganisationID != w.hc.ID {
 			t.Fatalf("alert %s went to %s, not the case's organisation", al.Key, al.OrganisationID)
 		}
+	}
+}
+
+// A referral on consent needs a consent in the ledger that covers its
+// receiver and what it concerns; withdrawal stops the next one at once.
+func TestConsentGovernsReferrals(t *testing.T) {
+	w := newCaseWorld(t)
+	db := w.db
+	send := func(service cases.Service, basis cases.LawfulBasis) (store.Referral, error) {
+		return db.SendReferral(ctx, store.ReferralInput{PersonID: w.child.ID, FromOrg: w.dsw.ID, FromUser: w.worker.ID, ToOrg: w.hc.ID,
+			Service: service, Urgency: cases.Routine, Reason: "ส่งต่อ", Basis: basis}, by(w.worker))
+	}
+	onConsent := cases.LawfulBasis{Kind: cases.Consent}
+	_, err := send("health_check", onConsent)
+	wantErr(t, err, errs.Invalid, "lawful_basis.kind", "consent.none_covers")
+
+	// A nine-year-old cannot consent for herself; her mother can, for
+	// health services at health centres.
+	_, err = db.RecordConsent(ctx, consent.Grant{PersonID: w.child.ID, Basis: consent.Consent, Purposes: []consent.Purpose{consent.ForReferral},
+		GivenBy: consent.GivenBySelf, GiverName: "ใบเตย", GivenOn: "2026-03-01"}, w.dsw.ID, by(w.worker))
+	wantErr(t, err, errs.Invalid, "given_by", "consent.guardian_required")
+	c, err := db.RecordConsent(ctx, consent.Grant{PersonID: w.child.ID, Basis: consent.Consent, Purposes: []consent.Purpose{consent.ForReferral},
+		ReceiverKind: string(organisations.HealthCentre), Dimensions: []people.Dimension{people.Health}, GivenBy: consent.GivenByMother,
+		GiverName: "นางมะลิ ดีใจ", GivenOn: "2026-03-01", ExpiresOn: "2027-03-01"}, w.dsw.ID, by(w.worker))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := send("health_check", onConsent); err != nil {
+		t.Fatalf("covered referral: %v", err)
+	}
+	_, err = send("counselling", onConsent) // safety: not consented
+	wantErr(t, err, errs.Invalid, "lawful_basis.kind", "consent.none_covers")
+
+	// Withdrawn: the next referral on consent is refused; a legal duty
+	// with its section still goes.
+	if _, err := db.WithdrawConsent(ctx, c.ID, "มารดาขอถอนความยินยอม", by(w.worker)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.WithdrawConsent(ctx, c.ID, "again", by(w.worker)); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("withdrawn twice: %v", err)
+	}
+	_, err = send("health_check", onConsent)
+	wantErr(t, err, errs.Invalid, "lawful_basis.kind", "consent.none_covers")
+	_, err = send("counselling", cases.LawfulBasis{Kind: cases.LegalDuty})
+	wantErr(t, err, errs.Invalid, "lawful_basis.reference", "")
+	if _, err := send("counselling", cases.LawfulBasis{Kind: cases.LegalDuty, Reference: "พ.ร.บ.คุ้มครองเด็ก พ.ศ. 2546 ม.41"}); err != nil {
+		t.Fatalf("legal duty: %v", err)
+	}
+	ds, err := db.Disclosures(ctx, w.child.ID, by(w.worker))
+	if err != nil || len(ds) != 2 || ds[0].Basis != consent.LegalDuty || ds[1].ConsentID != c.ID {
+		t.Fatalf("disclosures %+v %v", ds, err)
+	}
+	ledger, err := db.Consents(ctx, w.child.ID, by(w.worker))
+	if err != nil || len(ledger) != 1 || ledger[0].WithdrawnAt == nil || ledger[0].Active(w.clock.Now()) {
+		t.Fatalf("ledger %+v %v", ledger, err)
 	}
 }

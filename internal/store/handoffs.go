@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"termtem/internal/audit"
+	"termtem/internal/consent"
 	"termtem/internal/errs"
 	"termtem/internal/flower"
 	"termtem/internal/people"
@@ -27,6 +28,9 @@ const (
 	HandoffMoved     HandoffReason = "moved"     // the family moved (another district)
 	HandoffStage     HandoffReason = "stage"     // the child grew into a stage another unit serves
 )
+
+// handoffBasis is the basis every hand-off is disclosed under.
+const handoffBasis = "PDPA s.24(4): continuity of care and education"
 
 // HandoffGapDays: a child handed off and not acknowledged within this many
 // days is a continuity gap.
@@ -120,6 +124,13 @@ func (t *Tx) insertHandoff(ctx context.Context, in HandoffInput, actor audit.Eve
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, in.PersonID, nullString(in.FromOrg), in.ToOrg, string(in.Reason), stage, stage,
 		string(body), nullString(in.RecordID), t.now()); err != nil {
 		return "", classify(err)
+	}
+	// Handing a child's concerns to the next unit is part of the public
+	// task of child care and education (PDPA s.24(4)); it is recorded as a
+	// disclosure like any other.
+	if err := t.disclose(ctx, DisclosureRequest{PersonID: in.PersonID, Purpose: consent.ForHandoff, ObjectType: "handoff", ObjectID: id,
+		FromOrg: in.FromOrg, ToOrg: in.ToOrg, Declared: consent.PublicTask, Reference: handoffBasis}, actor.ActorID); err != nil {
+		return "", err
 	}
 	actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionHandoffCreated, "handoff", id, string(in.Reason)
 	return id, t.Audit(ctx, actor)

@@ -9,7 +9,9 @@ import (
 
 	"termtem/internal/audit"
 	"termtem/internal/cases"
+	"termtem/internal/consent"
 	"termtem/internal/errs"
+	"termtem/internal/people"
 )
 
 // Audit actions of referrals.
@@ -114,6 +116,16 @@ func (db *DB) SendReferral(ctx context.Context, in ReferralInput, actor audit.Ev
 			in.SharedInfo, string(in.Basis.Kind), strings.TrimSpace(in.Basis.Reference), string(cases.Sent),
 			ts(now.Add(accept)), ts(now.Add(complete)), ts(now), ts(now)); err != nil {
 			return classify(err)
+		}
+		// The disclosure needs its basis: a consent in the ledger that
+		// covers this receiver and what the service concerns, or a duty.
+		var dims []people.Dimension
+		if d := cases.ServiceDimension(in.Service); d != "" {
+			dims = []people.Dimension{d}
+		}
+		if err := t.disclose(ctx, DisclosureRequest{PersonID: in.PersonID, Purpose: consent.ForReferral, ObjectType: "referral", ObjectID: id,
+			FromOrg: in.FromOrg, ToOrg: in.ToOrg, Dimensions: dims, Declared: in.Basis.Kind, Reference: in.Basis.Reference}, actor.ActorID); err != nil {
+			return err
 		}
 		if err := t.referralEvent(ctx, id, actor.ActorID, "", cases.Sent, in.Reason); err != nil {
 			return err

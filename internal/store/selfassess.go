@@ -322,6 +322,16 @@ func (db *DB) SubmitSelfAssessment(ctx context.Context, s SelfSession, answers S
 			}
 			out = append(out, evs[i].out)
 		}
+		// One submission, one instant: SelfResults finds the session's
+		// assessments by the household's created_at, and a real clock
+		// ticks between the inserts.
+		for i := 1; i < len(out); i++ {
+			if _, err := t.exec(ctx, `UPDATE assessments SET created_at = (SELECT created_at FROM assessments WHERE id = ?) WHERE id = ?`,
+				out[0].ID, out[i].ID); err != nil {
+				return classify(err)
+			}
+			out[i].CreatedAt = out[0].CreatedAt
+		}
 		// Used up in the same transaction: a second submission, even a
 		// concurrent one, finds used_at set and rolls back.
 		res, err := t.exec(ctx, `UPDATE self_assessment_codes SET used_at = ?, assessment_id = ? WHERE code_hash = ? AND used_at IS NULL`,
