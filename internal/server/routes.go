@@ -83,7 +83,6 @@ func (s *Server) routes() []Route {
 		{"POST", "/alerts/{id}/acknowledge", hf(w.AlertAcknowledge)},
 		{"POST", "/alerts/{id}/resolve", hf(w.AlertResolve)},
 
-
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},
 
