@@ -53,9 +53,15 @@ func precision(birth string) string {
 
 // personJSON renders a person with their life stage today and where they live.
 func (h *Handler) personJSON(ctx context.Context, p people.Person) (PersonJSON, error) {
-	schooling, err := h.DB.Schooling(ctx, p.ID)
-	if err != nil {
-		return PersonJSON{}, err
+	now := h.DB.Now()
+	// Enrolments are read only where they can change the stage (children
+	// of school age), not for every adult shown.
+	schooling := people.NoSchooling
+	if people.SchoolingMatters(p.BirthDate, now) {
+		var err error
+		if schooling, err = h.DB.Schooling(ctx, p.ID); err != nil {
+			return PersonJSON{}, err
+		}
 	}
 	community, district, err := h.DB.CommunityCodes(ctx, p.CommunityID)
 	if err != nil {
@@ -66,7 +72,7 @@ func (h *Handler) personJSON(ctx context.Context, p people.Person) (PersonJSON, 
 		GivenNameLatin: p.GivenNameLatin, FamilyNameLatin: p.FamilyNameLatin, Sex: string(p.Sex),
 		BirthDate: p.BirthDate, BirthDatePrecision: precision(p.BirthDate), Nationality: string(p.Nationality),
 		Phone: p.Phone, Relationship: string(p.Relation),
-		LifeStage:   string(people.StageAt(p.BirthDate, false, schooling, h.DB.Now())),
+		LifeStage:   string(people.StageAt(p.BirthDate, false, schooling, now)),
 		HouseholdID: p.HouseholdID, CommunityCode: community, DistrictCode: district}
 	for _, id := range p.Identifiers {
 		out.OtherIDs = append(out.OtherIDs, IdentifierJS{string(id.Kind), id.Value})

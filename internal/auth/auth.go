@@ -22,6 +22,8 @@ type Service struct {
 	// dummyHash is verified against when the username is unknown, so that a
 	// wrong username costs the same time as a wrong password (no enumeration).
 	dummyHash string
+	// tokens remembers recently verified API tokens (see tokenCache).
+	tokens tokenCache
 }
 
 // New makes the service.
@@ -115,11 +117,22 @@ func (s *Service) Bearer(ctx context.Context, header, requestID string) (*accoun
 	if err != nil {
 		return nil, err
 	}
-	tk, err := s.DB.GetAPITokenByHash(ctx, account.HashSecret(token))
+	hash := account.HashSecret(token)
+	now := s.DB.Now()
+	if p, tokenID, ok := s.tokens.get(hash, s.DB.WriteGeneration(), now); ok {
+		if err := s.DB.TouchAPIToken(ctx, tokenID); err != nil {
+			return nil, err
+		}
+		return p, nil
+	}
+	// Noted before reading: a write committed during the reads makes the
+	// entry stale at once (store.WriteGeneration).
+	gen := s.DB.WriteGeneration()
+	tk, err := s.DB.GetAPITokenByHash(ctx, hash)
 	if err != nil {
 		return nil, err
 	}
-	if !tk.Usable(s.DB.Now()) {
+	if !tk.Usable(now) {
 		_ = s.DB.AuditAlone(ctx, audit.Event{ActorID: tk.UserID, Action: audit.TokenRejected, Outcome: audit.Denied,
 			ObjectType: "api_token", ObjectID: tk.ID, RequestID: requestID, Detail: "expired_or_revoked"})
 		return nil, errs.New(errs.Unauthenticated, "auth.token_invalid")
@@ -132,6 +145,7 @@ func (s *Service) Bearer(ctx context.Context, header, requestID string) (*accoun
 		return nil, err
 	}
 	p.TokenID = tk.ID
+	s.tokens.put(hash, p, tk.ExpiresAt, gen, now)
 	return p, nil
 }
 

@@ -45,7 +45,12 @@ var rules = account.SessionRules{Idle: 30 * time.Minute, Absolute: 12 * time.Hou
 // setup makes a store with one health-centre nurse whose password is password.
 func setup(t *testing.T) *fixture {
 	t.Helper()
-	db := storetest.Open(t)
+	return setupOn(t, storetest.Open(t))
+}
+
+// setupOn is setup on a store the test opened itself.
+func setupOn(t *testing.T, db *store.DB) *fixture {
+	t.Helper()
 	clk := &clock{now: time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)}
 	db.Now = clk.Now
 	svc, err := auth.New(db, rules, storetest.FastHash())
@@ -354,8 +359,12 @@ func TestBearer(t *testing.T) {
 		t.Errorf("%d token.rejected rows, want 2 (expired, revoked)", len(evs))
 	}
 
-	// A disabled user's token stops working.
+	// A disabled user's token stops working, at once though it was just
+	// verified (and so cached).
 	token3, _, _ := f.db.CreateAPIToken(ctx, f.user.ID, "third", time.Hour, audit.Event{})
+	if _, err := f.svc.Bearer(ctx, "Bearer "+token3, "req"); err != nil {
+		t.Fatal(err)
+	}
 	u, _ := f.db.GetUser(ctx, f.user.ID)
 	u.Disabled = true
 	if _, err := f.db.SaveUser(ctx, u, audit.Event{}); err != nil {

@@ -92,7 +92,7 @@ func StageAt(birth string, unborn bool, schooling Schooling, on time.Time) LifeS
 	stage := stageForAge(years)
 	// Enrolment wins over age within childhood, where children are often
 	// a year ahead or behind.
-	if years >= 3 && years <= 18 {
+	if schoolAge(years) {
 		switch schooling {
 		case InChildcare:
 			stage = StagePreschool
@@ -106,6 +106,17 @@ func StageAt(birth string, unborn bool, schooling Schooling, on time.Time) LifeS
 	}
 	return stage
 }
+
+// SchoolingMatters reports whether a life stage at on can depend on
+// schooling for someone born on birth (StageAt), so that callers read
+// enrolments only for them: showing an adult cost a query for nothing.
+func SchoolingMatters(birth string, on time.Time) bool {
+	years, ok := AgeInYears(birth, on)
+	return ok && schoolAge(years)
+}
+
+// schoolAge: children of 3 to 18, whose enrolment wins over their age.
+func schoolAge(years int) bool { return years >= 3 && years <= 18 }
 
 func stageForAge(years int) LifeStage {
 	switch {

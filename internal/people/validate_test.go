@@ -114,6 +114,31 @@ func TestLifeStages(t *testing.T) {
 	}
 }
 
+// SchoolingMatters may let callers skip reading enrolments only where no
+// enrolment could change the stage.
+func TestSchoolingMatters(t *testing.T) {
+	on := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	all := []Schooling{NoSchooling, InChildcare, InPrimary, InLowerSecondary, InUpperSecondary}
+	births := []string{"", "1990", "2026-05-01"}
+	for y := 1990; y <= 2026; y++ {
+		births = append(births, time.Date(y, 3, 15, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
+	}
+	for _, birth := range births {
+		matters, differs := SchoolingMatters(birth, on), false
+		for _, s := range all {
+			if StageAt(birth, false, s, on) != StageAt(birth, false, NoSchooling, on) {
+				differs = true
+			}
+		}
+		if differs && !matters {
+			t.Errorf("born %q: schooling changes the stage but SchoolingMatters is false", birth)
+		}
+	}
+	if !SchoolingMatters("2020-03-01", on) || SchoolingMatters("1980", on) || SchoolingMatters("", on) || SchoolingMatters("2024-01-01", on) {
+		t.Error("SchoolingMatters: want true for a six-year-old only")
+	}
+}
+
 func TestValidateRecord(t *testing.T) {
 	pct := 85
 	ok := []Record{

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"termtem/internal/audit"
@@ -103,5 +104,55 @@ func TestRecentAuditFilterAndOrder(t *testing.T) {
 	limited, _ := db.RecentAudit(ctx, "", 1)
 	if len(limited) != 1 || limited[0].ObjectID != "09:02" {
 		t.Errorf("limit 1: %+v", limited)
+	}
+}
+
+// Concurrent read audits are committed in groups, several rows to one
+// INSERT: every one must land once, with its own fields, before its caller
+// goes on; after Close a read can no longer be audited, so it fails.
+func TestAuditReadGroupCommit(t *testing.T) {
+	db := storetest.Open(t)
+	const n = 300 // several groups and several INSERTs per group
+	errc := make(chan error, n)
+	for i := range n {
+		go func() {
+			e := audit.Event{ActorID: "reader", Action: "test.read", ObjectType: "person", ObjectID: fmt.Sprintf("p%03d", i),
+				RequestID: fmt.Sprintf("r%03d", i), Detail: "national_id"}
+			if i%7 == 0 {
+				e.Outcome = audit.Failure
+			}
+			errc <- db.AuditRead(ctx, e)
+		}()
+	}
+	for range n {
+		if err := <-errc; err != nil {
+			t.Fatal(err)
+		}
+	}
+	evs, err := db.RecentAudit(ctx, "test.read", 2*n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, e := range evs {
+		var i int
+		if _, err := fmt.Sscanf(e.RequestID, "r%03d", &i); err != nil || seen[e.RequestID] {
+			t.Fatalf("unexpected or repeated row %+v", e)
+		}
+		seen[e.RequestID] = true
+		want := audit.Success
+		if i%7 == 0 {
+			want = audit.Failure
+		}
+		if e.ObjectID != fmt.Sprintf("p%03d", i) || e.ActorID != "reader" || e.ObjectType != "person" || e.Detail != "national_id" || e.Outcome != want || e.ID == "" || e.At == "" {
+			t.Errorf("row %+v", e)
+		}
+	}
+	if len(seen) != n {
+		t.Errorf("%d read audit rows, want %d", len(seen), n)
+	}
+	db.Close()
+	if err := db.AuditRead(ctx, audit.Event{Action: "test.read"}); err == nil {
+		t.Error("a read audited after Close reported success")
 	}
 }

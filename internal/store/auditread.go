@@ -21,7 +21,8 @@ type auditRequest struct {
 }
 
 type auditGroup struct {
-	once sync.Once
+	once sync.Once // starts the committer
+	stop sync.Once // closes quit
 	reqs chan auditRequest
 	quit chan struct{}
 	wg   sync.WaitGroup
@@ -42,6 +43,14 @@ func (db *DB) AuditRead(ctx context.Context, e audit.Event) error {
 		go db.commitAudits()
 	})
 	req := auditRequest{event: e, done: make(chan error, 1)}
+	// Closed first: a select between a closed quit and a queue with room
+	// picks either, and a request queued after the committer has gone
+	// would wait for ever.
+	select {
+	case <-g.quit:
+		return errStoreClosed
+	default:
+	}
 	select {
 	case g.reqs <- req:
 	case <-g.quit:
@@ -52,6 +61,16 @@ func (db *DB) AuditRead(ctx context.Context, e audit.Event) error {
 	select {
 	case err := <-req.done:
 		return err
+	case <-g.quit:
+		// Closing: the committer answers what it has taken (and whatever
+		// is still queued) before it ends; anything else was never written.
+		g.wg.Wait()
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errStoreClosed
+		}
 	case <-ctx.Done():
 		// The row may still be committed; the caller must not use the data.
 		return ctx.Err()
@@ -62,6 +81,7 @@ func (db *DB) commitAudits() {
 	g := &db.audits
 	defer g.wg.Done()
 	batch := make([]auditRequest, 0, maxAuditGroup)
+	events := make([]audit.Event, 0, maxAuditGroup)
 	for {
 		select {
 		case <-g.quit:
@@ -85,13 +105,13 @@ func (db *DB) commitAudits() {
 					break drain
 				}
 			}
-			err := db.InTx(context.Background(), func(t *Tx) error {
-				for _, r := range batch {
-					if err := t.Audit(context.Background(), r.event); err != nil {
-						return err
-					}
-				}
-				return nil
+			// inTx: audit rows change nothing WriteGeneration guards.
+			events = events[:0]
+			for _, r := range batch {
+				events = append(events, r.event)
+			}
+			err := db.inTx(context.Background(), func(t *Tx) error {
+				return t.auditMany(context.Background(), events)
 			})
 			for _, r := range batch {
 				r.done <- err
@@ -101,12 +121,11 @@ func (db *DB) commitAudits() {
 	}
 }
 
-// stopAudits ends the group-commit goroutine (Close).
+// stopAudits ends the group-commit goroutine (Close), after it has
+// committed the group in hand; reads audited from then on fail.
 func (db *DB) stopAudits() {
 	g := &db.audits
-	g.once.Do(func() {}) // never start one after Close
-	if g.quit != nil {
-		close(g.quit)
-		g.wg.Wait()
-	}
+	g.once.Do(func() { g.quit = make(chan struct{}) }) // never start one after Close
+	g.stop.Do(func() { close(g.quit) })
+	g.wg.Wait()
 }

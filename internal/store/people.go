@@ -210,16 +210,21 @@ func (t *Tx) getPerson(ctx context.Context, id string) (people.Person, error) {
 	if err != nil {
 		return p, classify(err)
 	}
-	rows, err := t.query(ctx, `SELECT kind, value FROM person_identifiers WHERE person_id = ? ORDER BY kind`, id)
+	return p, t.personIdentifiers(ctx, &p)
+}
+
+// personIdentifiers reads p's document numbers into it.
+func (t *Tx) personIdentifiers(ctx context.Context, p *people.Person) error {
+	rows, err := t.query(ctx, `SELECT kind, value FROM person_identifiers WHERE person_id = ? ORDER BY kind`, p.ID)
 	if err != nil {
-		return p, classify(err)
+		return classify(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var id people.Identifier
 		var kind string
 		if err := rows.Scan(&kind, &id.Value); err != nil {
-			return p, classify(err)
+			return classify(err)
 		}
 		id.Kind = people.IdentifierKind(kind)
 		if id.Kind == people.NationalID {
@@ -228,7 +233,7 @@ func (t *Tx) getPerson(ctx context.Context, id string) (people.Person, error) {
 			p.Identifiers = append(p.Identifiers, id)
 		}
 	}
-	return p, classify(rows.Err())
+	return classify(rows.Err())
 }
 
 // GetPerson returns a person with identifiers and audits the read. If the
@@ -311,8 +316,11 @@ func (db *DB) LookupIdentifier(ctx context.Context, kind people.IdentifierKind, 
 	if err != nil {
 		return people.Person{}, err
 	}
-	var personID string
-	err = db.reader().queryRow(ctx, `SELECT person_id FROM person_identifiers WHERE kind = ? AND value = ?`, string(id.Kind), id.Value).Scan(&personID)
+	// The identifier and the person in one query, not two: a lookup is the
+	// API's most frequent call.
+	r := db.reader()
+	p, err := scanPerson(r.queryRow(ctx, `SELECT `+personColumns+` FROM person_identifiers i JOIN people p ON p.id = i.person_id
+		WHERE i.kind = ? AND i.value = ?`, string(id.Kind), id.Value))
 	actor.Action, actor.ObjectType, actor.Detail = ActionPersonLookup, "person", string(kind)
 	if err == sql.ErrNoRows {
 		actor.Outcome = audit.Failure
@@ -324,9 +332,8 @@ func (db *DB) LookupIdentifier(ctx context.Context, kind people.IdentifierKind, 
 	if err != nil {
 		return people.Person{}, classify(err)
 	}
-	p, err := db.reader().getPerson(ctx, personID)
-	if err != nil {
-		return p, err
+	if err := r.personIdentifiers(ctx, &p); err != nil {
+		return people.Person{}, err
 	}
 	actor.ObjectID = p.ID
 	if err := db.AuditRead(ctx, actor); err != nil {

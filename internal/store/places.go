@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"sync"
+	"time"
 
 	"termtem/internal/audit"
 	"termtem/internal/errs"
@@ -248,7 +250,58 @@ func (db *DB) CommunityCodes(ctx context.Context, communityID string) (community
 	if communityID == "" {
 		return "", "", nil
 	}
+	if c, ok := db.communities.get(communityID, db.WriteGeneration(), time.Now()); ok {
+		return c.community, c.district, nil
+	}
+	gen, at := db.WriteGeneration(), time.Now()
 	err = db.reader().queryRow(ctx, `SELECT c.code, COALESCE(d.code, '') FROM places c LEFT JOIN places s ON s.id = c.parent_id
 		LEFT JOIN places d ON d.id = s.parent_id WHERE c.id = ?`, communityID).Scan(&community, &district)
-	return community, district, classify(err)
+	if err != nil {
+		return "", "", classify(err)
+	}
+	db.communities.put(communityID, communityCodes{community, district}, gen, at)
+	return community, district, nil
+}
+
+// Every person shown by the API carries their community's and district's
+// codes, and reading them was a query per person for what is reference
+// data: a few thousand places that change a few times a year. They are kept
+// here under the same rule as verified tokens (see WriteGeneration): the
+// whole cache is dropped when this process commits any write, and is
+// re-read at least once a minute for changes made by another process.
+
+// communityCacheTTL bounds how stale a change made elsewhere can be.
+const communityCacheTTL = time.Minute
+
+type communityCodes struct{ community, district string }
+
+type communityCache struct {
+	mu     sync.Mutex
+	m      map[string]communityCodes
+	gen    uint64
+	filled time.Time
+}
+
+func (c *communityCache) get(id string, gen uint64, now time.Time) (communityCodes, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || c.gen != gen || now.Before(c.filled) || now.Sub(c.filled) >= communityCacheTTL {
+		return communityCodes{}, false
+	}
+	v, ok := c.m[id]
+	return v, ok
+}
+
+// put stores what was read under generation gen, at time at (both noted
+// before the read).
+func (c *communityCache) put(id string, v communityCodes, gen uint64, at time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m != nil && gen < c.gen {
+		return // read under an older generation: it may predate a write
+	}
+	if c.m == nil || gen != c.gen || at.Sub(c.filled) >= communityCacheTTL {
+		c.m, c.gen, c.filled = map[string]communityCodes{}, gen, at
+	}
+	c.m[id] = v
 }

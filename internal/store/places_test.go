@@ -257,3 +257,30 @@ func TestGetPlaceNotFound(t *testing.T) {
 		ParentID: mustPlaceByCode(t, db, "10-Z4").ID, NameTH: "ก", Version: 1}, actor())
 	wantErr(t, err, errs.NotFound, "", "")
 }
+
+// CommunityCodes is cached, but a change saved through the store is seen at
+// once.
+func TestCommunityCodesSeeChangesAtOnce(t *testing.T) {
+	db := storetest.Open(t)
+	sub := mustPlaceByCode(t, db, "101101")
+	c, err := db.SavePlace(ctx, places.Place{Kind: places.Community, Code: "101101-C1", ParentID: sub.ID, NameTH: "ชุมชน ก"}, actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // read, then served from the cache
+		community, district, err := db.CommunityCodes(ctx, c.ID)
+		if err != nil || community != "101101-C1" || district != "1011" {
+			t.Fatalf("CommunityCodes = %q, %q, %v; want 101101-C1, 1011", community, district, err)
+		}
+	}
+	c.Code = "101101-C2"
+	if _, err := db.SavePlace(ctx, c, actor()); err != nil {
+		t.Fatal(err)
+	}
+	if community, _, err := db.CommunityCodes(ctx, c.ID); err != nil || community != "101101-C2" {
+		t.Errorf("after renaming: CommunityCodes = %q, %v; want 101101-C2", community, err)
+	}
+	if _, _, err := db.CommunityCodes(ctx, store.NewID()); !errs.Is(err, errs.NotFound) {
+		t.Errorf("unknown community: %v, want not found", err)
+	}
+}

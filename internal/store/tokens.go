@@ -96,7 +96,8 @@ func (db *DB) TouchAPIToken(ctx context.Context, id string) error {
 			return nil
 		}
 	}
-	err := db.InTx(ctx, func(t *Tx) error {
+	// inTx: last_used_at is nothing a cache of verified tokens depends on.
+	err := db.inTx(ctx, func(t *Tx) error {
 		cutoff := ts(now.Add(-time.Minute))
 		_, err := t.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`, ts(now), id, cutoff)
 		return classify(err)
