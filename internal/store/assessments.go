@@ -281,7 +281,13 @@ func (db *DB) evaluate(ctx context.Context, a AssessmentInput) (evaluated, error
 			}
 		}
 	}
-	derived := flower.Derive(in, facts, recs, day)
+	// A family's self-assessment is what the family says: values derived
+	// from the agencies' records (a vaccine missing from them, say) are
+	// the staff's to weigh, not shown to the family as its own red.
+	var derived map[string]flower.DerivedValue
+	if a.Source == ByStaff {
+		derived = flower.Derive(in, facts, recs, day)
+	}
 	res, err := flower.Evaluate(in, facts, a.Answers, derived)
 	if err != nil {
 		return evaluated{}, err
