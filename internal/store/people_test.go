@@ -360,3 +360,36 @@ func TestAntenatalVisitOnTheMotherGoesToHerPregnancy(t *testing.T) {
 		t.Fatalf("visit: %v %+v", err, rec)
 	}
 }
+
+// A narrowed search reads the candidates' names with the filter (and the
+// prefix search with its rows): the closest spelling must still come
+// first, by one key or several.
+func TestNarrowedSearchRanksBySpelling(t *testing.T) {
+	db := storetest.Open(t)
+	c := newCommunity(t, db, "S1")
+	h := newHousehold(t, db, c)
+	for _, given := range []string{"สมชาย", "สมชาญ", "สมชาติ"} {
+		if _, err := db.CreatePerson(ctx, people.Person{GivenName: given, FamilyName: "ใจดี", Sex: people.Male, BirthDate: "2015-03-01",
+			HouseholdID: h.ID}, actor()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range []store.PersonQuery{
+		{Text: "สมชาญ", BirthYear: 2015},
+		{Text: "สมชาญ ใจดี", Sex: people.Male},
+		{Text: "สมชาญ ใจดี", CommunityCode: c.Code},
+		{Text: "สมชาญ", DistrictCode: "1011"},
+	} {
+		hits, _, err := db.SearchPeople(ctx, q, actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(hits) < 2 || hits[0].Person.GivenName != "สมชาญ" {
+			var names []string
+			for _, h := range hits {
+				names = append(names, h.Person.GivenName)
+			}
+			t.Errorf("%+v found %v, want สมชาญ first of several", q, names)
+		}
+	}
+}

@@ -16,9 +16,10 @@ import (
 type candidate struct {
 	id                                               string
 	given, family, nickname, givenLatin, familyLatin string
-	matched                                          int // how many of the query's name keys the person has
-	dist                                             int // closest edit distance of a name to what was typed
-	order                                            int // place among the candidates as found
+	named                                            bool // the names are read
+	matched                                          int  // how many of the query's name keys the person has
+	dist                                             int  // closest edit distance of a name to what was typed
+	order                                            int  // place among the candidates as found
 	coll                                             []byte
 }
 

@@ -37,9 +37,9 @@ type PersonHit struct {
 // name's key were no better a pool to rank than the first 500 are.
 const maxCandidates = 500
 
-// candidateColumns are what ranking needs of a candidate; the rest of a
-// person is read only for the page shown.
-const candidateColumns = `p.id, p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin`
+// nameColumns are what ranking needs of a candidate besides its ID; the
+// rest of a person is read only for the page shown.
+const nameColumns = `p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin`
 
 // SearchPeople finds people by name, however it was spelt: every query word
 // becomes a phonetic key (Thai and Latin spellings share one key space), and
@@ -63,7 +63,10 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 	r := db.reader()
 	var cands []candidate
 	seen := map[string]bool{}
-	scan := func(query string, args []any) error {
+	// scan adds candidates; withNames: the query also selects nameColumns,
+	// because it reads the person's row anyway (a filter, the prefix
+	// search), so candidateNames need not read it again.
+	scan := func(query string, args []any, withNames bool) error {
 		rows, err := r.query(ctx, query, args...)
 		if err != nil {
 			return classify(err)
@@ -71,9 +74,14 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		defer rows.Close()
 		for rows.Next() {
 			var c candidate
-			if err := rows.Scan(&c.id, &c.matched); err != nil {
+			dest := []any{&c.id, &c.matched}
+			if withNames {
+				dest = append(dest, &c.given, &c.family, &c.nickname, &c.givenLatin, &c.familyLatin)
+			}
+			if err := rows.Scan(dest...); err != nil {
 				return classify(err)
 			}
+			c.named = withNames
 			if !seen[c.id] {
 				seen[c.id] = true
 				cands = append(cands, c)
@@ -89,11 +97,11 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		query := `SELECT k.person_id, 1 FROM person_name_keys k WHERE k.key = ? ORDER BY k.person_id LIMIT ?`
 		args := []any{keys[0], maxCandidates}
 		if filter != "" {
-			query = `SELECT p.id, 1 FROM person_name_keys k JOIN people p ON p.id = k.person_id WHERE k.key = ?` + filter +
+			query = `SELECT p.id, 1, ` + nameColumns + ` FROM person_name_keys k JOIN people p ON p.id = k.person_id WHERE k.key = ?` + filter +
 				` ORDER BY k.person_id LIMIT ?`
 			args = append(append([]any{keys[0]}, fargs...), maxCandidates)
 		}
-		if err := scan(query, args); err != nil {
+		if err := scan(query, args, filter != ""); err != nil {
 			return nil, 0, err
 		}
 	case len(keys) > 1:
@@ -107,11 +115,12 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		query := `SELECT k.person_id, COUNT(*) AS hits FROM person_name_keys k WHERE ` + in +
 			` GROUP BY k.person_id ORDER BY hits DESC, k.person_id LIMIT ?`
 		if filter != "" {
-			query = `SELECT p.id, COUNT(*) AS hits FROM person_name_keys k JOIN people p ON p.id = k.person_id
+			// Grouped by the primary key, so the name columns may be selected.
+			query = `SELECT p.id, COUNT(*) AS hits, ` + nameColumns + ` FROM person_name_keys k JOIN people p ON p.id = k.person_id
 				WHERE ` + in + filter + ` GROUP BY p.id ORDER BY hits DESC, p.id LIMIT ?`
 			args = append(args, fargs...)
 		}
-		if err := scan(query, append(args, maxCandidates)); err != nil {
+		if err := scan(query, append(args, maxCandidates), filter != ""); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -121,8 +130,8 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		prefix := words[0]
 		args := append([]any{prefix, prefix + "\U0010FFFF"}, fargs...)
 		args = append(args, maxCandidates-len(cands))
-		if err := scan(`SELECT p.id, 0 FROM people p WHERE p.search_name >= ? AND p.search_name < ?`+filter+
-			` ORDER BY p.search_name LIMIT ?`, args); err != nil {
+		if err := scan(`SELECT p.id, 0, `+nameColumns+` FROM people p WHERE p.search_name >= ? AND p.search_name < ?`+filter+
+			` ORDER BY p.search_name LIMIT ?`, args, true); err != nil {
 			return nil, 0, err
 		}
 	}
@@ -157,20 +166,21 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 	return hits, total, nil
 }
 
-// candidateNames reads what ranking needs of the candidates.
+// candidateNames reads what ranking needs of the candidates found without
+// their names.
 func (db *DB) candidateNames(ctx context.Context, cs []candidate) error {
 	at := make(map[string]int, len(cs))
+	var ids []any
 	for i := range cs {
-		at[cs[i].id] = i
+		if !cs[i].named {
+			at[cs[i].id] = i
+			ids = append(ids, cs[i].id)
+		}
 	}
 	r := db.reader()
-	for start := 0; start < len(cs); start += 500 {
-		chunk := cs[start:min(len(cs), start+500)]
-		args := make([]any, len(chunk))
-		for i := range chunk {
-			args[i] = chunk[i].id
-		}
-		rows, err := r.query(ctx, `SELECT `+candidateColumns+` FROM people p WHERE p.id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+	for start := 0; start < len(ids); start += 500 {
+		args := ids[start:min(len(ids), start+500)]
+		rows, err := r.query(ctx, `SELECT p.id, `+nameColumns+` FROM people p WHERE p.id IN (?`+strings.Repeat(", ?", len(args)-1)+`)`, args...)
 		if err != nil {
 			return classify(err)
 		}
