@@ -9,8 +9,11 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/audit"
 	"termtem/internal/auth"
+	"termtem/internal/cases"
+	"termtem/internal/flower"
 	"termtem/internal/people"
 	"termtem/internal/places"
+	"termtem/internal/store"
 	"termtem/internal/store/storetest"
 )
 
@@ -38,6 +41,24 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	child, err := db.CreatePerson(t.Context(), people.Person{GivenName: "ด.ญ.ดาว", BirthDate: "2561", HouseholdID: household.ID}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A case managed from org and a referral from org: every role of org
+	// is on its side.
+	manager, err := svc.CreateUser(t.Context(), account.User{Username: "m.matrixmanager", DisplayName: "ผู้จัดการรายกรณี", Kind: account.StaffAccount,
+		Lang: "th", Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: account.RoleCaseManager}}}, testPassword, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kase, err := db.OpenCase(t.Context(), store.CaseInput{Subject: flower.Child, SubjectID: child.ID, Risk: cases.RiskMedium, Origin: cases.FromWorker,
+		OrganisationID: org.ID, ManagerID: manager.ID}, audit.Event{ActorID: manager.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	referral, err := db.SendReferral(t.Context(), store.ReferralInput{PersonID: child.ID, FromOrg: org.ID, FromUser: manager.ID, ToOrg: other.ID,
+		Service: "health_check", Urgency: cases.Routine, Reason: "ตรวจสุขภาพ", Basis: cases.LawfulBasis{Kind: cases.LegalDuty, Reference: "ม.41"}},
+		audit.Event{ActorID: manager.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +111,18 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/people/" + child.ID + "/flower.svg", can(account.AssessmentsRead)},
 		{"/api/v1/households/" + household.ID + "/flower.svg?size=small", can(account.AssessmentsRead)},
 		{"/api/v1/alerts", func(p *account.Principal) bool { return p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise) }},
+		{"/api/v1/cases", can(account.CasesRead)},
+		{"/api/v1/cases?person_id=" + child.ID, can(account.CasesRead)},
+		{"/api/v1/cases/" + kase.ID, can(account.CasesRead)},
+		{"/api/v1/cases/" + kase.ID + "/team", can(account.CasesRead)},
+		{"/api/v1/cases/" + kase.ID + "/plan", can(account.CasesRead)},
+		{"/api/v1/referrals", can(account.ReferralsManage)},
+		{"/api/v1/referrals?direction=outgoing&open=true", can(account.ReferralsManage)},
+		{"/api/v1/referrals/" + referral.ID, can(account.ReferralsManage)},
+		{"/api/v1/handoffs", can(account.ReferralsManage)},
+		{"/api/v1/inbox", func(p *account.Principal) bool {
+			return p.Can(account.CasesRead) || p.Can(account.ReferralsManage) || p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise)
+		}},
 	}
 	for _, role := range account.BuiltinRoles {
 		t.Run(role.Code, func(t *testing.T) {

@@ -316,7 +316,9 @@ func (t *Tx) caseDetails(ctx context.Context, c *Case) error {
 // CaseFilter narrows a list of cases.
 type CaseFilter struct {
 	// UserID: cases where the user is on the team (now).
-	UserID    string
+	UserID string
+	// VisibleTo: only cases the user may see (see CaseFor).
+	VisibleTo string
 	PersonID  string
 	Household string
 	Status    cases.Status // empty: all but closed
@@ -329,6 +331,9 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter, actor audit.Event) ([
 	var args []any
 	if f.UserID != "" {
 		q, args = q+` AND c.id IN (SELECT case_id FROM case_members WHERE user_id = ? AND removed_at IS NULL)`, append(args, f.UserID)
+	}
+	if f.VisibleTo != "" {
+		q, args = q+` AND `+caseVisible, append(args, f.VisibleTo, f.VisibleTo)
 	}
 	if f.PersonID != "" {
 		q, args = q+` AND c.person_id = ?`, append(args, f.PersonID)
@@ -400,34 +405,38 @@ func (db *DB) updateCase(ctx context.Context, id string, version int, actor audi
 func (db *DB) MoveCase(ctx context.Context, id string, version int, to cases.Status, reason string, actor audit.Event) (Case, error) {
 	reason = strings.TrimSpace(reason)
 	return db.updateCase(ctx, id, version, actor, ActionCaseMoved, func(t *Tx, c *Case) error {
-		if err := cases.CheckTransition(c.Status, to, reason); err != nil {
-			return err
-		}
-		if to == cases.Closed {
-			var n int
-			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM alerts WHERE (person_id = ? OR household_id = ?) AND severity = 'urgent' AND status = ?`,
-				c.PersonID+c.HouseholdID, c.PersonID+c.HouseholdID, string(AlertOpen)).Scan(&n); err != nil {
-				return classify(err)
-			}
-			if n > 0 {
-				return errs.Field("status", "case.open_urgent_alerts", map[string]any{"Count": n})
-			}
-		}
-		now := t.now()
-		var closedAt any
-		if to == cases.Closed {
-			closedAt = now
-		}
-		if _, err := t.exec(ctx, `UPDATE cases SET status = ?, closed_at = ?, close_reason = ? WHERE id = ?`,
-			string(to), closedAt, reasonIf(to == cases.Closed, reason), id); err != nil {
+		return t.moveCase(ctx, c, to, reason, actor.ActorID)
+	})
+}
+
+func (t *Tx) moveCase(ctx context.Context, c *Case, to cases.Status, reason, actorID string) error {
+	if err := cases.CheckTransition(c.Status, to, reason); err != nil {
+		return err
+	}
+	if to == cases.Closed {
+		var n int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM alerts WHERE (person_id = ? OR household_id = ?) AND severity = 'urgent' AND status = ?`,
+			c.PersonID+c.HouseholdID, c.PersonID+c.HouseholdID, string(AlertOpen)).Scan(&n); err != nil {
 			return classify(err)
 		}
-		if err := t.caseEvent(ctx, id, actor.ActorID, "status", string(c.Status), string(to), reason); err != nil {
-			return err
+		if n > 0 {
+			return errs.Field("status", "case.open_urgent_alerts", map[string]any{"Count": n})
 		}
-		c.Status = to
-		return nil
-	})
+	}
+	now := t.now()
+	var closedAt any
+	if to == cases.Closed {
+		closedAt = now
+	}
+	if _, err := t.exec(ctx, `UPDATE cases SET status = ?, closed_at = ?, close_reason = ? WHERE id = ?`,
+		string(to), closedAt, reasonIf(to == cases.Closed, reason), c.ID); err != nil {
+		return classify(err)
+	}
+	if err := t.caseEvent(ctx, c.ID, actorID, "status", string(c.Status), string(to), reason); err != nil {
+		return err
+	}
+	c.Status = to
+	return nil
 }
 
 func reasonIf(keep bool, reason string) string {
@@ -443,38 +452,54 @@ func (db *DB) SetCaseRisk(ctx context.Context, id string, version int, risk case
 		return Case{}, errs.Field("risk", "field.choice", nil)
 	}
 	return db.updateCase(ctx, id, version, actor, ActionCaseRisk, func(t *Tx, c *Case) error {
-		if _, err := t.exec(ctx, `UPDATE cases SET risk = ? WHERE id = ?`, string(risk), id); err != nil {
-			return classify(err)
-		}
-		if err := t.caseEvent(ctx, id, actor.ActorID, "risk", string(c.Risk), string(risk), ""); err != nil {
-			return err
-		}
-		c.Risk = risk
-		return nil
+		return t.setCaseRisk(ctx, c, risk, actor.ActorID)
 	})
+}
+
+func (t *Tx) setCaseRisk(ctx context.Context, c *Case, risk cases.Risk, actorID string) error {
+	if _, err := t.exec(ctx, `UPDATE cases SET risk = ? WHERE id = ?`, string(risk), c.ID); err != nil {
+		return classify(err)
+	}
+	if err := t.caseEvent(ctx, c.ID, actorID, "risk", string(c.Risk), string(risk), ""); err != nil {
+		return err
+	}
+	c.Risk = risk
+	return nil
+}
+
+// checkReview validates the plan's start and next review dates.
+func checkReview(planStart, reviewOn string) error {
+	if err := cases.CheckDate("plan_start", planStart, false); err != nil {
+		return err
+	}
+	if err := cases.CheckDate("review_on", reviewOn, true); err != nil {
+		return err
+	}
+	if planStart != "" && reviewOn < planStart {
+		return errs.Field("review_on", "plan.before_start", nil)
+	}
+	return nil
 }
 
 // SetCaseReview sets the plan's start and next review dates.
 func (db *DB) SetCaseReview(ctx context.Context, id string, version int, planStart, reviewOn string, actor audit.Event) (Case, error) {
-	if err := cases.CheckDate("plan_start", planStart, false); err != nil {
+	if err := checkReview(planStart, reviewOn); err != nil {
 		return Case{}, err
-	}
-	if err := cases.CheckDate("review_on", reviewOn, true); err != nil {
-		return Case{}, err
-	}
-	if planStart != "" && reviewOn < planStart {
-		return Case{}, errs.Field("review_on", "plan.before_start", nil)
 	}
 	return db.updateCase(ctx, id, version, actor, ActionCaseReview, func(t *Tx, c *Case) error {
-		if planStart == "" {
-			planStart = c.PlanStart
-		}
-		if _, err := t.exec(ctx, `UPDATE cases SET plan_start = ?, review_on = ? WHERE id = ?`, planStart, reviewOn, id); err != nil {
-			return classify(err)
-		}
-		c.PlanStart, c.ReviewOn = planStart, reviewOn
-		return t.caseEvent(ctx, id, actor.ActorID, "review", "", reviewOn, "")
+		return t.setCaseReview(ctx, c, planStart, reviewOn, actor.ActorID)
 	})
+}
+
+func (t *Tx) setCaseReview(ctx context.Context, c *Case, planStart, reviewOn, actorID string) error {
+	if planStart == "" {
+		planStart = c.PlanStart
+	}
+	if _, err := t.exec(ctx, `UPDATE cases SET plan_start = ?, review_on = ? WHERE id = ?`, planStart, reviewOn, c.ID); err != nil {
+		return classify(err)
+	}
+	c.PlanStart, c.ReviewOn = planStart, reviewOn
+	return t.caseEvent(ctx, c.ID, actorID, "review", "", reviewOn, "")
 }
 
 // AddCaseMember adds a worker to the team in a role. A new case manager
