@@ -173,93 +173,97 @@ func (b *bulkInserter) insert(ctx context.Context, hs []people.Household, ps []p
 	if len(hs) == 0 && len(ps) == 0 {
 		return nil
 	}
-	return b.db.InTx(ctx, func(t *Tx) error {
-		if !t.db.postgres {
-			if _, err := t.exec(ctx, `PRAGMA cache_size = -131072`); err != nil {
-				return classify(err)
-			}
-			if _, err := t.exec(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-				return classify(err)
-			}
+	return b.db.InTx(ctx, func(t *Tx) error { return b.insertTx(ctx, t, hs, ps) })
+}
+
+// insertTx is insert inside the caller's transaction (an import batch
+// writes its new people with its other rows).
+func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Household, ps []people.Person) error {
+	if !t.db.postgres {
+		if _, err := t.exec(ctx, `PRAGMA cache_size = -131072`); err != nil {
+			return classify(err)
 		}
-		now := t.now()
-		today := t.db.Now().Format("2006-01-02")
-		hw := newBulkWriter(t, householdTable)
-		defer hw.close()
-		for _, h := range hs {
-			if err := hw.add(ctx, h.ID, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
+		if _, err := t.exec(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+			return classify(err)
+		}
+	}
+	now := t.now()
+	today := t.db.Now().Format("2006-01-02")
+	hw := newBulkWriter(t, householdTable)
+	defer hw.close()
+	for _, h := range hs {
+		if err := hw.add(ctx, h.ID, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
+			return err
+		}
+	}
+	if err := hw.flush(ctx); err != nil {
+		return err
+	}
+	pw := newBulkWriter(t, personTable)
+	iw := newBulkWriter(t, identifierTable)
+	kw := newBulkWriter(t, nameKeyTable)
+	mw := newBulkWriter(t, memberTable)
+	defer func() { pw.close(); iw.close(); kw.close(); mw.close() }()
+	// People go in statements of insertStatementRows; their other rows
+	// follow each statement, once the people they refer to are stored.
+	for len(ps) > 0 {
+		n := min(len(ps), insertStatementRows)
+		chunk := ps[:n]
+		ps = ps[n:]
+		for i := range chunk {
+			p := &chunk[i]
+			community := p.CommunityID
+			if p.HouseholdID != "" { // people live where their household lives
+				c, err := b.community(ctx, t, p.HouseholdID)
+				if err != nil {
+					return err
+				}
+				community = c
+			}
+			if err := pw.add(ctx, p.ID, nullString(p.HouseholdID), nullString(community), p.Title, p.GivenName, p.FamilyName,
+				p.Nickname, p.GivenNameLatin, p.FamilyNameLatin, string(p.Sex), p.BirthDate, birthYear(p.BirthDate),
+				string(p.Nationality), p.Phone, string(p.Relation), nullString(p.FromPregnancyID), searchName(*p), now, now); err != nil {
 				return err
 			}
 		}
-		if err := hw.flush(ctx); err != nil {
+		if err := pw.flush(ctx); err != nil {
 			return err
 		}
-		pw := newBulkWriter(t, personTable)
-		iw := newBulkWriter(t, identifierTable)
-		kw := newBulkWriter(t, nameKeyTable)
-		mw := newBulkWriter(t, memberTable)
-		defer func() { pw.close(); iw.close(); kw.close(); mw.close() }()
-		// People go in statements of insertStatementRows; their other rows
-		// follow each statement, once the people they refer to are stored.
-		for len(ps) > 0 {
-			n := min(len(ps), insertStatementRows)
-			chunk := ps[:n]
-			ps = ps[n:]
-			for i := range chunk {
-				p := &chunk[i]
-				community := p.CommunityID
-				if p.HouseholdID != "" { // people live where their household lives
-					c, err := b.community(ctx, t, p.HouseholdID)
-					if err != nil {
-						return err
-					}
-					community = c
-				}
-				if err := pw.add(ctx, p.ID, nullString(p.HouseholdID), nullString(community), p.Title, p.GivenName, p.FamilyName,
-					p.Nickname, p.GivenNameLatin, p.FamilyNameLatin, string(p.Sex), p.BirthDate, birthYear(p.BirthDate),
-					string(p.Nationality), p.Phone, string(p.Relation), nullString(p.FromPregnancyID), searchName(*p), now, now); err != nil {
+		for i := range chunk {
+			p := &chunk[i]
+			if p.NationalID != "" {
+				if err := iw.add(ctx, p.ID, string(people.NationalID), p.NationalID, now); err != nil {
 					return err
 				}
 			}
-			if err := pw.flush(ctx); err != nil {
-				return err
+			for _, id := range p.Identifiers {
+				if err := iw.add(ctx, p.ID, string(id.Kind), id.Value, now); err != nil {
+					return err
+				}
 			}
-			for i := range chunk {
-				p := &chunk[i]
-				if p.NationalID != "" {
-					if err := iw.add(ctx, p.ID, string(people.NationalID), p.NationalID, now); err != nil {
-						return err
-					}
+			b.keys = appendNameKeys(b.keys[:0], p)
+			for _, k := range b.keys {
+				if err := kw.add(ctx, k, p.ID); err != nil {
+					return err
 				}
-				for _, id := range p.Identifiers {
-					if err := iw.add(ctx, p.ID, string(id.Kind), id.Value, now); err != nil {
-						return err
-					}
+			}
+			if p.HouseholdID != "" {
+				rel := p.Relation
+				if rel == "" {
+					rel = people.RelOther
 				}
-				b.keys = appendNameKeys(b.keys[:0], p)
-				for _, k := range b.keys {
-					if err := kw.add(ctx, k, p.ID); err != nil {
-						return err
-					}
-				}
-				if p.HouseholdID != "" {
-					rel := p.Relation
-					if rel == "" {
-						rel = people.RelOther
-					}
-					if err := mw.add(ctx, NewID(), p.HouseholdID, p.ID, string(rel), today, now); err != nil {
-						return err
-					}
+				if err := mw.add(ctx, NewID(), p.HouseholdID, p.ID, string(rel), today, now); err != nil {
+					return err
 				}
 			}
 		}
-		for _, w := range []*bulkWriter{iw, kw, mw} {
-			if err := w.flush(ctx); err != nil {
-				return err
-			}
+	}
+	for _, w := range []*bulkWriter{iw, kw, mw} {
+		if err := w.flush(ctx); err != nil {
+			return err
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // community returns the community of a household: one of this call's, or
