@@ -90,6 +90,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/people/" + child.ID, can(account.PeopleRead)},
 		{"/people/" + child.ID + "/edit", can(account.PeopleWrite)},
 		{"/people/" + child.ID + "/records/new", can(account.PeopleWrite)},
+		{"/people/" + child.ID + "/assess", can(account.AssessmentsWrite)},
+		{"/people/" + child.ID + "/consents", can(account.PeopleRead)},
+		{"/households/" + household.ID + "/assess", can(account.AssessmentsWrite)},
+		{"/households/" + household.ID + "/deprivation", can(account.AssessmentsRead)},
+		{"/instruments", func(p *account.Principal) bool {
+			return p.Can(account.AssessmentsRead) || p.Can(account.InstrumentsPublish)
+		}},
 		{"/households/new", can(account.PeopleWrite)},
 		{"/households/" + household.ID, can(account.PeopleRead)},
 		{"/households/" + household.ID + "/self-code", can(account.AssessmentsWrite)},

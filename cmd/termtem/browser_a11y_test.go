@@ -91,7 +91,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatalf("login: %d", status)
 	}
 	pages := []string{"/", "/places/" + lk.ID, "/places/new?parent=" + lk.ID, "/organisations",
-		"/organisations/" + org.ID + "/edit", "/users", "/users/" + user.ID + "/edit", "/roles", "/profile",
+		"/organisations/" + org.ID + "/edit", "/users", "/users/" + user.ID + "/edit", "/roles", "/profile", "/instruments",
 		"/places/0190a0a0-0000-7000-8000-000000000000"} // an error page
 	auditPages := func(pages []string, forms map[string]func(*tab)) {
 		t.Helper()

@@ -12,6 +12,7 @@ import (
 
 	"termtem/internal/errs"
 	"termtem/internal/people"
+	"termtem/internal/thai"
 )
 
 // Basis is the lawful basis of a disclosure (PDPA B.E. 2562 s.24, s.26).
@@ -169,7 +170,8 @@ func (g Grant) Covers(d Disclosure, withdrawn bool) bool {
 			}
 		}
 	}
-	day := d.On.Format(time.DateOnly)
+	// Dates in the ledger are Bangkok days.
+	day := d.On.In(thai.Bangkok()).Format(time.DateOnly)
 	if day < g.GivenOn || (g.ExpiresOn != "" && day >= g.ExpiresOn) {
 		return false
 	}

@@ -236,3 +236,16 @@ func (db *DB) Disclosures(ctx context.Context, personID string, actor audit.Even
 	actor.Action, actor.ObjectType, actor.ObjectID = ActionConsentsRead, "person", personID
 	return out, db.AuditRead(ctx, actor)
 }
+
+// GetConsent returns one consent with its person, and audits the read.
+func (db *DB) GetConsent(ctx context.Context, id string, actor audit.Event) (Consent, error) {
+	cs, err := db.reader().consents(ctx, `c.id = ?`, id)
+	if err != nil {
+		return Consent{}, err
+	}
+	if len(cs) == 0 {
+		return Consent{}, errs.New(errs.NotFound, "consent.not_found")
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID = ActionConsentsRead, "person", cs[0].PersonID
+	return cs[0], db.AuditRead(ctx, actor)
+}

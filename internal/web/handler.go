@@ -61,6 +61,8 @@ func New(db *store.DB, a *auth.Service, cat *locale.Catalogue, log *slog.Logger,
 			}
 			return thai.FormatDate(t.In(thai.Bangkok()), lang)
 		},
+		// A stored C.E. day ("2026-11-23", or partial) in lang.
+		"day":   dayText,
 		"today": func() time.Time { return time.Now() },
 		"has":   func(p *account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
 		"inc":   func(i int) int { return i + 1 },
