@@ -21,7 +21,7 @@ func (e env) user(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		return errors.New("user needs a sub-command: add, passwd or disable")
 	}
-	var username, role, org, name, kind string
+	var username, role, org, name, kind, email string
 	var passwordStdin bool
 	cfg, err := e.parse("user "+args[0], args[1:], func(fs *flag.FlagSet) {
 		fs.StringVar(&username, "username", "", "username")
@@ -30,6 +30,7 @@ func (e env) user(ctx context.Context, args []string) error {
 			fs.StringVar(&org, "org", "", "organisation code")
 			fs.StringVar(&name, "name", "", "display name (default: the username)")
 			fs.StringVar(&kind, "kind", "", "staff or family (default: the role's kind)")
+			fs.StringVar(&email, "email", "", "address for e-mail notifications (optional)")
 		}
 		if args[0] != "disable" {
 			fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
@@ -73,7 +74,7 @@ func (e env) user(ctx context.Context, args []string) error {
 		if name == "" {
 			name = username
 		}
-		u, err := a.CreateUser(ctx, account.User{Username: username, DisplayName: name, Kind: account.AccountKind(kind), Lang: "th",
+		u, err := a.CreateUser(ctx, account.User{Username: username, DisplayName: name, Kind: account.AccountKind(kind), Lang: "th", Email: email,
 			Memberships: []account.Membership{{OrganisationID: o.ID, RoleCode: r.Code}}}, password, cliActor)
 		if err != nil {
 			return describe(err)

@@ -73,6 +73,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 	routes := []route{
 		{"/", anyone},
 		{"/profile", anyone},
+		{"/notifications", anyone},
+		{"/notifications/failed", can(account.UsersManage)},
 		{"/places", can(account.PlacesRead)},
 		{"/places/" + latKrabang.ID, can(account.PlacesRead)},
 		{"/places/new?parent=" + latKrabang.ID, can(account.PlacesManage)},

@@ -13,6 +13,7 @@ import (
 	"termtem/internal/auth"
 	"termtem/internal/demo"
 	"termtem/internal/locale"
+	"termtem/internal/notify"
 	"termtem/internal/server"
 	"termtem/internal/store"
 )
@@ -41,6 +42,11 @@ func (e env) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Channels are set after the demo load: loading the demo's alerts
+	// must not e-mail anyone.
+	notifier := notify.New(db, cat, log, cfg)
+	db.Channels = notifier.Channels()
+	log.Info("notification channels", slog.Bool("email", db.Channels.Email), slog.Bool("webhook", db.Channels.Webhook))
 	srv, err := server.New(server.Deps{DB: db, Auth: a, Cat: cat, Log: log,
 		SecureCookies: cfg.SecureCookies(), SeparateMetrics: cfg.MetricsAddr != ""})
 	if err != nil {
@@ -75,6 +81,10 @@ func (e env) serve(ctx context.Context, args []string) error {
 
 	go sweepSessions(ctx, a, log)
 	go watchAlerts(ctx, db, log)
+	workerCtx, stopWorker := context.WithCancel(ctx)
+	defer stopWorker()
+	workerDone := make(chan struct{})
+	go func() { defer close(workerDone); notifier.Run(workerCtx, notify.Every) }()
 
 	select {
 	case err := <-errc:
@@ -84,6 +94,9 @@ func (e env) serve(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	log.Info("termtem stopping")
+	// The notification worker stops before the store closes under it.
+	stopWorker()
+	<-workerDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	var errsOut []error

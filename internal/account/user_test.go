@@ -25,6 +25,10 @@ func TestValidateUser(t *testing.T) {
 		{"no display name", account.User{Username: "nurse", DisplayName: "  ", Kind: account.StaffAccount}, "display_name"},
 		{"long display name", account.User{Username: "nurse", DisplayName: strings.Repeat("ก", 201), Kind: account.StaffAccount}, "display_name"},
 		{"unknown kind", account.User{Username: "nurse", DisplayName: "ก", Kind: "admin"}, "kind"},
+		{"e-mail", account.User{Username: "nurse", DisplayName: "ก", Kind: account.StaffAccount, Email: " unit7@example.go.th "}, ""},
+		{"e-mail with a name", account.User{Username: "nurse", DisplayName: "ก", Kind: account.StaffAccount, Email: "Nurse A <a@example.go.th>"}, "email"},
+		{"not an e-mail", account.User{Username: "nurse", DisplayName: "ก", Kind: account.StaffAccount, Email: "a at example"}, "email"},
+		{"e-mail with a line break", account.User{Username: "nurse", DisplayName: "ก", Kind: account.StaffAccount, Email: "a@example.go.th\r\nBcc: b@example.go.th"}, "email"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,6 +35,14 @@ type Config struct {
 	AlertUrgent time.Duration // a red indicator marked urgent
 	AlertRed    time.Duration // another red dimension
 	AlertReview time.Duration // a dimension newly yellow
+
+	// Notification channels; each is off while its address is empty.
+	SMTPAddr      string // host:port of the mail relay
+	SMTPFrom      string // sender address
+	SMTPUsername  string // for SMTP AUTH (only over TLS, or to localhost)
+	SMTPPassword  string
+	WebhookURL    string // the operator's LINE or SMS gateway
+	WebhookSecret string // signs each call (HMAC-SHA256)
 }
 
 // Defaults returns the configuration of a developer's laptop.
@@ -89,6 +97,19 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	str(&c.PublicURL, "public-url", "TERMTEM_PUBLIC_URL", "URL users reach Termtem at")
 	str(&c.LogFormat, "log-format", "TERMTEM_LOG_FORMAT", "json or text")
 	str(&c.LogLevel, "log-level", "TERMTEM_LOG_LEVEL", "debug, info, warn or error")
+	str(&c.SMTPAddr, "smtp-addr", "TERMTEM_SMTP_ADDR", "host:port of the SMTP relay for e-mail notifications; empty: no e-mail")
+	str(&c.SMTPFrom, "smtp-from", "TERMTEM_SMTP_FROM", "sender address of e-mail notifications")
+	str(&c.SMTPUsername, "smtp-username", "TERMTEM_SMTP_USERNAME", "SMTP AUTH user name")
+	str(&c.SMTPPassword, "smtp-password", "TERMTEM_SMTP_PASSWORD", "SMTP AUTH password; prefer TERMTEM_SMTP_PASSWORD_FILE")
+	str(&c.WebhookURL, "webhook-url", "TERMTEM_WEBHOOK_URL", "URL that receives signed notification calls; empty: no webhook")
+	str(&c.WebhookSecret, "webhook-secret", "TERMTEM_WEBHOOK_SECRET", "key signing webhook calls; prefer TERMTEM_WEBHOOK_SECRET_FILE")
+	// As with the database URL: usage text must not show a secret taken
+	// from the environment.
+	for _, name := range []string{"smtp-password", "webhook-secret"} {
+		if f := fs.Lookup(name); f != nil && f.DefValue != "" {
+			f.DefValue = "(hidden)"
+		}
+	}
 	if err != nil {
 		return err
 	}
@@ -175,6 +196,7 @@ func (c *Config) Finish() error {
 	if c.SessionIdle <= 0 || c.SessionAbsolute < c.SessionIdle {
 		problems = append(problems, "session timeouts must be positive and the absolute one at least the idle one")
 	}
+	problems = append(problems, c.notificationProblems()...)
 	if len(problems) > 0 {
 		return errors.New("configuration: " + strings.Join(problems, "; "))
 	}

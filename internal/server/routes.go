@@ -97,6 +97,12 @@ func (s *Server) routes() []Route {
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},
 
+		{"GET", "/notifications", hf(w.NotificationsList)},
+		{"POST", "/notifications/read", hf(w.NotificationRead)},
+		{"POST", "/notifications/{id}/read", hf(w.NotificationRead)},
+		{"POST", "/notifications/{id}/open", hf(w.NotificationOpen)},
+		{"GET", "/notifications/failed", hf(w.NotificationsFailed)},
+
 		{"GET", "/api/v1/openapi.json", hf(a.OpenAPI)},
 		{"GET", "/api/v1/me", hf(a.GetMe)},
 		{"GET", "/api/v1/places", hf(a.ListPlaces)},

@@ -213,6 +213,19 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, userID, id string) erro
 	})
 }
 
+// OpenNotification marks one of userID's notices read and returns its link.
+func (db *DB) OpenNotification(ctx context.Context, userID, id string) (string, error) {
+	var link string
+	err := db.InTx(ctx, func(t *Tx) error {
+		if err := t.queryRow(ctx, `SELECT link FROM notifications WHERE id = ? AND user_id = ?`, id, userID).Scan(&link); err != nil {
+			return classify(err) // someone else's is not found either
+		}
+		_, err := t.exec(ctx, `UPDATE notifications SET read_at = COALESCE(read_at, ?) WHERE id = ?`, t.now(), id)
+		return classify(err)
+	})
+	return link, err
+}
+
 // Delivery is a claimed delivery, with what the sender needs: the address
 // for e-mail (read now, so that a corrected address takes effect).
 type Delivery struct {
@@ -298,23 +311,28 @@ func (db *DB) DeliverySucceeded(ctx context.Context, d Delivery) (bool, error) {
 // the failure was final.
 func (db *DB) DeliveryFailedAttempt(ctx context.Context, d Delivery, reason string) (bool, error) {
 	final := d.Attempts >= MaxDeliveryAttempts()
-	if len(reason) > 500 {
-		reason = reason[:500]
+	now := db.Now()
+	if final {
+		return true, db.endDelivery(ctx, d, DeliveryFailed, now, reason)
 	}
-	err := db.InTx(ctx, func(t *Tx) error {
-		now := db.Now()
-		status, next := DeliveryPending, now
-		if final {
-			status = DeliveryFailed
-		} else {
-			wait := DeliveryBackoff[max(d.Attempts-1, 0)]
-			next = now.Add(wait + time.Duration((rand.Float64()*0.2-0.1)*float64(wait)))
-		}
+	wait := DeliveryBackoff[max(d.Attempts-1, 0)]
+	return false, db.endDelivery(ctx, d, DeliveryPending, now.Add(wait+time.Duration((rand.Float64()*0.2-0.1)*float64(wait))), reason)
+}
+
+// GiveUpDelivery fails a claimed delivery for good without further
+// attempts: when retrying cannot help (the recipient has no address any
+// more, the channel was switched off).
+func (db *DB) GiveUpDelivery(ctx context.Context, d Delivery, reason string) error {
+	return db.endDelivery(ctx, d, DeliveryFailed, db.Now(), reason)
+}
+
+func (db *DB) endDelivery(ctx context.Context, d Delivery, status string, next time.Time, reason string) error {
+	reason = strings.ToValidUTF8(reason[:min(len(reason), 500)], "")
+	return db.InTx(ctx, func(t *Tx) error {
 		_, err := t.exec(ctx, `UPDATE notification_deliveries SET status = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
-			WHERE id = ? AND claim = ? AND status = ?`, status, ts(next), reason, ts(now), d.ID, d.claim, DeliveryPending)
+			WHERE id = ? AND claim = ? AND status = ?`, status, ts(next), reason, t.now(), d.ID, d.claim, DeliveryPending)
 		return classify(err)
 	})
-	return final, err
 }
 
 // FailedDelivery is a delivery that failed for good, as administrators see

@@ -349,3 +349,30 @@ func TestAlertsNotify(t *testing.T) {
 	check("escalated to the committee", map[string]string{w.worker.Username: "[notify.alert_opened /alerts]",
 		w.supervisor.Username: "[notify.alert_escalated /alerts notify.alert_opened /alerts]", w.secret.Username: "[notify.alert_escalated /alerts]"})
 }
+
+func TestPruneKeepsWhatIsUnreadOrPending(t *testing.T) {
+	db := storetest.Open(t)
+	clk := newClock(db)
+	db.Channels = store.Channels{Webhook: true}
+	u := newUser(t, db, "sw.prune")
+	enqueue(t, db, store.Notification{Kind: "notify.alert_opened", UserIDs: []string{u.ID}, Link: "/alerts/a"})
+	enqueue(t, db, store.Notification{Kind: "notify.alert_opened", UserIDs: []string{u.ID}, Link: "/alerts/b"})
+	ns, _, _ := db.ListNotifications(ctx, u.ID, 0)
+	if err := db.MarkNotificationsRead(ctx, u.ID, ns[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	ds, _ := db.ClaimDeliveries(ctx, 1, time.Minute)
+	if ok, err := db.DeliverySucceeded(ctx, ds[0]); !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	clk.Advance(400 * 24 * time.Hour)
+	if err := db.PruneNotifications(ctx, clk.Now().Add(-180*24*time.Hour), clk.Now().Add(-30*24*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if got, unread := kinds(t, db, u); len(got) != 1 || unread != 1 {
+		t.Fatalf("after pruning: %v (%d unread)", got, unread)
+	}
+	if left, _ := db.ClaimDeliveries(ctx, 10, time.Minute); len(left) != 1 || left[0].ID == ds[0].ID {
+		t.Fatalf("pending deliveries after pruning: %+v", left)
+	}
+}

@@ -112,6 +112,7 @@ type View struct {
 	Error     *FormError
 	Data      any
 	cat       *locale.Catalogue
+	unread    func() int // the user's unread notices, counted when the menu asks
 }
 
 // FormError is an error shown on a form, next to its field.
@@ -148,6 +149,7 @@ func (v *View) FieldError(field string) string {
 func (h *Handler) view(r *http.Request, titleID string, data any) *View {
 	lang := httpx.Lang(r.Context())
 	v := &View{Lang: lang, Principal: httpx.Principal(r.Context()), Path: r.URL.Path, Return: r.URL.RequestURI(), Data: data, cat: h.Cat}
+	v.unread = h.unreadCounter(r, v.Principal)
 	if titleID != "" {
 		v.Title = h.Cat.T(lang, titleID, nil)
 	}

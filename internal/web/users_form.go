@@ -104,6 +104,7 @@ func (h *Handler) UserSave(w http.ResponseWriter, r *http.Request) {
 		DisplayName: r.PostFormValue("display_name"),
 		Kind:        account.AccountKind(r.PostFormValue("kind")),
 		Lang:        r.PostFormValue("lang"),
+		Email:       r.PostFormValue("email"),
 		Disabled:    r.PostFormValue("disabled") == "on",
 	}
 	u.Version, _ = strconv.Atoi(r.PostFormValue("version"))
