@@ -507,8 +507,12 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 			return err
 		}
 	}
-	// A new enrolment elsewhere hands the child over, as when typed in.
+	// A new enrolment elsewhere hands the child over, as when typed in. A
+	// person new in this batch has no earlier enrolment to hand over from.
 	for _, p := range plan {
+		if p.create {
+			continue
+		}
 		for _, r := range p.records {
 			if r.insert && (r.rec.Kind == people.SchoolEnrolment || r.rec.Kind == people.ChildcareEnrolment) {
 				rec := r.rec

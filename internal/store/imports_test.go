@@ -101,7 +101,7 @@ func writeFile(t *testing.T, name, content string) string {
 }
 
 // newJob stores a queued job for a file.
-func newJob(t *testing.T, db *store.DB, orgID, source string, format imports.Format, path string, m imports.Mapping, skip bool) imports.Job {
+func newJob(t testing.TB, db *store.DB, orgID, source string, format imports.Format, path string, m imports.Mapping, skip bool) imports.Job {
 	t.Helper()
 	h, size, err := imports.HashFile(path)
 	if err != nil {
