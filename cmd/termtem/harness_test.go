@@ -56,6 +56,9 @@ func testEnv(t *testing.T) func(string) string {
 	vars := map[string]string{"TERMTEM_LOG_FORMAT": "json"}
 	if opts.DatabaseURL != "" {
 		vars["TERMTEM_DATABASE_URL"] = opts.DatabaseURL
+		// No data directory to keep a key file in: the key comes from the
+		// environment, as on a real PostgreSQL deployment.
+		vars["TERMTEM_AUDIT_KEY"] = "test-audit-chain-key-0123456789abcdef"
 	} else {
 		vars["TERMTEM_DATA"] = opts.DataDir
 	}

@@ -31,6 +31,7 @@ Usage:
   termtem token create --user U [--expires 90d] [--name NAME]   print a bearer token for the API
   termtem token revoke --id TOKEN_ID
   termtem backup --out FILE                                      online backup of the SQLite database
+  termtem audit verify                                           check the tamper-evident audit chain
   termtem import csv|43|status|resume|report …                   import other agencies' files ("termtem import" lists)
   termtem version
 
@@ -67,6 +68,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.token(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
+	case "audit":
+		return e.audit(ctx, rest)
 	case "import":
 		return e.imports(ctx, rest)
 	case "version":
@@ -121,6 +124,10 @@ func openStore(ctx context.Context, cfg config.Config) (*store.DB, error) {
 		return nil, err
 	}
 	db.AlertPolicy = flower.AlertPolicy{Urgent: cfg.AlertUrgent, Red: cfg.AlertRed, Review: cfg.AlertReview}
+	if db.AuditKey, err = auditKey(cfg); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
 }
 

@@ -36,6 +36,10 @@ type Config struct {
 	AlertRed    time.Duration // another red dimension
 	AlertReview time.Duration // a dimension newly yellow
 
+	// AuditKey keys the audit chain (TERMTEM_AUDIT_KEY or _FILE only, never
+	// a flag); empty means a key file in the data directory.
+	AuditKey string
+
 	// Notification channels; each is off while its address is empty.
 	SMTPAddr      string // host:port of the mail relay
 	SMTPFrom      string // sender address
@@ -112,6 +116,12 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	}
 	if err != nil {
 		return err
+	}
+	if c.AuditKey, err = secret(getenv, "TERMTEM_AUDIT_KEY"); err != nil {
+		return err
+	}
+	if c.AuditKey != "" && len(c.AuditKey) < 32 {
+		return errors.New("TERMTEM_AUDIT_KEY: at least 32 characters")
 	}
 	demo, derr := parseBool(getenv("TERMTEM_DEMO"))
 	if derr != nil {

@@ -9,3 +9,9 @@ func (t *Tx) ExecForTest(ctx context.Context, query string, args ...any) error {
 	_, err := t.exec(ctx, query, args...)
 	return classify(err)
 }
+
+// QueryRowForTest reads one row inside a transaction (tests that inspect
+// tables the store has no reader for, such as the audit seals).
+func (t *Tx) QueryRowForTest(ctx context.Context, query string, args ...any) interface{ Scan(...any) error } {
+	return t.queryRow(ctx, query, args...)
+}

@@ -48,6 +48,10 @@ type DB struct {
 	communities communityCache
 	// Now is the store's clock; tests move it to check expiry rules.
 	Now func() time.Time
+	// AuditKey keys the audit chain's HMAC; it lives outside the database
+	// (a file or the environment), so that write access to the database is
+	// not enough to forge the chain.
+	AuditKey []byte
 	// AlertPolicy sets the deadlines of early-warning alerts (zero fields
 	// take flower's defaults).
 	AlertPolicy flower.AlertPolicy
