@@ -56,7 +56,9 @@ func tamper(t *testing.T, db *store.DB, query string, args ...any) {
 func eventAt(t *testing.T, db *store.DB, seq int) string {
 	t.Helper()
 	var id string
-	if err := db.InTx(ctx, func(tx *store.Tx) error { return tx.QueryRowForTest(ctx, `SELECT event_id FROM audit_seals WHERE seq = ?`, seq).Scan(&id) }); err != nil {
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowForTest(ctx, `SELECT event_id FROM audit_seals WHERE seq = ?`, seq).Scan(&id)
+	}); err != nil {
 		t.Fatal(err)
 	}
 	return id
