@@ -14,19 +14,22 @@ import (
 // four queries (the token, the user, their memberships, their permissions)
 // — more than the national-ID lookup it guarded. Verified tokens are
 // therefore remembered for a moment, keyed by the token's SHA-256 hash
-// (never the token itself), and an entry is served only while all of these
+// (never the token itself). An entry is served only while all of these
 // hold:
 //
-//   - it is younger than TokenCacheTTL, which bounds how long a change made
-//     by another process (termtem token revoke, user disable) can go unseen;
+//   - the token is neither revoked nor expired, and its user is neither
+//     disabled nor changed (password, memberships): checked against the
+//     database on every request, in one query by primary key
+//     (store.APITokenState), so a change made by any process applies to
+//     the next request;
 //   - no write transaction has been committed by this process since it was
-//     read (store.WriteGeneration), so a revocation, a disabled account, a
-//     new password or a changed role made through this server applies to
-//     the very next request;
-//   - the token has not expired meanwhile.
+//     read (store.WriteGeneration), which covers what that query does not
+//     see, such as a role's permissions or an organisation's code;
+//   - it is younger than TokenCacheTTL, which bounds how long such a change
+//     made by another process can go unseen.
 //
 // Only successful verifications are kept: unknown, revoked and expired
-// tokens go to the database (and the audit log) every time.
+// tokens go the full way (and to the audit log) every time.
 
 // TokenCacheTTL is how long a verified token is trusted without asking the
 // database again.
@@ -49,29 +52,32 @@ type cachedToken struct {
 }
 
 // get returns a copy of the principal of a verified token, or false.
-func (c *tokenCache) get(hash string, gen uint64, now time.Time) (*account.Principal, string, bool) {
+func (c *tokenCache) get(hash string, gen uint64, now time.Time) (*account.Principal, bool) {
 	c.mu.Lock()
 	e, ok := c.m[hash]
 	c.mu.Unlock()
 	// The map lookup found the entry by hash; the explicit constant-time
 	// comparison keeps the check independent of how the map compares keys.
 	if !ok || subtle.ConstantTimeCompare([]byte(e.hash), []byte(hash)) != 1 {
-		return nil, "", false
+		return nil, false
 	}
 	if e.gen != gen || !now.Before(e.until) || !now.Before(e.expires) || now.Before(e.until.Add(-TokenCacheTTL)) {
-		c.mu.Lock()
-		if cur, ok := c.m[hash]; ok && cur.gen == e.gen && cur.until.Equal(e.until) {
-			delete(c.m, hash)
-		}
-		c.mu.Unlock()
-		return nil, "", false
+		c.drop(hash)
+		return nil, false
 	}
 	// Each request gets its own copy: nothing a handler does to its
 	// principal may reach another request's.
 	p := e.principal
 	p.Permissions = maps.Clone(p.Permissions)
 	p.User.Memberships = slices.Clone(p.User.Memberships)
-	return &p, p.TokenID, true
+	return &p, true
+}
+
+// drop forgets a token.
+func (c *tokenCache) drop(hash string) {
+	c.mu.Lock()
+	delete(c.m, hash)
+	c.mu.Unlock()
 }
 
 // put remembers a token verified at now under write generation gen.

@@ -107,3 +107,28 @@ func (db *DB) TouchAPIToken(ctx context.Context, id string) error {
 	}
 	return err
 }
+
+// APITokenState is what may have changed about a token and its user since
+// the token was verified.
+type APITokenState struct {
+	Revoked      bool
+	UserDisabled bool
+	UserVersion  int // moves with every change to the user: password, roles, memberships
+}
+
+// APITokenState reads, in one indexed query, whether a token has been
+// revoked and whether its user has been disabled or changed since: the
+// check a cached verification must pass on every request, so that a
+// revocation or a disabled account takes effect at once even when made by
+// another process (termtem token revoke, termtem user disable).
+func (db *DB) APITokenState(ctx context.Context, tokenID string) (APITokenState, error) {
+	var st APITokenState
+	var revoked sql.NullString
+	err := db.reader().queryRow(ctx, `SELECT t.revoked_at, u.disabled, u.version FROM api_tokens t JOIN users u ON u.id = t.user_id
+		WHERE t.id = ?`, tokenID).Scan(&revoked, &st.UserDisabled, &st.UserVersion)
+	if err == sql.ErrNoRows {
+		return APITokenState{Revoked: true}, nil
+	}
+	st.Revoked = revoked.Valid
+	return st, classify(err)
+}

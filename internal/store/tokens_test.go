@@ -8,6 +8,7 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/audit"
 	"termtem/internal/errs"
+	"termtem/internal/store"
 	"termtem/internal/store/storetest"
 )
 
@@ -89,5 +90,34 @@ func TestAPITokenLifecycle(t *testing.T) {
 	wantErr(t, err, errs.NotFound, "", "token.not_found")
 	if n := auditCount(t, db, audit.TokenRevoked, tk.ID); n != 1 {
 		t.Errorf("%d token.revoked rows, want 1", n)
+	}
+}
+
+func TestAPITokenState(t *testing.T) {
+	db := storetest.Open(t)
+	u := newUser(t, db, "robot")
+	_, tk, err := db.CreateAPIToken(ctx, u.ID, "export", time.Hour, actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := db.APITokenState(ctx, tk.ID)
+	if err != nil || st.Revoked || st.UserDisabled || st.UserVersion != u.Version {
+		t.Fatalf("fresh token: %+v %v, want usable at user version %d", st, err, u.Version)
+	}
+	u.Disabled = true
+	if u, err = db.SaveUser(ctx, u, actor()); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = db.APITokenState(ctx, tk.ID); err != nil || !st.UserDisabled || st.UserVersion != u.Version {
+		t.Errorf("user disabled: %+v %v", st, err)
+	}
+	if err := db.RevokeAPIToken(ctx, tk.ID, actor()); err != nil {
+		t.Fatal(err)
+	}
+	if st, err = db.APITokenState(ctx, tk.ID); err != nil || !st.Revoked {
+		t.Errorf("revoked: %+v %v", st, err)
+	}
+	if st, err = db.APITokenState(ctx, store.NewID()); err != nil || !st.Revoked {
+		t.Errorf("unknown token: %+v %v, want revoked", st, err)
 	}
 }
