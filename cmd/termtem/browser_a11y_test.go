@@ -90,8 +90,10 @@ func TestBrowserAccessibility(t *testing.T) {
 	if status := b.login("demo.admin", demoPassword(t, ts, "demo.admin")); status != http.StatusOK {
 		t.Fatalf("login: %d", status)
 	}
+	notifyUser(t, db, "demo.admin", "notify.alert_opened")
 	pages := []string{"/", "/places/" + lk.ID, "/places/new?parent=" + lk.ID, "/organisations",
 		"/organisations/" + org.ID + "/edit", "/users", "/users/" + user.ID + "/edit", "/roles", "/profile", "/instruments",
+		"/notifications", "/notifications/failed",
 		"/places/0190a0a0-0000-7000-8000-000000000000"} // an error page
 	auditPages := func(pages []string, forms map[string]func(*tab)) {
 		t.Helper()
