@@ -105,6 +105,19 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/alerts", func(p *account.Principal) bool { return p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise) }},
 		{"/alerts?status=resolved", func(p *account.Principal) bool { return p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise) }},
 		{"/self", anyone}, // the family's code page needs no account
+		{"/inbox", func(p *account.Principal) bool {
+			return p.Can(account.CasesRead) || p.Can(account.ReferralsManage) || p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise)
+		}},
+		{"/cases", can(account.CasesRead)},
+		{"/cases?status=closed", can(account.CasesRead)},
+		{"/cases/" + kase.ID, can(account.CasesRead)},
+		{"/cases/" + kase.ID + "/family-plan", can(account.CasesRead)},
+		{"/referrals", can(account.ReferralsManage)},
+		{"/referrals?tab=outgoing", can(account.ReferralsManage)},
+		{"/referrals/new?person=" + child.ID, can(account.ReferralsManage)},
+		{"/referrals/" + referral.ID, can(account.ReferralsManage)},
+		{"/handoffs", can(account.ReferralsManage)},
+		{"/handoffs?tab=outgoing", can(account.ReferralsManage)},
 		{"/api/v1/people/" + child.ID, can(account.PeopleRead)},
 		{"/api/v1/people/" + child.ID + "/timeline", can(account.PeopleRead)},
 		{"/api/v1/households/" + household.ID, can(account.PeopleRead)},

@@ -137,4 +137,9 @@ func TestBrowserAccessibility(t *testing.T) {
 		t.Fatalf("social worker login: %d", status)
 	}
 	auditPages(flowerPages, flowerForms)
+
+	// Case management (cases, the care plan, referrals, hand-offs, the
+	// inbox), still as the social worker.
+	casePages, caseForms := a11yCasePages(t, ts)
+	auditPages(casePages, caseForms)
 }

@@ -23,7 +23,7 @@ import (
 // contexts (own cookie jars, like a second device) are cheap within it.
 
 const (
-	browserTestTimeout = 90 * time.Second
+	browserTestTimeout = 5 * time.Minute
 	browserStepTimeout = 15 * time.Second
 )
 

@@ -14,6 +14,8 @@ type homeTile struct {
 // The home page offers what the user's roles allow, nothing more.
 var homeTiles = []homeTile{
 	{"/people", "nav.people", "home.tile.people", account.PeopleRead},
+	{"/cases", "cases.title", "home.tile.cases", account.CasesRead},
+	{"/referrals", "referrals.title", "home.tile.referrals", account.ReferralsManage},
 	{"/places", "nav.places", "home.tile.places", account.PlacesRead},
 	{"/organisations", "nav.organisations", "home.tile.organisations", account.OrganisationsRead},
 	{"/users", "nav.users", "home.tile.users", account.UsersRead},
@@ -27,7 +29,6 @@ var homeComing = []struct {
 	MessageID string
 	Perm      account.Permission
 }{
-	{"home.coming.cases", account.CasesRead},
 	{"home.coming.imports", account.ImportsRun},
 	{"home.coming.reports", account.ReportsAggregate},
 	{"home.coming.self", account.SelfRead},
@@ -55,6 +56,7 @@ func (h *Handler) Home(w http.ResponseWriter, r *http.Request) {
 		Memberships []homeMembership
 		Tiles       []homeTile
 		Coming      []string
+		Inbox       *inboxCounts // what waits for the user, by part
 	}
 	for _, m := range p.User.Memberships {
 		data.Memberships = append(data.Memberships, homeMembership{m.OrgName(v.Lang), roleName[m.RoleCode]})
@@ -68,6 +70,10 @@ func (h *Handler) Home(w http.ResponseWriter, r *http.Request) {
 		if p.Can(c.Perm) {
 			data.Coming = append(data.Coming, c.MessageID)
 		}
+	}
+	if data.Inbox, err = h.inboxCounts(r, p); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	v.Data = data
 	h.render(w, r, http.StatusOK, "home", v)

@@ -21,6 +21,7 @@ type householdPage struct {
 	// CanAssess: the user may assess, open the deprivation chart with the
 	// family and give it a self-assessment code.
 	CanAssess bool
+	Casework  *caseworkBlock
 }
 
 type memberRow struct {
@@ -65,6 +66,10 @@ func (h *Handler) HouseholdShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hp.CanAssess = p.Can(account.AssessmentsWrite)
+	if hp.Casework, err = h.caseworkSection(r, v.Lang, flower.Household, hv.Household.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v.Data = hp
 	h.render(w, r, http.StatusOK, "household", v)
 }

@@ -35,6 +35,9 @@ type personPage struct {
 	Relationships []people.Relationship
 	// Flower is the person's flower (children; nil without assessments:read).
 	Flower *flowerBlock
+	// Casework: the child's cases and the actions to open one or refer
+	// (children; nil without cases:read).
+	Casework *caseworkBlock
 }
 
 type pregnancyRow struct {
@@ -138,6 +141,10 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, status in
 	pg.Timeline = h.timeline(v.Lang, pr, person, recs, q.Get("organisation"), q.Get("dimension"))
 	if people.IsChild(person.BirthDate, h.DB.Now()) {
 		if pg.Flower, err = h.flowerSection(ctx, v.Lang, pr, flower.Child, person.ID, httpx.Actor(r)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		if pg.Casework, err = h.caseworkSection(r, v.Lang, flower.Child, person.ID); err != nil {
 			h.fail(w, r, err)
 			return
 		}
