@@ -62,6 +62,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	importJob := importMatrixJob(t, db, org.ID)
 	type route struct {
 		path string
 		ok   func(p *account.Principal) bool
@@ -99,6 +100,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/instruments", func(p *account.Principal) bool {
 			return p.Can(account.AssessmentsRead) || p.Can(account.InstrumentsPublish)
 		}},
+		{"/imports", can(account.ImportsRun)},
+		{"/imports/" + importJob, can(account.ImportsRun)},
+		{"/imports/" + importJob + "/mapping", can(account.ImportsRun)},
+		{"/imports/" + importJob + "/report.csv", can(account.ImportsRun)},
 		{"/households/new", can(account.PeopleWrite)},
 		{"/households/" + household.ID, can(account.PeopleRead)},
 		{"/households/" + household.ID + "/self-code", can(account.AssessmentsWrite)},

@@ -142,4 +142,14 @@ func TestBrowserAccessibility(t *testing.T) {
 	// inbox), still as the social worker.
 	casePages, caseForms := a11yCasePages(t, ts)
 	auditPages(casePages, caseForms)
+
+	// The import screens (upload, mapping with preview, progress and
+	// report), as a data officer.
+	importPages, importForms := a11yImportPages(t, ts)
+	b.open("/")
+	b.clickAndWait("#logout")
+	if status := b.login("demo.dataofficer", demoPassword(t, ts, "demo.dataofficer")); status != http.StatusOK {
+		t.Fatalf("data officer login: %d", status)
+	}
+	auditPages(importPages, importForms)
 }

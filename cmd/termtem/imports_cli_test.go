@@ -210,3 +210,20 @@ func TestImportKilled(t *testing.T) {
 		t.Fatalf("people = %d, want %d", n, rows)
 	}
 }
+
+// importMatrixJob stores an import awaiting its mapping in an organisation,
+// for the role × route matrix.
+func importMatrixJob(t *testing.T, db *store.DB, orgID string) string {
+	t.Helper()
+	path := writeRoster(t, t.TempDir(), 2, -1)
+	hash, size, err := imports.HashFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	j, err := db.CreateImportJob(t.Context(), imports.Job{Format: imports.CSV, FileName: "roster.csv", FileHash: hash, FilePath: path,
+		FileSize: size, Encoding: imports.UTF8, OrganisationID: orgID, CreatedBy: "test", Status: imports.Draft}, audit.Event{RequestID: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return j.ID
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"termtem/internal/auth"
@@ -48,7 +49,8 @@ func (e env) serve(ctx context.Context, args []string) error {
 	db.Channels = notifier.Channels()
 	log.Info("notification channels", slog.Bool("email", db.Channels.Email), slog.Bool("webhook", db.Channels.Webhook))
 	srv, err := server.New(server.Deps{DB: db, Auth: a, Cat: cat, Log: log,
-		SecureCookies: cfg.SecureCookies(), SeparateMetrics: cfg.MetricsAddr != ""})
+		SecureCookies: cfg.SecureCookies(), SeparateMetrics: cfg.MetricsAddr != "",
+		ImportDir: filepath.Join(cfg.DataDir, "imports")})
 	if err != nil {
 		return err
 	}

@@ -117,6 +117,14 @@ func (s *Server) routes() []Route {
 		{"GET", "/handoffs", hf(w.HandoffsList)},
 		{"POST", "/handoffs/{id}/acknowledge", hf(w.HandoffAcknowledge)},
 
+		{"GET", "/imports", hf(w.ImportsList)},
+		{"POST", "/imports", hf(w.ImportUpload)},
+		{"GET", "/imports/{id}", hf(w.ImportShow)},
+		{"GET", "/imports/{id}/mapping", hf(w.ImportMappingForm)},
+		{"POST", "/imports/{id}/start", hf(w.ImportStart)},
+		{"GET", "/imports/{id}/report.csv", hf(w.ImportReport)},
+		{"POST", "/imports/{id}/resume", hf(w.ImportResume)},
+
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},
 

@@ -34,6 +34,8 @@ type Deps struct {
 	SecureCookies bool
 	// SeparateMetrics: /metrics is served on its own address, not here.
 	SeparateMetrics bool
+	// ImportDir is where uploaded import files wait for their job.
+	ImportDir string
 }
 
 // Server is the assembled HTTP handler plus its metrics registry.
@@ -53,6 +55,7 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	wh.ImportDir = d.ImportDir
 	s := &Server{Deps: d, web: wh, api: &api.Handler{DB: d.DB, Cat: d.Cat, Log: d.Log}, mux: http.NewServeMux()}
 	s.Registry = prometheus.NewRegistry()
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

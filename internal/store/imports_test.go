@@ -9,7 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
 
 	"termtem/internal/errs"
@@ -378,5 +380,38 @@ func TestImportResumeAfterCrash(t *testing.T) {
 	}
 	if j, err := db.RunImportJob(ctx, j2.ID, false, false, actor(), nil); !errors.Is(err, imports.ErrStopped) || j.Error.MessageID != "import.file_changed" {
 		t.Fatalf("changed file: %v %+v", err, j.Error)
+	}
+}
+
+func TestImportXLSX(t *testing.T) {
+	db := storetest.Open(t)
+	org := newOrg(t, db, "SCH-6")
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = sw.SetRow("A1", []any{"เลขประจำตัวนักเรียน", "เลขประจำตัวประชาชน", "ชื่อ", "นามสกุล", "วันเกิด"})
+	for i := range 1200 {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		// Birth dates as Excel dates (serial numbers), IDs as text.
+		_ = sw.SetRow(cell, []any{fmt.Sprintf("X%04d", i), testCID(900 + i), givenNames[i%len(givenNames)], "ใจดี",
+			time.Date(2019, 1, 12, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i%300)})
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "roster.xlsx")
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	m := imports.Mapping{Header: true, Columns: map[imports.Target]string{imports.LocalID: "เลขประจำตัวนักเรียน",
+		imports.NationalIDCol: "เลขประจำตัวประชาชน", imports.GivenName: "ชื่อ", imports.FamilyName: "นามสกุล", imports.BirthDate: "วันเกิด"}}
+	j := mustImport(t, db, org.ID, "xlsx-roster", imports.XLSX, path, m)
+	if j.Counts.Created != 1200 || j.BatchesDone != 2 {
+		t.Fatalf("xlsx: %+v", j.Counts)
+	}
+	if p := personByCID(t, db, testCID(901)); p.BirthDate != "2019-01-13" || p.GivenName != givenNames[1] {
+		t.Fatalf("person: %+v", p)
 	}
 }

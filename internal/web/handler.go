@@ -37,7 +37,10 @@ type Handler struct {
 	Cat           *locale.Catalogue
 	Log           *slog.Logger
 	SecureCookies bool
-	pages         map[string]*template.Template
+	// ImportDir keeps uploaded files until their import is done (empty: a
+	// directory under the system's temporary directory).
+	ImportDir string
+	pages     map[string]*template.Template
 }
 
 // New parses the templates once at start-up.

@@ -59,7 +59,10 @@ CREATE INDEX import_jobs_created ON import_jobs(created_at);
 
 -- What each source key was imported as: a person (a roster row, a PERSON
 -- line) or a service record (an EPI line). row_hash makes a second import
--- of the same row a no-op and a corrected row an update in place.
+-- of the same row a no-op and a corrected row an update in place. The key
+-- comes first in the primary key: a batch looks up a thousand keys with
+-- IN (…), and PostgreSQL, without statistics on a table that is growing
+-- during the import, otherwise scans every key of the source.
 CREATE TABLE import_keys (
     source       TEXT NOT NULL,
     source_key   TEXT NOT NULL,
@@ -68,7 +71,7 @@ CREATE TABLE import_keys (
     row_hash     TEXT NOT NULL,
     job_id       TEXT NOT NULL REFERENCES import_jobs(id),
     updated_at   TEXT NOT NULL,
-    PRIMARY KEY (source, object_type, source_key)
+    PRIMARY KEY (source_key, source, object_type)
 );
 CREATE INDEX import_keys_object ON import_keys(object_id);
 
