@@ -7,6 +7,7 @@
 package access
 
 import (
+	"context"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -94,4 +95,29 @@ func CheckGlass(p *account.Principal, f Facts, reason string) error {
 		return errs.New(errs.Forbidden, "access.glass_out_of_area")
 	}
 	return nil
+}
+
+// The scope of a request. The HTTP layer marks every request's context,
+// anonymous or not, so that the store applies the policy to it; work the
+// platform does itself (the demo loader, imports from the command line,
+// scheduled checks) carries no mark and is not limited by it.
+
+type requestKey struct{}
+
+// Request is the mark: who asks, and a cache of what the store has worked
+// out about them for this request.
+type Request struct {
+	Principal *account.Principal
+	Cache     any // the store's own; one request, one goroutine at a time
+}
+
+// ForRequest marks ctx as an outside request made by p (nil: anonymous).
+func ForRequest(ctx context.Context, p *account.Principal) context.Context {
+	return context.WithValue(ctx, requestKey{}, &Request{Principal: p})
+}
+
+// FromContext returns the request's mark, or nil for the platform's own work.
+func FromContext(ctx context.Context) *Request {
+	r, _ := ctx.Value(requestKey{}).(*Request)
+	return r
 }

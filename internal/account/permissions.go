@@ -37,6 +37,9 @@ const (
 	AlertsSupervise Permission = "alerts:supervise"
 	// InstrumentsPublish: publish a new version of an assessment instrument.
 	InstrumentsPublish Permission = "instruments:publish"
+	// PrivacyOversee: the data-protection officer's view — who opened a
+	// record, break-the-glass grants, data-subject requests.
+	PrivacyOversee Permission = "privacy:oversee"
 )
 
 // Catalogue lists every permission, in the order shown to administrators.
@@ -44,7 +47,7 @@ var Catalogue = []Permission{
 	PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage,
 	PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, CasesManage,
 	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SensitiveHealth, SensitiveSafety, SelfRead, SelfAssess,
-	AlertsRead, AlertsSupervise, InstrumentsPublish,
+	AlertsRead, AlertsSupervise, InstrumentsPublish, PrivacyOversee,
 }
 
 // Known reports whether p is in the catalogue.

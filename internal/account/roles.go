@@ -42,6 +42,7 @@ const (
 	RoleFamily             = "family"
 	RoleSupervisor         = "supervisor"
 	RoleCommitteeSecretary = "committee_secretary"
+	RoleDataProtection     = "data_protection_officer"
 )
 
 var frontline = []Permission{PlacesRead, OrganisationsRead, PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, ReferralsManage, AlertsRead}
@@ -81,6 +82,10 @@ var BuiltinRoles = []Role{
 	// social-welfare director, who may see the child concerned.
 	{RoleCommitteeSecretary, "เลขานุการคณะกรรมการ", "Committee secretary", StaffAccount,
 		[]Permission{PlacesRead, OrganisationsRead, ReportsAggregate, PeopleRead, AssessmentsRead, AlertsRead, AlertsSupervise}},
+	// The data-protection officer (PDPA s.41) oversees access, not care:
+	// who opened which record and why, without the records themselves.
+	{RoleDataProtection, "เจ้าหน้าที่คุ้มครองข้อมูลส่วนบุคคล (DPO)", "Data-protection officer", StaffAccount,
+		[]Permission{PlacesRead, OrganisationsRead, UsersRead, AuditRead, PrivacyOversee}},
 }
 
 // BuiltinRole returns the built-in role with the given code.

@@ -35,6 +35,9 @@ type SearchHitJSON struct {
 	LifeStage     string `json:"life_stage"`
 	CommunityCode string `json:"community_code,omitempty"`
 	CommunityName string `json:"community_name,omitempty"`
+	// Restricted: outside the caller's area; the record opens only after
+	// breaking the glass (POST /api/v1/people/{id}/break-glass).
+	Restricted bool `json:"restricted,omitempty"`
 }
 
 // SearchPeople answers POST /api/v1/people/search.
@@ -75,7 +78,7 @@ func (h *Handler) SearchPeople(w http.ResponseWriter, r *http.Request) {
 		p := hit.Person
 		js := SearchHitJSON{ID: p.ID, Title: p.Title, GivenName: p.GivenName, FamilyName: p.FamilyName, Nickname: p.Nickname,
 			Sex: string(p.Sex), BirthDate: p.BirthDate, LifeStage: string(people.StageAt(p.BirthDate, false, people.NoSchooling, now)),
-			CommunityCode: hit.CommunityCode, CommunityName: hit.CommunityName}
+			CommunityCode: hit.CommunityCode, CommunityName: hit.CommunityName, Restricted: hit.Restricted}
 		if lang == "en" && hit.CommunityEN != "" {
 			js.CommunityName = hit.CommunityEN
 		}

@@ -100,6 +100,7 @@ var usersByRole = map[string]demoUser{
 	account.RoleFamily:             {"demo.family", "สมศรี พึ่งบุญ (ตัวอย่าง)", "LKB-CDC-FNRK"},
 	account.RoleSupervisor:         {"demo.supervisor", "สมพร วงศ์สวัสดิ์ (ตัวอย่าง)", "LKB-DSW"},
 	account.RoleCommitteeSecretary: {"demo.secretary", "อรุณี ศักดิ์ดี (ตัวอย่าง)", "LKB-CPC"},
+	account.RoleDataProtection:     {"demo.dpo", "กมล ปกป้อง (ตัวอย่าง)", "BKK-CPC"},
 }
 
 // Seed is the generator seed of the demo households: Lat Krabang's code.

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"termtem/internal/access"
 	"termtem/internal/account"
 	"termtem/internal/api"
 	"termtem/internal/auth"
@@ -146,6 +147,9 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		if p != nil {
 			ctx = httpx.WithPrincipal(ctx, p)
 		}
+		// Every request, anonymous or not, is marked: the store applies the
+		// access policy to whatever it reads or writes for it.
+		ctx = access.ForRequest(ctx, p)
 		ctx = httpx.WithLang(ctx, s.langOf(r, p))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

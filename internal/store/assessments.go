@@ -203,6 +203,9 @@ func (t *Tx) currentMembers(ctx context.Context, householdID string) ([]people.P
 // PrepareAssessment gathers what a form needs to assess a subject today.
 // Reading the records behind the derived values is audited.
 func (db *DB) PrepareAssessment(ctx context.Context, subject flower.Subject, id string, source AssessmentSource, actor audit.Event) (AssessmentDraft, error) {
+	if err := db.requireSubject(ctx, subject, id, actor); err != nil {
+		return AssessmentDraft{}, err
+	}
 	in, err := db.CurrentInstrument(ctx)
 	if err != nil {
 		return AssessmentDraft{}, err
@@ -234,6 +237,9 @@ func (db *DB) PrepareAssessment(ctx context.Context, subject flower.Subject, id 
 func (db *DB) CreateAssessment(ctx context.Context, a AssessmentInput, actor audit.Event) (Assessment, error) {
 	e, err := db.evaluate(ctx, a)
 	if err != nil {
+		return Assessment{}, err
+	}
+	if err := db.requireSubject(ctx, a.Subject, a.SubjectID, actor); err != nil {
 		return Assessment{}, err
 	}
 	err = db.InTx(ctx, func(t *Tx) error { return t.insertAssessment(ctx, &e, actor) })
@@ -399,6 +405,9 @@ func subjectColumn(s flower.Subject) string {
 // family alike. The read is audited.
 func (db *DB) ListAssessments(ctx context.Context, subject flower.Subject, id string, actor audit.Event) ([]Assessment, error) {
 	if err := db.subjectExists(ctx, subject, id); err != nil {
+		return nil, err
+	}
+	if err := db.requireSubject(ctx, subject, id, actor); err != nil {
 		return nil, err
 	}
 	out, err := db.queryAssessments(ctx, assessmentSelect+` WHERE a.`+subjectColumn(subject)+` = ? ORDER BY a.assessed_on DESC, a.id DESC`, id)

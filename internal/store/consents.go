@@ -42,6 +42,9 @@ func (c Consent) Active(on time.Time) bool {
 // RecordConsent adds a grant to a person's ledger.
 func (db *DB) RecordConsent(ctx context.Context, g consent.Grant, recordedOrg string, actor audit.Event) (Consent, error) {
 	g.GiverName, g.Reference = strings.TrimSpace(g.GiverName), strings.TrimSpace(g.Reference)
+	if err := db.requirePerson(ctx, g.PersonID, actor); err != nil {
+		return Consent{}, err
+	}
 	var out Consent
 	err := db.InTx(ctx, func(t *Tx) error {
 		p, err := t.getPerson(ctx, g.PersonID)
@@ -110,6 +113,9 @@ func (db *DB) WithdrawConsent(ctx context.Context, id, reason string, actor audi
 
 // Consents lists a person's ledger, newest first, and audits the read.
 func (db *DB) Consents(ctx context.Context, personID string, actor audit.Event) ([]Consent, error) {
+	if err := db.requirePerson(ctx, personID, actor); err != nil {
+		return nil, err
+	}
 	out, err := db.reader().consents(ctx, `c.person_id = ?`, personID)
 	if err != nil {
 		return nil, err
@@ -214,6 +220,9 @@ type Disclosure struct {
 
 // Disclosures lists what was disclosed about a person, newest first.
 func (db *DB) Disclosures(ctx context.Context, personID string, actor audit.Event) ([]Disclosure, error) {
+	if err := db.requirePerson(ctx, personID, actor); err != nil {
+		return nil, err
+	}
 	rows, err := db.reader().query(ctx, `SELECT d.purpose, d.object_type, d.object_id, d.to_org, o.name_th, d.basis, COALESCE(d.consent_id, ''),
 		d.reference, d.at FROM disclosures d JOIN organisations o ON o.id = d.to_org WHERE d.person_id = ? ORDER BY d.at DESC, d.id DESC`, personID)
 	if err != nil {
@@ -244,6 +253,9 @@ func (db *DB) GetConsent(ctx context.Context, id string, actor audit.Event) (Con
 		return Consent{}, err
 	}
 	if len(cs) == 0 {
+		return Consent{}, errs.New(errs.NotFound, "consent.not_found")
+	}
+	if err := db.requirePerson(ctx, cs[0].PersonID, actor); err != nil {
 		return Consent{}, errs.New(errs.NotFound, "consent.not_found")
 	}
 	actor.Action, actor.ObjectType, actor.ObjectID = ActionConsentsRead, "person", cs[0].PersonID

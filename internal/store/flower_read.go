@@ -15,6 +15,9 @@ func (db *DB) SubjectFlower(ctx context.Context, subject flower.Subject, id stri
 	if err := db.subjectExists(ctx, subject, id); err != nil {
 		return nil, err
 	}
+	if err := db.requireSubject(ctx, subject, id, actor); err != nil {
+		return nil, err
+	}
 	all, err := db.Flowers(ctx, subject, []string{id})
 	if err != nil {
 		return nil, err

@@ -39,6 +39,14 @@ func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit
 	if err := validateHousehold(&h); err != nil {
 		return h, err
 	}
+	if h.ID != "" {
+		if err := db.requireHousehold(ctx, h.ID, actor); err != nil {
+			return h, err
+		}
+	}
+	if err := db.requireCommunity(ctx, h.CommunityID, "community_id"); err != nil {
+		return h, err
+	}
 	err := db.InTx(ctx, func(t *Tx) error {
 		var kind string
 		err := t.queryRow(ctx, `SELECT kind FROM places WHERE id = ?`, h.CommunityID).Scan(&kind)
@@ -113,6 +121,9 @@ func (db *DB) GetHousehold(ctx context.Context, id string, actor audit.Event) (H
 	var v HouseholdView
 	h, err := r.getHousehold(ctx, id)
 	if err != nil {
+		return v, err
+	}
+	if err := db.requireHousehold(ctx, id, actor); err != nil {
 		return v, err
 	}
 	v.Household = h

@@ -82,6 +82,15 @@ func (db *DB) CreatePerson(ctx context.Context, p people.Person, actor audit.Eve
 	if err := people.ValidatePerson(&p, db.Now()); err != nil {
 		return people.Person{}, err
 	}
+	// A worker adds people to households they may see, or to communities
+	// of their area.
+	if p.HouseholdID != "" {
+		if err := db.requireHousehold(ctx, p.HouseholdID, actor); err != nil {
+			return people.Person{}, errs.Field("household_id", "household.not_found", nil)
+		}
+	} else if err := db.requireCommunity(ctx, p.CommunityID, "community_id"); err != nil {
+		return people.Person{}, err
+	}
 	p.ID, p.Version = NewID(), 1
 	err := db.InTx(ctx, func(t *Tx) error {
 		if err := t.placePerson(ctx, &p); err != nil {
@@ -244,6 +253,9 @@ func (db *DB) GetPerson(ctx context.Context, id string, actor audit.Event) (peop
 	if err != nil {
 		return p, err
 	}
+	if err := db.requirePerson(ctx, id, actor); err != nil {
+		return people.Person{}, err
+	}
 	actor.Action, actor.ObjectType, actor.ObjectID = ActionPersonRead, "person", p.ID
 	if err := db.AuditRead(ctx, actor); err != nil {
 		return people.Person{}, err
@@ -255,6 +267,9 @@ func (db *DB) GetPerson(ctx context.Context, id string, actor audit.Event) (peop
 // (optimistic concurrency: a stale edit gets errs.Stale, nothing changes).
 // A changed household ends the old membership and starts a new one.
 func (db *DB) UpdatePerson(ctx context.Context, p people.Person, actor audit.Event) (people.Person, error) {
+	if err := db.requirePerson(ctx, p.ID, actor); err != nil {
+		return people.Person{}, err
+	}
 	if err := people.ValidatePerson(&p, db.Now()); err != nil {
 		return people.Person{}, err
 	}
@@ -331,6 +346,9 @@ func (db *DB) LookupIdentifier(ctx context.Context, kind people.IdentifierKind, 
 	}
 	if err != nil {
 		return people.Person{}, classify(err)
+	}
+	if err := db.requirePerson(ctx, p.ID, actor); err != nil {
+		return people.Person{}, err
 	}
 	if err := r.personIdentifiers(ctx, &p); err != nil {
 		return people.Person{}, err

@@ -24,6 +24,9 @@ func (t *Tx) getPregnancy(ctx context.Context, id string) (people.Pregnancy, err
 // CreatePregnancy records an unborn child of a mother with the expected date
 // of delivery (C.E. or B.E. input, within the coming ten months).
 func (db *DB) CreatePregnancy(ctx context.Context, motherID, expected string, actor audit.Event) (people.Pregnancy, error) {
+	if err := db.requirePerson(ctx, motherID, actor); err != nil {
+		return people.Pregnancy{}, err
+	}
 	due, err := people.ValidateDueDate(expected, db.Now())
 	if err != nil {
 		return people.Pregnancy{}, err
@@ -77,6 +80,9 @@ func (db *DB) RecordBirth(ctx context.Context, pregnancyID string, child people.
 	var pr people.Pregnancy
 	var err error
 	if pr, err = db.reader().getPregnancy(ctx, pregnancyID); err != nil {
+		return people.Person{}, err
+	}
+	if err := db.requirePerson(ctx, pr.MotherID, actor); err != nil {
 		return people.Person{}, err
 	}
 	if pr.Status != people.Ongoing {

@@ -12,6 +12,9 @@ import (
 // AddRecord validates and stores a service record on a person or a
 // pregnancy, audited in the same transaction.
 func (db *DB) AddRecord(ctx context.Context, r people.Record, actor audit.Event) (people.Record, error) {
+	if err := db.requireRecordSubject(ctx, r, actor); err != nil {
+		return r, err
+	}
 	err := db.InTx(ctx, func(t *Tx) error {
 		// An antenatal visit recorded on the mother belongs to her ongoing
 		// pregnancy, so that it follows the child after birth.
@@ -83,6 +86,9 @@ func (db *DB) Timeline(ctx context.Context, personID string, f TimelineFilter, a
 	r := db.reader()
 	p, err := r.getPerson(ctx, personID)
 	if err != nil {
+		return nil, err
+	}
+	if err := db.requirePerson(ctx, personID, actor); err != nil {
 		return nil, err
 	}
 	q := recordSelect + ` WHERE (s.person_id = ? OR (s.pregnancy_id = ? AND s.person_id IS NULL))`

@@ -28,6 +28,9 @@ type PersonHit struct {
 	CommunityName string
 	CommunityEN   string
 	Matched       int // how many of the query's name keys the person has
+	// Restricted: outside the searcher's area; the list shows who, and the
+	// record opens only by breaking the glass.
+	Restricted bool
 }
 
 // maxCandidates bounds the people scored for one query: a query word as
@@ -60,6 +63,12 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		q.Limit = 20
 	}
 	filter, fargs := personFilter(q)
+	// A request searches only its search area and the people in its care.
+	scope, sargs, err := db.searchScope(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	filter, fargs = filter+scope, append(fargs, sargs...)
 	r := db.reader()
 	var cands []candidate
 	seen := map[string]bool{}
@@ -153,8 +162,10 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 			return nil, 0, err
 		}
 		rankCandidates(cands[lo:hi], text, q.Offset-lo, end-lo)
-		var err error
 		if hits, err = db.loadHits(ctx, cands[q.Offset:end]); err != nil {
+			return nil, 0, err
+		}
+		if hits, err = db.scopeHits(ctx, hits); err != nil {
 			return nil, 0, err
 		}
 	}

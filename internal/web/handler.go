@@ -200,6 +200,14 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
+	// A record outside the user's area, which they may open by breaking
+	// the glass: the page that asks why (the ID is opaque, never a name).
+	if e.MessageID == "access.restricted" {
+		if id, ok := e.Data["ID"].(string); ok && r.Method == http.MethodGet {
+			http.Redirect(w, r, "/people/"+id+"/break-glass", http.StatusSeeOther)
+			return
+		}
+	}
 	lang := httpx.Lang(r.Context())
 	v := &View{Lang: lang, Principal: httpx.Principal(r.Context()), Path: r.URL.Path, Return: r.URL.RequestURI(), cat: h.Cat,
 		Title: h.Cat.T(lang, "error.title", nil),

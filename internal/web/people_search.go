@@ -126,7 +126,9 @@ func (h *Handler) PeopleSearch(w http.ResponseWriter, r *http.Request) {
 		if lang == "en" && hit.CommunityEN != "" {
 			community = hit.CommunityEN
 		}
-		f.Rows = append(f.Rows, h.personRow(lang, hit.Person, people.NoSchooling, community))
+		row := h.personRow(lang, hit.Person, people.NoSchooling, community)
+		row.Restricted = hit.Restricted
+		f.Rows = append(f.Rows, row)
 	}
 	if err := h.listFlowers(r.Context(), lang, httpx.Principal(r.Context()), f.Rows); err != nil {
 		h.fail(w, r, err)

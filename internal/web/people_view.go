@@ -30,6 +30,9 @@ type personRow struct {
 	// Flower is the small flower of the latest assessment, on lists, for
 	// those who may see assessments.
 	Flower template.HTML
+	// Restricted: outside the viewer's area; the record opens only by
+	// breaking the glass.
+	Restricted bool
 }
 
 func (h *Handler) personRow(lang string, p people.Person, schooling people.Schooling, community string) personRow {
