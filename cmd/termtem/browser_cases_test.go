@@ -19,6 +19,7 @@ import (
 // Message texts of the case screens, copied from internal/locale.
 const (
 	thCaseOpened       = "เปิดรายกรณีแล้ว ท่านเป็นผู้จัดการรายกรณี"
+	thCaseExists       = "การแจ้งเตือนนี้เปิดรายกรณีไว้แล้ว นี่คือรายกรณีนั้น"
 	thMemberAdded      = "เพิ่มสมาชิกทีมสหวิชาชีพแล้ว"
 	thGoalAdded        = "เพิ่มเป้าหมายในแผนแล้ว"
 	thStepAdded        = "เพิ่มขั้นตอนในแผนแล้ว"
@@ -118,7 +119,11 @@ func TestBrowserCaseManagement(t *testing.T) {
 	if sw.has("#ack-" + alert.ID) {
 		sw.fatalf("the alert the case took is still open")
 	}
-	sw.open(casePath)
+	// Pressing again does not open a second case.
+	sw.open("/alerts?status=acknowledged")
+	if status := sw.clickAndWait("#open-case-" + alert.ID); status != http.StatusOK || sw.path() != casePath || sw.text(".flash") != thCaseExists {
+		sw.fatalf("second open: %d %s %q", status, sw.path(), sw.text(".flash"))
+	}
 
 	// The team: the health centre's nurse and the school's teacher.
 	addMember := func(org, name, role string) {

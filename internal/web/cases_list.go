@@ -89,6 +89,16 @@ func (h *Handler) CaseOpen(w http.ResponseWriter, r *http.Request) {
 		}
 		in.Origin, in.OriginID, in.Subject = cases.FromAlert, a.ID, a.Subject
 		in.SubjectID = a.PersonID + a.HouseholdID
+		// A second press, or a colleague's, goes to the case the alert
+		// already opened rather than opening another.
+		if c, ok, err := h.caseFromAlert(r, a); err != nil || ok {
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			h.redirectWithFlash(w, r, "/cases/"+c.ID, "flash.case_exists")
+			return
+		}
 		in.Risk = alertRisk(a.Severity)
 		if p.InOrganisation(a.OrganisationID) {
 			in.OrganisationID = a.OrganisationID
@@ -108,6 +118,21 @@ func (h *Handler) CaseOpen(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.redirectWithFlash(w, r, "/cases/"+c.ID, "flash.case_opened")
+}
+
+// caseFromAlert finds the open case an alert already opened.
+func (h *Handler) caseFromAlert(r *http.Request, a store.Alert) (store.Case, bool, error) {
+	f := store.CaseFilter{PersonID: a.PersonID}
+	if a.PersonID == "" {
+		f = store.CaseFilter{Household: a.HouseholdID}
+	}
+	list, err := h.DB.ListCases(r.Context(), f, httpx.Actor(r))
+	for _, c := range list {
+		if c.Origin == cases.FromAlert && c.OriginID == a.ID {
+			return c, true, err
+		}
+	}
+	return store.Case{}, false, err
 }
 
 // alertRisk is the risk a case starts with when it comes from an alert.
