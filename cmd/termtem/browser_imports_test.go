@@ -111,6 +111,14 @@ func TestBrowserImport(t *testing.T) {
 	if !strings.Contains(report, "1202,เลขประจำตัวประชาชน,"+thReasonChecksum) {
 		b.fatalf("report: %q", report)
 	}
+	// The upload held personal data: it is gone once imported.
+	jobs, err := ts.openDB(t).ImportJobs(t.Context(), nil, 1)
+	if err != nil || len(jobs) != 1 {
+		t.Fatalf("jobs: %v", err)
+	}
+	if _, err := os.Stat(jobs[0].FilePath); !os.IsNotExist(err) {
+		t.Fatalf("the uploaded file is still there: %v", err)
+	}
 	// Next month: the saved mapping loads by itself for the same source.
 	b.upload(tisRoster(t, 3, -1))
 	b.choose("#saved-source", "school-browser-roster")

@@ -51,6 +51,11 @@ type importJobView struct {
 	OrgName string
 }
 
+// Busy reports whether the job is waiting or running: its page polls.
+func (v importJobView) Busy() bool {
+	return !v.Stale && (v.Status == imports.Queued || v.Status == imports.Running)
+}
+
 // StatusKey names the job's state for people: a running job whose process
 // stopped committing is "interrupted".
 func (v importJobView) StatusKey() string {
@@ -415,7 +420,12 @@ func (h *Handler) runInBackground(r *http.Request, id string, skip bool) {
 	ctx := context.WithoutCancel(r.Context())
 	actor := httpx.Actor(r)
 	go func() {
-		_, err := h.DB.RunImportJob(ctx, id, skip, false, actor, nil)
+		j, err := h.DB.RunImportJob(ctx, id, skip, false, actor, nil)
+		if err == nil && j.Status == imports.Done && filepath.Dir(j.FilePath) == filepath.Clean(h.importDir()) {
+			// The upload holds personal data and is no longer needed: a
+			// done job is never resumed, and its report is in the database.
+			_ = os.Remove(j.FilePath)
+		}
 		if err != nil && !errors.Is(err, imports.ErrStopped) {
 			e := errs.As(err)
 			h.Log.Error("import job failed", "job", id, "message_id", e.MessageID, "code", string(e.Code))
@@ -457,7 +467,7 @@ func (h *Handler) ImportShow(w http.ResponseWriter, r *http.Request) {
 	if j.Error != nil {
 		page.ErrorMsg = h.rowFormError(r, "", j.Error).Message
 	}
-	if j.Status != imports.Running {
+	if !page.Busy() {
 		rejects, err := h.DB.ImportRejects(r.Context(), j.ID, shownRejects+1, httpx.Actor(r))
 		if err != nil {
 			h.fail(w, r, err)
