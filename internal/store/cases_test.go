@@ -136,6 +136,9 @@ func TestCaseFromAlertToClosedLoop(t *testing.T) {
 	if err != nil || len(inbox.Referrals) != 1 {
 		t.Fatalf("nurse inbox referrals %d %v", len(inbox.Referrals), err)
 	}
+	if ns, _, err := db.ListNotifications(ctx, w.nurse.ID, 10); err != nil || !hasNotice(ns, "notify.referral_received") {
+		t.Fatalf("nurse notices %+v %v", ns, err)
+	}
 	if _, err := db.MoveReferral(ctx, ref.ID, ref.Version, cases.Accepted, "", by(w.worker)); !errs.Is(err, errs.Forbidden) {
 		t.Fatalf("the sender accepted: %v", err)
 	}
@@ -172,6 +175,9 @@ func TestCaseFromAlertToClosedLoop(t *testing.T) {
 	ref, err = db.MoveReferral(ctx, ref.ID, ref.Version, cases.Completed, "ตรวจแล้ว นัดฉีดวัคซีน 3 เข็ม", by(w.nurse))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if ns, _, _ := db.ListNotifications(ctx, w.worker.ID, 10); !hasNotice(ns, "notify.referral_changed") {
+		t.Fatalf("the sender heard nothing of the outcome: %+v", ns)
 	}
 	out, _, err := db.GetReferral(ctx, ref.ID, w.worker.ID, by(w.worker))
 	if err != nil || out.Status != cases.Completed || out.Outcome == "" {
@@ -386,4 +392,13 @@ func TestConsentGovernsReferrals(t *testing.T) {
 	if err != nil || len(ledger) != 1 || ledger[0].WithdrawnAt == nil || ledger[0].Active(w.clock.Now()) {
 		t.Fatalf("ledger %+v %v", ledger, err)
 	}
+}
+
+func hasNotice(ns []store.UserNotification, kind string) bool {
+	for _, n := range ns {
+		if n.Kind == kind {
+			return true
+		}
+	}
+	return false
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"time"
 
+	"termtem/internal/account"
 	"termtem/internal/audit"
 	"termtem/internal/consent"
 	"termtem/internal/errs"
@@ -130,6 +131,10 @@ func (t *Tx) insertHandoff(ctx context.Context, in HandoffInput, actor audit.Eve
 	// disclosure like any other.
 	if err := t.disclose(ctx, DisclosureRequest{PersonID: in.PersonID, Purpose: consent.ForHandoff, ObjectType: "handoff", ObjectID: id,
 		FromOrg: in.FromOrg, ToOrg: in.ToOrg, Declared: consent.PublicTask, Reference: handoffBasis}, actor.ActorID); err != nil {
+		return "", err
+	}
+	if err := t.Enqueue(ctx, Notification{Kind: "notify.handoff_received", OrganisationIDs: []string{in.ToOrg},
+		Permission: account.ReferralsManage, Link: "/handoffs"}); err != nil {
 		return "", err
 	}
 	actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionHandoffCreated, "handoff", id, string(in.Reason)

@@ -113,6 +113,13 @@ func (t *Tx) insertStep(ctx context.Context, c *Case, s cases.Step, goalID, conf
 		}
 	}
 	id, now := NewID(), t.now()
+	// The person named for a step hears of it; a step for a whole unit
+	// waits in its members' inboxes.
+	if s.ResponsibleID != "" {
+		if err := t.Enqueue(ctx, Notification{Kind: "notify.step_assigned", UserIDs: []string{s.ResponsibleID}, Link: "/cases/" + c.ID}); err != nil {
+			return "", err
+		}
+	}
 	_, err = t.exec(ctx, `INSERT INTO plan_steps (id, case_id, goal_id, conference_id, what, organisation_id, responsible_id, due_on, status,
 		created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, c.ID, nullString(goalID), nullString(conferenceID), s.What, s.OrganisationID, nullString(s.ResponsibleID), s.DueOn,

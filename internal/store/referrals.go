@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"termtem/internal/account"
 	"termtem/internal/audit"
 	"termtem/internal/cases"
 	"termtem/internal/consent"
@@ -128,6 +129,11 @@ func (db *DB) SendReferral(ctx context.Context, in ReferralInput, actor audit.Ev
 			return err
 		}
 		if err := t.referralEvent(ctx, id, actor.ActorID, "", cases.Sent, in.Reason); err != nil {
+			return err
+		}
+		// The receiving unit hears of it at once (no name in the notice).
+		if err := t.Enqueue(ctx, Notification{Kind: "notify.referral_received", OrganisationIDs: []string{in.ToOrg},
+			Permission: account.ReferralsManage, Link: "/referrals/" + id}); err != nil {
 			return err
 		}
 		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionReferralSent, "referral", id, string(in.Service)
@@ -252,6 +258,17 @@ func (db *DB) MoveReferral(ctx context.Context, id string, version int, to cases
 			return errs.New(errs.Stale, "error.stale")
 		}
 		if err := t.referralEvent(ctx, id, actor.ActorID, r.Status, to, text); err != nil {
+			return err
+		}
+		// Each change reaches the other side: the sender always learns the
+		// outcome (the closed loop), the receiver a revocation.
+		notice := Notification{Kind: "notify.referral_changed", Permission: account.ReferralsManage, Link: "/referrals/" + id}
+		if side == cases.Receiver {
+			notice.UserIDs, notice.OrganisationIDs = []string{r.FromUser}, []string{r.FromOrg}
+		} else {
+			notice.OrganisationIDs = []string{r.ToOrg}
+		}
+		if err := t.Enqueue(ctx, notice); err != nil {
 			return err
 		}
 		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionReferralMoved, "referral", id, string(to)
