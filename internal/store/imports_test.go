@@ -415,3 +415,49 @@ func TestImportXLSX(t *testing.T) {
 		t.Fatalf("person: %+v", p)
 	}
 }
+
+func TestImport43ServiceFiles(t *testing.T) {
+	db := storetest.Open(t)
+	org := newOrg(t, db, "10670")
+	person := "HOSPCODE|CID|PID|PRENAME|NAME|LNAME|SEX|BIRTH|NATION\n" +
+		"10670|" + testCID(700) + "|000001||ดาว|ใจดี|2|20240110|099\n" + // the child
+		"10670|" + testCID(701) + "|000002||มะลิ|ใจดี|2|19950301|099\n" // the mother
+	mustImport(t, db, org.ID, "moph43", imports.MOPH43, writeFile(t, "PERSON.txt", person), imports.Mapping{})
+	files := map[string]string{
+		"NEWBORN.txt":   "HOSPCODE|PID|MPID|GA|BDATE|BWEIGHT\n10670|000001|000002|38|20240110|2950\n",
+		"NUTRITION.txt": "HOSPCODE|PID|SEQ|DATE_SERV|WEIGHT|HEIGHT|HEADCIRCUM\n10670|000001|1|20250110|9.5|75.2|45\n",
+		"SPECIALPP.txt": "HOSPCODE|PID|SEQ|DATE_SERV|PPSPECIAL\n10670|000001|1|20241015|1B2602\n",
+		"ANC.txt":       "HOSPCODE|PID|SEQ|DATE_SERV|GA|ANCNO\n10670|000002|1|20260115|12|1\n",
+	}
+	for _, name := range []string{"NEWBORN.txt", "NUTRITION.txt", "SPECIALPP.txt", "ANC.txt"} {
+		j := mustImport(t, db, org.ID, "moph43", imports.MOPH43, writeFile(t, name, files[name]), imports.Mapping{})
+		if j.Counts.Added != 1 || j.Counts.Records != 1 {
+			t.Fatalf("%s: %+v", name, j.Counts)
+		}
+	}
+	child := personByCID(t, db, testCID(700))
+	tl, err := db.Timeline(ctx, child.ID, store.TimelineFilter{}, actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[people.RecordKind]people.RecordData{}
+	for _, r := range tl {
+		got[r.Kind] = r.Data
+	}
+	if got[people.Birth].BirthWeightGrams != 2950 || got[people.Growth].HeightCm != 75.2 || got[people.Growth].AgeMonths != 12 ||
+		got[people.DevelopmentScreening].ScreeningAge != 9 || got[people.DevelopmentScreening].Domains.GM != people.DSPMSuspected ||
+		got[people.DevelopmentScreening].RescreenBy != "2024-11-14" {
+		t.Fatalf("child's timeline: %+v", got)
+	}
+	mother := personByCID(t, db, testCID(701))
+	ps, err := db.Pregnancies(ctx, mother.ID)
+	if err != nil || len(ps) != 1 || ps[0].Status != people.Ongoing || ps[0].ExpectedDate != "2026-07-30" {
+		t.Fatalf("pregnancy from ANC: %+v %v", ps, err)
+	}
+	// A vaccine code nobody mapped is rejected, not guessed.
+	j, err := runImport(t, db, org.ID, "moph43", imports.MOPH43, writeFile(t, "EPI.txt",
+		"HOSPCODE|PID|SEQ|DATE_SERV|VACCINETYPE\n10670|000001|1|20240110|Z99\n"), imports.Mapping{}, false)
+	if !errors.Is(err, imports.ErrStopped) || j.Error.Field != "VACCINETYPE" || j.Error.MessageID != "import.vaccine_code" {
+		t.Fatalf("unknown vaccine: %v %+v", err, j.Error)
+	}
+}
