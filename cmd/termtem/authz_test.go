@@ -71,6 +71,10 @@ func TestRoleRouteMatrix(t *testing.T) {
 		return func(p *account.Principal) bool { return p.Can(perm) }
 	}
 	anyone := func(*account.Principal) bool { return true }
+	// The export holds sensitive records: both categories and people:write.
+	exporter := func(p *account.Principal) bool {
+		return p.Can(account.PeopleWrite) && p.Can(account.SensitiveHealth) && p.Can(account.SensitiveSafety)
+	}
 	routes := []route{
 		{"/", anyone},
 		{"/profile", anyone},
@@ -95,6 +99,13 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/people/" + child.ID + "/records/new", can(account.PeopleWrite)},
 		{"/people/" + child.ID + "/assess", can(account.AssessmentsWrite)},
 		{"/people/" + child.ID + "/consents", can(account.PeopleRead)},
+		{"/people/" + child.ID + "/rights", can(account.PeopleWrite)},
+		{"/people/" + child.ID + "/export", exporter},
+		{"/people/" + child.ID + "/export.json", exporter},
+		{"/privacy", can(account.PrivacyOversee)},
+		{"/privacy/glass", can(account.PrivacyOversee)},
+		{"/privacy/people/" + child.ID + "/access", can(account.PrivacyOversee)},
+		{"/privacy/chain", can(account.PrivacyOversee)},
 		{"/households/" + household.ID + "/assess", can(account.AssessmentsWrite)},
 		{"/households/" + household.ID + "/deprivation", can(account.AssessmentsRead)},
 		{"/instruments", func(p *account.Principal) bool {

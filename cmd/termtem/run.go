@@ -32,6 +32,7 @@ Usage:
   termtem token revoke --id TOKEN_ID
   termtem backup --out FILE                                      online backup of the SQLite database
   termtem audit verify                                           check the tamper-evident audit chain
+  termtem retention run [--dry-run]                              delete records past their retention period (or count them)
   termtem import csv|43|status|resume|report …                   import other agencies' files ("termtem import" lists)
   termtem version
 
@@ -72,6 +73,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.audit(ctx, rest)
 	case "import":
 		return e.imports(ctx, rest)
+	case "retention":
+		return e.retention(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "termtem", version)
 		return nil

@@ -84,6 +84,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	go sweepSessions(ctx, a, log)
 	go watchAlerts(ctx, db, log)
 	go sealAudit(ctx, db, log)
+	go watchRetention(ctx, db, log)
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
 	workerDone := make(chan struct{})

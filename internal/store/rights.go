@@ -515,3 +515,19 @@ func (db *DB) ErasePerson(ctx context.Context, personID string, actor audit.Even
 		return t.Audit(ctx, actor)
 	})
 }
+
+// OverseenPersonName is the name of a person whose access log the
+// data-protection officer reads, so that they can answer the family; the
+// officer is outside the care scope, so the store checks the oversight
+// permission instead. Erased people answer "" (their log stays).
+func (db *DB) OverseenPersonName(ctx context.Context, personID string, actor audit.Event) (string, error) {
+	if err := db.requirePermission(ctx, "person", personID, actor, account.PrivacyOversee); err != nil {
+		return "", err
+	}
+	var name string
+	err := db.reader().queryRow(ctx, `SELECT given_name || ' ' || family_name FROM people WHERE id = ?`, personID).Scan(&name)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return strings.TrimSpace(name), classify(err)
+}

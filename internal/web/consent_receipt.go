@@ -15,6 +15,9 @@ type receiptPage struct {
 	Consent store.Consent
 	Person  people.Person
 	Name    string
+	// Access is "who saw this record" for the family: counts by
+	// organisation, no staff names.
+	Access []store.OrgAccess
 }
 
 // ConsentReceipt shows a consent's receipt (GET /consents/{id}/receipt).
@@ -33,7 +36,12 @@ func (h *Handler) ConsentReceipt(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	access, err := h.DB.AccessSummary(ctx, c.PersonID, httpx.Actor(r))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v := h.view(r, "consent.receipt_title", nil)
-	v.Data = receiptPage{Consent: c, Person: person, Name: displayName(person)}
+	v.Data = receiptPage{Consent: c, Person: person, Name: displayName(person), Access: access}
 	h.render(w, r, http.StatusOK, "consent_receipt", v)
 }

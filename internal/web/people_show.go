@@ -35,6 +35,10 @@ type personPage struct {
 	Relationships []people.Relationship
 	// Flower is the person's flower (children; nil without assessments:read).
 	Flower *flowerBlock
+	// OpenRectifications: correction requests not yet resolved, shown to
+	// staff who may act on them; CanOversee links the access log.
+	OpenRectifications []store.Rectification
+	CanOversee         bool
 	// Casework: the child's cases and the actions to open one or refer
 	// (children; nil without cases:read).
 	Casework *caseworkBlock
@@ -139,6 +143,13 @@ func (h *Handler) renderPerson(w http.ResponseWriter, r *http.Request, status in
 		sort.SliceStable(recs, func(i, j int) bool { return recs[i].OccurredOn > recs[j].OccurredOn })
 	}
 	pg.Timeline = h.timeline(v.Lang, pr, person, recs, q.Get("organisation"), q.Get("dimension"))
+	pg.CanOversee = pr.Can(account.PrivacyOversee)
+	if pg.CanWrite {
+		if pg.OpenRectifications, err = h.DB.Rectifications(ctx, person.ID, true, httpx.Actor(r)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+	}
 	if people.IsChild(person.BirthDate, h.DB.Now()) {
 		if pg.Flower, err = h.flowerSection(ctx, v.Lang, pr, flower.Child, person.ID, httpx.Actor(r)); err != nil {
 			h.fail(w, r, err)
