@@ -78,6 +78,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 	routes := []route{
 		{"/", anyone},
 		{"/profile", anyone},
+		{"/profile/mfa", anyone},
+		{"/login/mfa", anyone}, // without a password step: back to the login form
 		{"/notifications", anyone},
 		{"/notifications/failed", can(account.UsersManage)},
 		{"/places", can(account.PlacesRead)},

@@ -144,7 +144,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	s.as("demo.admin")
 	notifyUser(t, db, "demo.admin", "notify.alert_opened")
 	s.pages([]string{"/", "/places/" + lk.ID, "/places/new?parent=" + lk.ID, "/organisations",
-		"/organisations/" + org.ID + "/edit", "/users", "/users/" + user.ID + "/edit", "/roles", "/profile", "/instruments",
+		"/organisations/" + org.ID + "/edit", "/users", "/users/" + user.ID + "/edit", "/roles", "/profile", "/profile/mfa", "/instruments",
 		"/notifications", "/notifications/failed",
 		"/places/0190a0a0-0000-7000-8000-000000000000"}, nil) // the last: an error page
 }

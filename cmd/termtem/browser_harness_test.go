@@ -119,6 +119,7 @@ func newBrowser(t *testing.T, ts *testServer) *tab {
 		t.Fatalf("starting Chromium (%s): %v", execPath, err)
 	}
 	watchConsole(tabCtx, t, "first tab")
+	rememberServer(ts)
 	return &tab{t: t, ctx: tabCtx, base: ts.URL, root: tabCtx}
 }
 
@@ -385,7 +386,12 @@ func (b *tab) login(username, password string) int64 {
 	}
 	b.fill("#username", username)
 	b.fill("#password", password)
-	return b.clickAndWait("#login-submit")
+	status := b.clickAndWait("#login-submit")
+	if b.path() == "/login/mfa" {
+		// A role that sees sensitive notes: the code of its authenticator.
+		return b.enterTOTP(username)
+	}
+	return status
 }
 
 // screenshot saves a full-page PNG in $TERMTEM_SCREENSHOTS, or in the

@@ -135,7 +135,12 @@ func openStore(ctx context.Context, cfg config.Config) (*store.DB, error) {
 }
 
 func newAuth(db *store.DB, cfg config.Config) (*auth.Service, error) {
-	return auth.New(db, account.SessionRules{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}, account.DefaultHashParams)
+	svc, err := auth.New(db, account.SessionRules{Idle: cfg.SessionIdle, Absolute: cfg.SessionAbsolute}, account.DefaultHashParams)
+	if err != nil {
+		return nil, err
+	}
+	svc.RequireMFA = cfg.RequireMFA
+	return svc, nil
 }
 
 func (e env) migrate(ctx context.Context, args []string) error {

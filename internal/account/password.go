@@ -33,9 +33,10 @@ const (
 	minKeyLen    = 16
 	maxMemoryKiB = 1 << 20 // 1 GiB
 	maxTime      = 100
-	// MinPasswordLen and MaxPasswordLen follow ASVS 5: at least 8, at least 64 allowed.
+	// MinPasswordLen and MaxPasswordLen follow ASVS 5: at least 8, at least 64
+	// allowed; 128 leaves room for long Thai passphrases.
 	MinPasswordLen = 8
-	MaxPasswordLen = 256
+	MaxPasswordLen = 128
 )
 
 // check refuses parameters argon2 would panic on (zero passes or lanes),

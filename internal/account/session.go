@@ -112,3 +112,9 @@ type LoginThrottle struct {
 
 // DefaultLoginThrottle allows 10 failures in 15 minutes.
 var DefaultLoginThrottle = LoginThrottle{MaxFailures: 10, Window: 15 * time.Minute, Lockout: 15 * time.Minute}
+
+// DefaultIPThrottle allows 50 failures from one client address in 15
+// minutes: higher than per username because a health centre's staff may
+// share one address, low enough to stop one machine spraying a password
+// over many usernames.
+var DefaultIPThrottle = LoginThrottle{MaxFailures: 50, Window: 15 * time.Minute, Lockout: 15 * time.Minute}

@@ -18,7 +18,17 @@ type Service struct {
 	DB       *store.DB
 	Rules    account.SessionRules
 	Throttle account.LoginThrottle
-	Hash     account.HashParams
+	// IPThrottle counts failures per client address, so that one machine
+	// cannot try one password against many usernames (spraying) below the
+	// per-username limit.
+	IPThrottle account.LoginThrottle
+	Hash       account.HashParams
+	// RequireMFA confines users whose roles see sensitive categories and who
+	// have no second factor yet to its enrolment (--require-mfa).
+	RequireMFA bool
+	// Verify checks a password against a stored hash; tests wrap it to see
+	// that every path runs the hash.
+	Verify func(password, phc string) (bool, error)
 	// dummyHash is verified against when the username is unknown, so that a
 	// wrong username costs the same time as a wrong password (no enumeration).
 	dummyHash string
@@ -32,39 +42,96 @@ func New(db *store.DB, rules account.SessionRules, hash account.HashParams) (*Se
 	if err != nil {
 		return nil, err
 	}
-	return &Service{DB: db, Rules: rules, Throttle: account.DefaultLoginThrottle, Hash: hash, dummyHash: dummy}, nil
+	return &Service{DB: db, Rules: rules, Throttle: account.DefaultLoginThrottle, IPThrottle: account.DefaultIPThrottle,
+		Hash: hash, RequireMFA: true, Verify: account.VerifyPassword, dummyHash: dummy}, nil
 }
 
 // errBadLogin is the one answer to a wrong username or a wrong password.
 func errBadLogin() error { return errs.New(errs.Unauthenticated, "auth.bad_login") }
 
+// Attempt is one filled-in login form.
+type Attempt struct {
+	Username, Password string
+	ClientIP           string // empty: not counted per address (command line, tests)
+	RequestID          string
+}
+
+// Outcome of a right password: a session, or a challenge when the user's
+// second factor must follow.
+type Outcome struct {
+	Session   string
+	Challenge string
+}
+
 // Login checks a username and password and starts a session, returning the
-// session token. Unknown users, wrong passwords and disabled accounts all get
-// the same error after the same work.
+// session token. A user with a second factor gets auth.mfa_required: the
+// web form uses Authenticate, which goes on to the code.
 func (s *Service) Login(ctx context.Context, username, password, requestID string) (string, error) {
-	username = account.NormalizeUsername(username)
-	// An overlong password is refused before hashing, so that nobody can
-	// make the server hash megabytes per request.
-	if username == "" || password == "" || len(password) > 4*account.MaxPasswordLen {
-		return "", errBadLogin()
-	}
-	locked, err := s.DB.LoginLocked(ctx, username)
+	out, err := s.Authenticate(ctx, Attempt{Username: username, Password: password, RequestID: requestID})
 	if err != nil {
 		return "", err
 	}
-	if locked {
-		_ = s.DB.AuditAlone(ctx, audit.Event{Action: audit.LoginThrottled, Outcome: audit.Denied, RequestID: requestID, ObjectType: "username"})
-		return "", errs.New(errs.TooManyRequests, "auth.locked")
+	if out.Session == "" {
+		_ = s.DB.DeleteLoginChallenges(ctx, account.HashSecret(out.Challenge), time.Time{})
+		return "", errs.New(errs.Unauthenticated, "auth.mfa_required")
+	}
+	return out.Session, nil
+}
+
+// throttleKeys are the counters a failed attempt adds to.
+func (s *Service) throttleKeys(username, clientIP string) []store.ThrottleKey {
+	keys := []store.ThrottleKey{{Key: username, Rule: s.Throttle}}
+	if clientIP != "" {
+		keys = append(keys, store.ThrottleKey{Key: "ip:" + clientIP, Rule: s.IPThrottle})
+	}
+	return keys
+}
+
+// locked reports (and audits) whether the username or the address is locked.
+func (s *Service) locked(ctx context.Context, username, clientIP, requestID string) (bool, error) {
+	for _, k := range s.throttleKeys(username, clientIP) {
+		locked, err := s.DB.LoginLocked(ctx, k.Key)
+		if err != nil {
+			return false, err
+		}
+		if locked {
+			action := audit.LoginThrottled
+			if k.Key != username {
+				action = audit.LoginIPThrottled
+			}
+			_ = s.DB.AuditAlone(ctx, audit.Event{Action: action, Outcome: audit.Denied, RequestID: requestID, ObjectType: "username"})
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// Authenticate checks a login form. Unknown users, wrong passwords and
+// disabled accounts all get the same error after the same work (the
+// password is hashed in every case); failures count per username and per
+// client address.
+func (s *Service) Authenticate(ctx context.Context, a Attempt) (Outcome, error) {
+	username := account.NormalizeUsername(a.Username)
+	// An overlong password is refused before hashing, so that nobody can
+	// make the server hash megabytes per request.
+	if username == "" || a.Password == "" || len(a.Password) > 4*account.MaxPasswordLen {
+		return Outcome{}, errBadLogin()
+	}
+	if locked, err := s.locked(ctx, username, a.ClientIP, a.RequestID); err != nil || locked {
+		if err != nil {
+			return Outcome{}, err
+		}
+		return Outcome{}, errs.New(errs.TooManyRequests, "auth.locked")
 	}
 	u, err := s.DB.GetUserByUsername(ctx, username)
 	hash := u.PasswordHash
 	if err != nil {
 		if !errs.Is(err, errs.NotFound) {
-			return "", err
+			return Outcome{}, err
 		}
 		hash = s.dummyHash
 	}
-	ok, verr := account.VerifyPassword(password, hash)
+	ok, verr := s.Verify(a.Password, hash)
 	if err != nil || verr != nil || !ok || u.Disabled {
 		reason := "password"
 		if err != nil {
@@ -72,17 +139,26 @@ func (s *Service) Login(ctx context.Context, username, password, requestID strin
 		} else if u.Disabled && ok {
 			reason = "disabled"
 		}
-		nowLocked, ferr := s.DB.RecordLoginFailure(ctx, username, s.Throttle,
-			audit.Event{ActorID: u.ID, Action: audit.LoginFailed, Outcome: audit.Denied, RequestID: requestID, ObjectType: "user", ObjectID: u.ID, Detail: reason})
+		nowLocked, ferr := s.DB.RecordLoginFailures(ctx, s.throttleKeys(username, a.ClientIP),
+			audit.Event{ActorID: u.ID, Action: audit.LoginFailed, Outcome: audit.Denied, RequestID: a.RequestID, ObjectType: "user", ObjectID: u.ID, Detail: reason})
 		if ferr != nil {
-			return "", ferr
+			return Outcome{}, ferr
 		}
 		if nowLocked {
-			return "", errs.New(errs.TooManyRequests, "auth.locked")
+			return Outcome{}, errs.New(errs.TooManyRequests, "auth.locked")
 		}
-		return "", errBadLogin()
+		return Outcome{}, errBadLogin()
 	}
-	return s.DB.CreateSession(ctx, u.ID, audit.Event{ActorID: u.ID, RequestID: requestID})
+	has, err := s.DB.HasTOTP(ctx, u.ID)
+	if err != nil {
+		return Outcome{}, err
+	}
+	if has {
+		c, err := s.DB.CreateLoginChallenge(ctx, u.ID)
+		return Outcome{Challenge: c}, err
+	}
+	tok, err := s.DB.CreateSession(ctx, u.ID, audit.Event{ActorID: u.ID, RequestID: a.RequestID})
+	return Outcome{Session: tok}, err
 }
 
 // Session returns the principal behind a session token, refreshing its idle
@@ -182,9 +258,8 @@ func (s *Service) Logout(ctx context.Context, p *account.Principal, requestID st
 // ChangePassword checks the current password, applies the policy, and ends
 // every other session of the user.
 func (s *Service) ChangePassword(ctx context.Context, p *account.Principal, current, next, requestID string) error {
-	ok, err := account.VerifyPassword(current, p.User.PasswordHash)
-	if err != nil || !ok {
-		return errs.Field("current_password", "auth.current_password_wrong", nil)
+	if err := s.reauthenticate(ctx, p, current, requestID); err != nil {
+		return err
 	}
 	return s.SetPassword(ctx, p.User, next, p.SessionID, audit.Event{ActorID: p.User.ID, RequestID: requestID})
 }
@@ -220,7 +295,11 @@ func (s *Service) CreateUser(ctx context.Context, u account.User, password strin
 // without end); serve runs it periodically.
 func (s *Service) SweepSessions(ctx context.Context) (int64, error) {
 	now := s.DB.Now()
-	if err := s.DB.DeleteStaleLoginThrottle(ctx, now.Add(-s.Throttle.Window-s.Throttle.Lockout)); err != nil {
+	longest := max(s.Throttle.Window+s.Throttle.Lockout, s.IPThrottle.Window+s.IPThrottle.Lockout)
+	if err := s.DB.DeleteStaleLoginThrottle(ctx, now.Add(-longest)); err != nil {
+		return 0, err
+	}
+	if err := s.DB.DeleteLoginChallenges(ctx, "", now.Add(-ChallengeTTL)); err != nil {
 		return 0, err
 	}
 	return s.DB.DeleteExpiredSessions(ctx, now.Add(-s.Rules.Idle), now.Add(-s.Rules.Absolute))

@@ -36,6 +36,10 @@ type Config struct {
 	AlertRed    time.Duration // another red dimension
 	AlertReview time.Duration // a dimension newly yellow
 
+	// RequireMFA confines users whose roles see sensitive categories to
+	// enrolling a second factor until they have one.
+	RequireMFA bool
+
 	// AuditKey keys the audit chain (TERMTEM_AUDIT_KEY or _FILE only, never
 	// a flag); empty means a key file in the data directory.
 	AuditKey string
@@ -61,6 +65,7 @@ func Defaults() Config {
 		AlertUrgent:     24 * time.Hour,
 		AlertRed:        7 * 24 * time.Hour,
 		AlertReview:     30 * 24 * time.Hour,
+		RequireMFA:      true,
 	}
 }
 
@@ -128,6 +133,14 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 		return fmt.Errorf("TERMTEM_DEMO: %w", derr)
 	}
 	fs.BoolVar(&c.Demo, "demo", demo || c.Demo, "load demo data into an empty database (TERMTEM_DEMO)")
+	if s := getenv("TERMTEM_REQUIRE_MFA"); s != "" {
+		v, err := parseBool(s)
+		if err != nil {
+			return fmt.Errorf("TERMTEM_REQUIRE_MFA: %w", err)
+		}
+		c.RequireMFA = v
+	}
+	fs.BoolVar(&c.RequireMFA, "require-mfa", c.RequireMFA, "users whose roles see health or safety notes must enrol a second factor (TERMTEM_REQUIRE_MFA)")
 	dur := func(p *time.Duration, flagName, envName, usage string) error {
 		if s := getenv(envName); s != "" {
 			d, err := time.ParseDuration(s)

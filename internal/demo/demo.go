@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -66,6 +67,7 @@ type Tally struct{ Created, Existing int }
 
 type credential struct {
 	username, role, orgCode, orgName, password string
+	totp                                       string // TOTP secret of a role that must use a second factor
 }
 
 // Load creates the demo pilot, looking each record up by code or username
@@ -251,12 +253,26 @@ func loadUsers(ctx context.Context, db *store.DB, svc *auth.Service, orgs map[st
 		password := newPassword()
 		u := account.User{Username: du.username, DisplayName: du.displayName, Kind: role.Kind, Lang: "th",
 			Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: role.Code}}}
-		if _, err := svc.CreateUser(ctx, u, password, actor); err != nil {
+		made, err := svc.CreateUser(ctx, u, password, actor)
+		if err != nil {
 			return creds, fmt.Errorf("demo: user %s: %w", du.username, err)
+		}
+		// Roles that see health or safety notes must log in with a second
+		// factor: their demo accounts come enrolled, the secret printed with
+		// the password, so the demo shows the real login (an authenticator
+		// app takes the secret as typed).
+		totpSecret := ""
+		if slices.Contains(role.Permissions, account.SensitiveHealth) || slices.Contains(role.Permissions, account.SensitiveSafety) {
+			if totpSecret, _, err = account.NewTOTPKey(du.username); err != nil {
+				return creds, err
+			}
+			if err := db.SetTOTPForDemo(ctx, made.ID, totpSecret, actor); err != nil {
+				return creds, fmt.Errorf("demo: user %s: %w", du.username, err)
+			}
 		}
 		res.Users.Created++
 		res.NewUsers = append(res.NewUsers, du.username)
-		creds = append(creds, credential{du.username, role.Code, org.Code, org.NameTH, password})
+		creds = append(creds, credential{du.username, role.Code, org.Code, org.NameTH, password, totpSecret})
 	}
 	return creds, nil
 }
@@ -265,12 +281,17 @@ func printCredentials(out io.Writer, creds []credential) {
 	if len(creds) == 0 {
 		return
 	}
-	fmt.Fprintln(out, "\nNew demo accounts. The passwords are shown only this once: keep them now.")
+	fmt.Fprintln(out, "\nNew demo accounts. The passwords are shown only this once: keep them now. Roles that see health or")
+	fmt.Fprintln(out, "safety notes log in with a code too: add their TOTP SECRET to an authenticator app.")
 	// Thai names go last: their combining marks would throw the columns out.
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "USERNAME\tROLE\tORGANISATION\tPASSWORD\tORGANISATION NAME")
+	fmt.Fprintln(tw, "USERNAME\tROLE\tORGANISATION\tPASSWORD\tTOTP SECRET\tORGANISATION NAME")
 	for _, c := range creds {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", c.username, c.role, c.orgCode, c.password, c.orgName)
+		totpSecret := c.totp
+		if totpSecret == "" {
+			totpSecret = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", c.username, c.role, c.orgCode, c.password, totpSecret, c.orgName)
 	}
 	tw.Flush()
 	fmt.Fprintln(out)

@@ -3,6 +3,8 @@ package demo
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -39,6 +41,44 @@ func printedPasswords(out string) map[string]string {
 		}
 	}
 	return pw
+}
+
+// printedSecrets reads the TOTP secrets of the credential table (fifth
+// column; "-" for roles without a second factor).
+func printedSecrets(out string) map[string]string {
+	sec := map[string]string{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.Fields(line)
+		if len(f) >= 5 && strings.HasPrefix(f[0], "demo.") && f[4] != "-" {
+			sec[f[0]] = f[4]
+		}
+	}
+	return sec
+}
+
+// demoLogin logs in as a person would: the password, then, for an account
+// with a second factor, the authenticator's code (of the next step when
+// this step's code was already used by an earlier login).
+func demoLogin(svc *auth.Service, username, password, secret string) error {
+	ctx := context.Background()
+	out, err := svc.Authenticate(ctx, auth.Attempt{Username: username, Password: password, RequestID: "test"})
+	if err != nil || out.Session != "" {
+		return err
+	}
+	if secret == "" {
+		return fmt.Errorf("%s asks for a code but no secret was printed", username)
+	}
+	step := account.TOTPStep(svc.DB.Now())
+	for _, s := range []int64{step, step + 1} {
+		code, err := account.TOTPCode(secret, s)
+		if err != nil {
+			return err
+		}
+		if _, err = svc.CompleteLogin(ctx, out.Challenge, code, "", "test"); err == nil || !errs.Is(err, errs.Unauthenticated) {
+			return err
+		}
+	}
+	return fmt.Errorf("%s: no code accepted", username)
 }
 
 // snapshot counts what Load makes, to show a second run changes nothing.
@@ -190,6 +230,7 @@ func TestLoad(t *testing.T) {
 	})
 
 	passwords := printedPasswords(out.String())
+	secrets := printedSecrets(out.String())
 	t.Run("users and passwords", func(t *testing.T) {
 		if len(passwords) != roles {
 			t.Fatalf("%d passwords printed, want %d:\n%s", len(passwords), roles, out.String())
@@ -210,7 +251,11 @@ func TestLoad(t *testing.T) {
 				t.Errorf("%s: password %q too short or repeated", du.username, pw)
 			}
 			seen[pw] = true
-			if _, err := svc.Login(ctx, du.username, pw, "test"); err != nil {
+			sensitive := slices.Contains(r.Permissions, account.SensitiveHealth) || slices.Contains(r.Permissions, account.SensitiveSafety)
+			if sensitive != (secrets[du.username] != "") {
+				t.Errorf("%s: TOTP secret %q printed, sensitive role %v", du.username, secrets[du.username], sensitive)
+			}
+			if err := demoLogin(svc, du.username, pw, secrets[du.username]); err != nil {
 				t.Errorf("%s cannot log in with the printed password: %v", du.username, err)
 			}
 		}
@@ -248,7 +293,7 @@ func TestLoad(t *testing.T) {
 			t.Errorf("second run does not say why no passwords are shown:\n%s", out2.String())
 		}
 		// The first passwords still work: existing users were not touched.
-		if _, err := svc.Login(ctx, "demo.nurse", passwords["demo.nurse"], "test"); err != nil {
+		if err := demoLogin(svc, "demo.nurse", passwords["demo.nurse"], secrets["demo.nurse"]); err != nil {
 			t.Errorf("demo.nurse after second run: %v", err)
 		}
 	})

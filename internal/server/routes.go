@@ -29,6 +29,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/{$}", hf(w.Home)},
 		{"GET", "/login", hf(w.LoginShow)},
 		{"POST", "/login", hf(w.LoginSubmit)},
+		{"GET", "/login/mfa", hf(w.LoginMFAShow)},
+		{"POST", "/login/mfa", hf(w.LoginMFASubmit)},
 		{"POST", "/logout", hf(w.Logout)},
 		{"POST", "/lang", hf(w.LangSwitch)},
 
@@ -140,6 +142,10 @@ func (s *Server) routes() []Route {
 
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},
+		{"GET", "/profile/mfa", hf(w.ProfileMFA)},
+		{"POST", "/profile/mfa/start", hf(w.ProfileMFAStart)},
+		{"POST", "/profile/mfa/confirm", hf(w.ProfileMFAConfirm)},
+		{"POST", "/profile/mfa/remove", hf(w.ProfileMFARemove)},
 
 		{"GET", "/notifications", hf(w.NotificationsList)},
 		{"POST", "/notifications/read", hf(w.NotificationRead)},

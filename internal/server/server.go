@@ -144,6 +144,20 @@ func (s *Server) identify(next http.Handler) http.Handler {
 				return
 			}
 		}
+		if p != nil && p.SessionID != "" && !mfaExempt(r.URL.Path) {
+			// A login that must add a second factor reaches its enrolment
+			// and nothing else (bearer tokens are not affected).
+			must, err := s.Auth.MustEnrolMFA(ctx, p)
+			if err != nil {
+				r = r.WithContext(httpx.WithLang(ctx, s.langOf(r, p)))
+				s.fail(w, r, err)
+				return
+			}
+			if must {
+				http.Redirect(w, r, "/profile/mfa", http.StatusSeeOther)
+				return
+			}
+		}
 		if p != nil {
 			ctx = httpx.WithPrincipal(ctx, p)
 		}
@@ -153,6 +167,16 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		ctx = httpx.WithLang(ctx, s.langOf(r, p))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// mfaExempt are the paths a login still without its required second factor
+// may reach: the enrolment itself, logging out, the language switch, assets.
+func mfaExempt(path string) bool {
+	switch path {
+	case "/logout", "/lang", "/healthz", "/readyz":
+		return true
+	}
+	return path == "/profile/mfa" || strings.HasPrefix(path, "/profile/mfa/") || strings.HasPrefix(path, "/static/")
 }
 
 // langOf chooses the UI language: Thai unless the user chose English — by

@@ -106,27 +106,45 @@ func (db *DB) LoginLocked(ctx context.Context, username string) (bool, error) {
 // and locks it when the rule says so. It audits the failure in the same
 // transaction and reports whether the username is now locked.
 func (db *DB) RecordLoginFailure(ctx context.Context, username string, rule account.LoginThrottle, actor audit.Event) (bool, error) {
+	return db.RecordLoginFailures(ctx, []ThrottleKey{{username, rule}}, actor)
+}
+
+// ThrottleKey is one counter of failed logins and its rule: a username, or
+// "ip:" and a client address (usernames cannot contain a colon, so the two
+// never meet).
+type ThrottleKey struct {
+	Key  string
+	Rule account.LoginThrottle
+}
+
+// RecordLoginFailures counts one failed login against each key, locking
+// those whose rule says so, audits the failure once in the same
+// transaction, and reports whether any key is now locked.
+func (db *DB) RecordLoginFailures(ctx context.Context, keys []ThrottleKey, actor audit.Event) (bool, error) {
 	var locked bool
 	err := db.InTx(ctx, func(t *Tx) error {
+		locked = false
 		now := db.Now()
-		var failures int
-		var start string
-		err := t.queryRow(ctx, `SELECT failures, window_start FROM login_throttle WHERE username = ?`, username).Scan(&failures, &start)
-		switch {
-		case err == sql.ErrNoRows || (err == nil && now.Sub(parseTS(start)) > rule.Window):
-			failures, start = 0, ts(now)
-		case err != nil:
-			return classify(err)
-		}
-		failures++
-		var lockedUntil any
-		if failures >= rule.MaxFailures {
-			lockedUntil, locked = ts(now.Add(rule.Lockout)), true
-		}
-		if _, err := t.exec(ctx, `INSERT INTO login_throttle (username, failures, window_start, locked_until) VALUES (?, ?, ?, ?)
-			ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until`,
-			username, failures, start, lockedUntil); err != nil {
-			return classify(err)
+		for _, k := range keys {
+			var failures int
+			var start string
+			err := t.queryRow(ctx, `SELECT failures, window_start FROM login_throttle WHERE username = ?`, k.Key).Scan(&failures, &start)
+			switch {
+			case err == sql.ErrNoRows || (err == nil && now.Sub(parseTS(start)) > k.Rule.Window):
+				failures, start = 0, ts(now)
+			case err != nil:
+				return classify(err)
+			}
+			failures++
+			var lockedUntil any
+			if failures >= k.Rule.MaxFailures {
+				lockedUntil, locked = ts(now.Add(k.Rule.Lockout)), true
+			}
+			if _, err := t.exec(ctx, `INSERT INTO login_throttle (username, failures, window_start, locked_until) VALUES (?, ?, ?, ?)
+				ON CONFLICT (username) DO UPDATE SET failures = excluded.failures, window_start = excluded.window_start, locked_until = excluded.locked_until`,
+				k.Key, failures, start, lockedUntil); err != nil {
+				return classify(err)
+			}
 		}
 		return t.Audit(ctx, actor)
 	})

@@ -158,8 +158,21 @@ func (db *DB) SaveUser(ctx context.Context, u account.User, actor audit.Event) (
 				return fieldConflict(classify(err), "username")
 			}
 		} else {
-			if _, err := t.getUser(ctx, "id", u.ID); err != nil {
+			old, err := t.getUser(ctx, "id", u.ID)
+			if err != nil {
 				return err
+			}
+			// New roles or units mean new rights: a login made under the old
+			// ones must not live on with them (ASVS 7.4.3), so all of the
+			// user's sessions end and they log in again.
+			if old.Kind != u.Kind || !sameMemberships(old.Memberships, u.Memberships) {
+				if _, err := t.exec(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+					return classify(err)
+				}
+				if err := t.Audit(ctx, audit.Event{ActorID: actor.ActorID, RequestID: actor.RequestID, Action: audit.SessionsRevoked,
+					ObjectType: "user", ObjectID: u.ID, Detail: "roles_changed"}); err != nil {
+					return err
+				}
 			}
 			res, err := t.exec(ctx, `UPDATE users SET display_name = ?, kind = ?, disabled = ?, lang = ?, email = ?, version = version + 1, updated_at = ?
 				WHERE id = ? AND version = ?`, u.DisplayName, string(u.Kind), u.Disabled, u.Lang, u.Email, now, u.ID, u.Version)
@@ -192,6 +205,23 @@ func (db *DB) SaveUser(ctx context.Context, u account.User, actor audit.Event) (
 		return account.User{}, err
 	}
 	return db.GetUser(ctx, u.ID)
+}
+
+// sameMemberships compares two sets of (unit, role) pairs, in any order.
+func sameMemberships(a, b []account.Membership) bool {
+	set := map[[2]string]int{}
+	for _, m := range a {
+		set[[2]string{m.OrganisationID, m.RoleCode}] |= 1
+	}
+	for _, m := range b {
+		set[[2]string{m.OrganisationID, m.RoleCode}] |= 2
+	}
+	for _, v := range set {
+		if v != 3 {
+			return false
+		}
+	}
+	return true
 }
 
 func (t *Tx) checkMemberships(ctx context.Context, u account.User) error {

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"termtem/internal/auth"
 	"termtem/internal/errs"
 	"termtem/internal/httpx"
 )
@@ -12,7 +13,8 @@ import (
 func (h *Handler) LoginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 8<<10)
 	username, password := r.PostFormValue("username"), r.PostFormValue("password")
-	token, err := h.Auth.Login(r.Context(), username, password, httpx.RequestID(r.Context()))
+	out, err := h.Auth.Authenticate(r.Context(), auth.Attempt{Username: username, Password: password,
+		ClientIP: clientAddress(r), RequestID: httpx.RequestID(r.Context())})
 	if err != nil {
 		e := errs.As(err)
 		if e.Code != errs.Unauthenticated && e.Code != errs.TooManyRequests {
@@ -25,7 +27,14 @@ func (h *Handler) LoginSubmit(w http.ResponseWriter, r *http.Request) {
 		h.render(w, r, httpx.Status(e.Code), "login", v)
 		return
 	}
-	h.setSessionCookie(w, token)
+	if out.Challenge != "" {
+		// The password was right; the second factor comes next, on a page
+		// of its own, and only then does a session begin.
+		h.setChallengeCookie(w, out.Challenge, int(auth.ChallengeTTL.Seconds()))
+		http.Redirect(w, r, "/login/mfa", http.StatusSeeOther)
+		return
+	}
+	h.setSessionCookie(w, out.Session)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
 }
 

@@ -7,6 +7,7 @@ import (
 type profileView struct {
 	Memberships []homeMembership
 	Sessions    int
+	MFA         bool // a second factor is set up
 }
 
 // ProfileShow shows the user's own account and the password form.
@@ -30,6 +31,10 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 		pv.Memberships = append(pv.Memberships, homeMembership{m.OrgName(v.Lang), roleNames[m.RoleCode]})
 	}
 	if pv.Sessions, err = h.DB.CountSessions(r.Context(), p.User.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if pv.MFA, err = h.DB.HasTOTP(r.Context(), p.User.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}
