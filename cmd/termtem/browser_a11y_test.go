@@ -183,3 +183,20 @@ func TestBrowserAccessibilityImports(t *testing.T) {
 	s.as("demo.dataofficer")
 	s.pages(pages, forms)
 }
+
+// Data-subject rights as a social worker, and the data-protection
+// officer's pages.
+func TestBrowserAccessibilityPrivacy(t *testing.T) {
+	s := newA11ySession(t)
+	w := newPrivacyWorld(t, s.ts)
+	w.breakGlass(t, "demo.nurse", w.near.ID)
+	s.as("demo.socialworker")
+	erase := "/people/" + w.aunt.ID + "/erase"
+	s.pages([]string{"/people/" + w.child.ID, "/people/" + w.child.ID + "/rights", "/people/" + w.child.ID + "/export", erase},
+		map[string]func(*tab){erase: func(b *tab) { // the erasure refused for want of confirmation
+			b.open("/people/" + w.aunt.ID + "/rights")
+			b.clickAndWait("#erase-submit")
+		}})
+	s.as("demo.dpo")
+	s.pages([]string{"/privacy", "/privacy/glass", "/privacy/people/" + w.near.ID + "/access", "/privacy/chain"}, nil)
+}
