@@ -2,14 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"time"
 
 	"termtem/internal/config"
@@ -30,35 +25,7 @@ func auditKey(cfg config.Config) ([]byte, error) {
 	if cfg.DataDir == "" {
 		return nil, errors.New("no audit key: set TERMTEM_AUDIT_KEY_FILE")
 	}
-	path := filepath.Join(cfg.DataDir, auditKeyFile)
-	b, err := os.ReadFile(path)
-	if err == nil && len(b) >= 32 {
-		return b, nil
-	}
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	k := make([]byte, 32)
-	if _, err := rand.Read(k); err != nil {
-		return nil, err
-	}
-	b = []byte(hex.EncodeToString(k))
-	// O_EXCL: two processes starting at once must not each make a key.
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) {
-		return os.ReadFile(path)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.Write(b); err != nil {
-		return nil, fmt.Errorf("audit key: %w", err)
-	}
-	return b, f.Sync()
+	return store.KeyFile(cfg.DataDir, auditKeyFile)
 }
 
 // audit is `termtem audit verify`: walk the chain and name the first bad

@@ -62,6 +62,7 @@ func testEnv(t *testing.T) func(string) string {
 		// No data directory to keep a key file in: the key comes from the
 		// environment, as on a real PostgreSQL deployment.
 		vars["TERMTEM_AUDIT_KEY"] = "test-audit-chain-key-0123456789abcdef"
+		vars["TERMTEM_DATA_KEY"] = storetest.TestDataKey
 	} else {
 		vars["TERMTEM_DATA"] = opts.DataDir
 	}
@@ -201,7 +202,8 @@ func TestMain(m *testing.M) {
 // openDB opens the server's database beside it, for arranging and checking.
 func (ts *testServer) openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{DataDir: ts.getenv("TERMTEM_DATA"), DatabaseURL: ts.getenv("TERMTEM_DATABASE_URL")})
+	db, err := store.Open(context.Background(), store.Options{DataDir: ts.getenv("TERMTEM_DATA"), DatabaseURL: ts.getenv("TERMTEM_DATABASE_URL"),
+		DataKey: []byte(ts.getenv("TERMTEM_DATA_KEY"))})
 	if err != nil {
 		t.Fatal(err)
 	}

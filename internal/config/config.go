@@ -43,6 +43,10 @@ type Config struct {
 	// AuditKey keys the audit chain (TERMTEM_AUDIT_KEY or _FILE only, never
 	// a flag); empty means a key file in the data directory.
 	AuditKey string
+	// DataKey encrypts sensitive records (TERMTEM_DATA_KEY or _FILE only);
+	// empty means a key file beside the SQLite database. Required with
+	// PostgreSQL.
+	DataKey string
 
 	// Notification channels; each is off while its address is empty.
 	SMTPAddr      string // host:port of the mail relay
@@ -127,6 +131,12 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	}
 	if c.AuditKey != "" && len(c.AuditKey) < 32 {
 		return errors.New("TERMTEM_AUDIT_KEY: at least 32 characters")
+	}
+	if c.DataKey, err = secret(getenv, "TERMTEM_DATA_KEY"); err != nil {
+		return err
+	}
+	if c.DataKey != "" && len(c.DataKey) < 32 {
+		return errors.New("TERMTEM_DATA_KEY: at least 32 characters")
 	}
 	demo, derr := parseBool(getenv("TERMTEM_DEMO"))
 	if derr != nil {

@@ -173,7 +173,7 @@ func (db *DB) personRecords(ctx context.Context, p people.Person) ([]people.Reco
 	defer rows.Close()
 	var out []people.Record
 	for rows.Next() {
-		rec, err := scanRecord(rows)
+		rec, err := db.scanRecord(rows)
 		if err != nil {
 			return nil, err
 		}

@@ -406,8 +406,12 @@ func (db *DB) InsertRecords(ctx context.Context, rs []people.Record, actor audit
 		for i := range out {
 			r := &out[i]
 			r.ID, r.CreatedAt = NewID(), parseTS(now)
+			data, err := db.recordData(*r)
+			if err != nil {
+				return err
+			}
 			if err := w.add(ctx, r.ID, nullString(r.PersonID), nullString(r.PregnancyID), string(r.Kind), r.OccurredOn, r.OrganisationID,
-				r.AuthorID, string(r.Dimension), string(r.Sensitivity), r.Data.Encode(), now); err != nil {
+				r.AuthorID, string(r.Dimension), string(r.Sensitivity), data, now); err != nil {
 				return err
 			}
 		}

@@ -491,9 +491,15 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 		}
 		for _, r := range p.records {
 			records++
+			rec := r.rec
+			rec.ID = r.id
+			data, err := t.db.recordData(rec)
+			if err != nil {
+				return err
+			}
 			if r.insert {
 				if err := rw.add(ctx, r.id, nullString(r.rec.PersonID), nullString(r.rec.PregnancyID), string(r.rec.Kind), r.rec.OccurredOn,
-					r.rec.OrganisationID, r.rec.AuthorID, string(r.rec.Dimension), string(r.rec.Sensitivity), r.rec.Data.Encode(), now); err != nil {
+					r.rec.OrganisationID, r.rec.AuthorID, string(r.rec.Dimension), string(r.rec.Sensitivity), data, now); err != nil {
 					return err
 				}
 				if err := kw.add(ctx, job.Source, r.rr.Key, "record", r.id, r.rr.Hash, job.ID, now); err != nil {
@@ -502,7 +508,7 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 				continue
 			}
 			if _, err := t.exec(ctx, `UPDATE service_records SET occurred_on = ?, organisation_id = ?, data = ?, dimension = ?, sensitivity = ? WHERE id = ?`,
-				r.rec.OccurredOn, r.rec.OrganisationID, r.rec.Data.Encode(), string(r.rec.Dimension), string(r.rec.Sensitivity), r.id); err != nil {
+				r.rec.OccurredOn, r.rec.OrganisationID, data, string(r.rec.Dimension), string(r.rec.Sensitivity), r.id); err != nil {
 				return classify(err)
 			}
 			if _, err := t.exec(ctx, `UPDATE import_keys SET row_hash = ?, job_id = ?, updated_at = ? WHERE source = ? AND object_type = 'record' AND source_key = ?`,

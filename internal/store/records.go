@@ -52,10 +52,14 @@ func (db *DB) AddRecord(ctx context.Context, r people.Record, actor audit.Event)
 		}
 		r.ID = NewID()
 		now := t.now()
+		data, err := t.db.recordData(r)
+		if err != nil {
+			return err
+		}
 		if _, err := t.exec(ctx, `INSERT INTO service_records (id, person_id, pregnancy_id, kind, occurred_on, organisation_id, author_id,
 			dimension, sensitivity, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, nullString(r.PersonID), nullString(r.PregnancyID), string(r.Kind), r.OccurredOn, r.OrganisationID, r.AuthorID,
-			string(r.Dimension), string(r.Sensitivity), r.Data.Encode(), now); err != nil {
+			string(r.Dimension), string(r.Sensitivity), data, now); err != nil {
 			return classify(err)
 		}
 		r.CreatedAt = parseTS(now)
@@ -122,7 +126,7 @@ func (db *DB) auditedRecords(ctx context.Context, query string, args []any, acto
 	defer rows.Close()
 	var out []people.Record
 	for rows.Next() {
-		rec, err := scanRecord(rows)
+		rec, err := db.scanRecord(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -137,7 +141,7 @@ func (db *DB) auditedRecords(ctx context.Context, query string, args []any, acto
 	return out, nil
 }
 
-func scanRecord(rows *sql.Rows) (people.Record, error) {
+func (db *DB) scanRecord(rows *sql.Rows) (people.Record, error) {
 	var rec people.Record
 	var kind, dim, sens, data, created string
 	if err := rows.Scan(&rec.ID, &rec.PersonID, &rec.PregnancyID, &kind, &rec.OccurredOn, &rec.OrganisationID, &rec.AuthorID,
@@ -146,6 +150,10 @@ func scanRecord(rows *sql.Rows) (people.Record, error) {
 	}
 	rec.Kind, rec.Dimension, rec.Sensitivity = people.RecordKind(kind), people.Dimension(dim), people.Sensitivity(sens)
 	rec.CreatedAt = parseTS(created)
+	data, err := db.openData(rec.ID, data)
+	if err != nil {
+		return rec, err
+	}
 	d, err := people.DecodeData(data)
 	if err != nil {
 		return rec, errs.Internalf("record %s data: %w", rec.ID, err)
@@ -169,7 +177,7 @@ func (db *DB) Schooling(ctx context.Context, personID string) (people.Schooling,
 	if people.RecordKind(kind) == people.ChildcareEnrolment {
 		return people.InChildcare, nil
 	}
-	d, err := people.DecodeData(data)
+	d, err := people.DecodeData(data) // enrolments are not sensitive, never sealed
 	if err != nil {
 		return people.NoSchooling, nil
 	}

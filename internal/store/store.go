@@ -52,6 +52,9 @@ type DB struct {
 	// (a file or the environment), so that write access to the database is
 	// not enough to forge the chain.
 	AuditKey []byte
+	// DataKey encrypts the data of sensitive service records (AES-256-GCM);
+	// like AuditKey it lives outside the database.
+	DataKey []byte
 	// AlertPolicy sets the deadlines of early-warning alerts (zero fields
 	// take flower's defaults).
 	AlertPolicy flower.AlertPolicy
@@ -66,7 +69,15 @@ type Options struct {
 	DatabaseURL string // postgres://…; when set, DataDir is ignored
 	// SQLiteFile overrides the file name inside DataDir (tests).
 	SQLiteFile string
+	// DataKey encrypts sensitive records. Empty on SQLite: a key file
+	// beside the database (made on first use); empty on PostgreSQL: writing
+	// a sensitive record fails until a key is configured.
+	DataKey []byte
 }
+
+// DataKeyFile is the key file kept beside an SQLite database when no data
+// key is configured.
+const DataKeyFile = "data.key"
 
 // SQLiteFileName is the database file inside the data directory.
 const SQLiteFileName = "termtem.db"
@@ -74,10 +85,24 @@ const SQLiteFileName = "termtem.db"
 // Open connects, checks the database answers, and returns the store. It does
 // not migrate: call Migrate.
 func Open(ctx context.Context, o Options) (*DB, error) {
+	var db *DB
+	var err error
 	if o.DatabaseURL != "" {
-		return openPostgres(ctx, o.DatabaseURL)
+		db, err = openPostgres(ctx, o.DatabaseURL)
+	} else {
+		db, err = openSQLite(ctx, o)
 	}
-	return openSQLite(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	db.DataKey = o.DataKey
+	if len(db.DataKey) == 0 && o.DatabaseURL == "" {
+		if db.DataKey, err = KeyFile(o.DataDir, DataKeyFile); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
 }
 
 func openSQLite(ctx context.Context, o Options) (*DB, error) {

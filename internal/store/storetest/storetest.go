@@ -79,8 +79,12 @@ func Options(t testing.TB) store.Options {
 	if !Postgres() {
 		return store.Options{DataDir: t.TempDir()}
 	}
-	return store.Options{DatabaseURL: URL(t)}
+	return store.Options{DatabaseURL: URL(t), DataKey: []byte(TestDataKey)}
 }
+
+// TestDataKey encrypts sensitive records in tests on PostgreSQL (on SQLite
+// the store keeps a key file beside the test's database).
+const TestDataKey = "test-data-key-0123456789abcdef0123456789"
 
 // URL returns, on PostgreSQL, the URL of a fresh, empty schema made for this
 // test (search_path set in the URL, schema dropped when the test ends), for
