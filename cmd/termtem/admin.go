@@ -19,7 +19,7 @@ var cliActor = audit.Event{RequestID: "cli"}
 
 func (e env) user(ctx context.Context, args []string) error {
 	if len(args) == 0 {
-		return errors.New("user needs a sub-command: add, passwd or disable")
+		return errors.New("user needs a sub-command: add, passwd, disable or mfa-reset")
 	}
 	var username, role, org, name, kind, email string
 	var passwordStdin bool
@@ -32,7 +32,7 @@ func (e env) user(ctx context.Context, args []string) error {
 			fs.StringVar(&kind, "kind", "", "staff or family (default: the role's kind)")
 			fs.StringVar(&email, "email", "", "address for e-mail notifications (optional)")
 		}
-		if args[0] != "disable" {
+		if args[0] != "disable" && args[0] != "mfa-reset" {
 			fs.BoolVar(&passwordStdin, "password-stdin", false, "read the password from standard input")
 		}
 	})
@@ -106,8 +106,20 @@ func (e env) user(ctx context.Context, args []string) error {
 			return describe(err)
 		}
 		fmt.Fprintf(e.stdout, "user %s disabled; their sessions were ended\n", u.Username)
+	case "mfa-reset":
+		// For a lost phone with its recovery codes: the person proves who
+		// they are to an administrator, who removes the second factor; a
+		// role that requires one enrols again at the next login.
+		u, err := db.GetUserByUsername(ctx, username)
+		if err != nil {
+			return fmt.Errorf("no user %q", username)
+		}
+		if err := db.RemoveTOTP(ctx, u.ID, cliActor); err != nil {
+			return describe(err)
+		}
+		fmt.Fprintf(e.stdout, "second factor of %s removed; they set up a new one at their next login\n", u.Username)
 	default:
-		return fmt.Errorf("unknown user sub-command %q: use add, passwd or disable", args[0])
+		return fmt.Errorf("unknown user sub-command %q: use add, passwd, disable or mfa-reset", args[0])
 	}
 	return nil
 }
