@@ -1,15 +1,11 @@
 package main
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
 
-	"termtem/internal/audit"
 	"termtem/internal/people"
-	"termtem/internal/places"
-	"termtem/internal/store"
 )
 
 // A nurse in Lat Krabang finds a child of Nong Chok (the same zone group)
@@ -17,31 +13,9 @@ import (
 // a reason, and never finds a child of Phra Nakhon at all.
 func TestBrowserBreakTheGlass(t *testing.T) {
 	ts := startServer(t, testEnv(t), "--demo")
-	ctx := context.Background()
 	db := ts.openDB(t)
 	child := func(district, code, given string) people.Person {
-		d, err := db.GetPlaceByCode(ctx, district)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs, err := db.ListPlaces(ctx, store.PlaceFilter{ParentID: d.ID})
-		if err != nil || len(subs) == 0 {
-			t.Fatalf("sub-districts: %v", err)
-		}
-		c, err := db.SavePlace(ctx, places.Place{Kind: places.Community, Code: subs[0].Code + "-" + code, NameTH: "ชุมชน" + code, ParentID: subs[0].ID}, audit.Event{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := db.SaveHousehold(ctx, people.Household{CommunityID: c.ID}, audit.Event{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := db.CreatePerson(ctx, people.Person{GivenName: given, FamilyName: "ข้ามเขตทดสอบ", BirthDate: "2021-01-01", HouseholdID: h.ID,
-			Relation: people.RelChild}, audit.Event{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return personIn(t, db, district, code, given, "ข้ามเขตทดสอบ", "2021-01-01", people.RelChild)
 	}
 	near := child("1003", "GL1", "น้ำฝน")
 	far := child("1001", "GL2", "ฟ้าใส")

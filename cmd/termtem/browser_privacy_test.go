@@ -27,27 +27,7 @@ func newPrivacyWorld(t *testing.T, ts *testServer) privacyWorld {
 	ctx := context.Background()
 	db := ts.openDB(t)
 	person := func(district, code, given, family, birth string, rel people.Relationship) people.Person {
-		d, err := db.GetPlaceByCode(ctx, district)
-		if err != nil {
-			t.Fatal(err)
-		}
-		subs, err := db.ListPlaces(ctx, store.PlaceFilter{ParentID: d.ID})
-		if err != nil || len(subs) == 0 {
-			t.Fatalf("sub-districts: %v", err)
-		}
-		c, err := db.SavePlace(ctx, places.Place{Kind: places.Community, Code: subs[0].Code + "-" + code, NameTH: "ชุมชน" + code, ParentID: subs[0].ID}, audit.Event{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		h, err := db.SaveHousehold(ctx, people.Household{CommunityID: c.ID}, audit.Event{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := db.CreatePerson(ctx, people.Person{GivenName: given, FamilyName: family, BirthDate: birth, HouseholdID: h.ID, Relation: rel}, audit.Event{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
+		return personIn(t, db, district, code, given, family, birth, rel)
 	}
 	w := privacyWorld{ts: ts,
 		child: person("1011", "PV1", "ใบบัว", "สิทธิทดสอบ", "2020-01-01", people.RelChild),
@@ -181,6 +161,34 @@ func TestBrowserDataSubjectRightsAndDPO(t *testing.T) {
 	if !b.has("#chain-report") || !b.has("#chain-head") {
 		b.fatalf("chain page")
 	}
+}
+
+// personIn makes a person in a new community of the first sub-district
+// of the district with code.
+func personIn(t *testing.T, db *store.DB, district, code, given, family, birth string, rel people.Relationship) people.Person {
+	t.Helper()
+	ctx := context.Background()
+	d, err := db.GetPlaceByCode(ctx, district)
+	if err != nil {
+		t.Fatal(err)
+	}
+	subs, err := db.ListPlaces(ctx, store.PlaceFilter{ParentID: d.ID})
+	if err != nil || len(subs) == 0 {
+		t.Fatalf("sub-districts: %v", err)
+	}
+	c, err := db.SavePlace(ctx, places.Place{Kind: places.Community, Code: subs[0].Code + "-" + code, NameTH: "ชุมชน" + code, ParentID: subs[0].ID}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := db.SaveHousehold(ctx, people.Household{CommunityID: c.ID}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := db.CreatePerson(ctx, people.Person{GivenName: given, FamilyName: family, BirthDate: birth, HouseholdID: h.ID, Relation: rel}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
 
 // breakGlass opens a person's record outside username's area, through the
