@@ -151,25 +151,27 @@ func benchToken(b *testing.B, db *store.DB) string {
 	b.Helper()
 	ctx := context.Background()
 	actor := audit.Event{RequestID: "bench"}
-	org, err := db.GetOrganisationByCode(ctx, "BENCH-HC")
+	// A city-wide unit: the benchmark looks up people anywhere in Bangkok,
+	// and a district's unit sees only its district (the access policy).
+	org, err := db.GetOrganisationByCode(ctx, "BENCH-CITY")
 	if errs.Is(err, errs.NotFound) {
-		district, perr := db.GetPlaceByCode(ctx, "1011")
+		city, perr := db.GetPlaceByCode(ctx, "10")
 		if perr != nil {
 			b.Fatal(perr)
 		}
-		org, err = db.SaveOrganisation(ctx, organisations.Organisation{Code: "BENCH-HC", Kind: organisations.HealthCentre,
-			NameTH: "หน่วยทดสอบสมรรถนะ", NameEN: "Benchmark unit", PlaceID: district.ID, Active: true}, actor)
+		org, err = db.SaveOrganisation(ctx, organisations.Organisation{Code: "BENCH-CITY", Kind: organisations.HealthCentre,
+			NameTH: "หน่วยทดสอบสมรรถนะ", NameEN: "Benchmark unit", PlaceID: city.ID, Active: true}, actor)
 	}
 	if err != nil {
 		b.Fatal(err)
 	}
-	u, err := db.GetUserByUsername(ctx, "bench.reader")
+	u, err := db.GetUserByUsername(ctx, "bench.city")
 	if errs.Is(err, errs.NotFound) {
 		svc, aerr := auth.New(db, account.SessionRules{Idle: time.Hour, Absolute: time.Hour}, storetest.FastHash())
 		if aerr != nil {
 			b.Fatal(aerr)
 		}
-		u, err = svc.CreateUser(ctx, account.User{Username: "bench.reader", DisplayName: "Benchmark reader", Kind: account.StaffAccount,
+		u, err = svc.CreateUser(ctx, account.User{Username: "bench.city", DisplayName: "Benchmark reader", Kind: account.StaffAccount,
 			Lang: "th", Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: account.RoleHealthStaff}}},
 			"bench-Reader-pass-2569!", actor)
 	}

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
+	"time"
 
 	"termtem/internal/access"
 	"termtem/internal/audit"
@@ -39,8 +41,46 @@ func (db *DB) requestViewer(ctx context.Context) (*access.Request, *viewer, erro
 		v = &viewer{}
 		req.Cache = v
 	}
-	v.once.Do(func() { v.err = db.loadViewer(ctx, req, v) })
+	v.once.Do(func() {
+		if req.Principal == nil {
+			return
+		}
+		// The areas change only when an organisation moves or a membership
+		// changes: reuse them while nothing was written here, and for a few
+		// seconds at most (other processes write too).
+		key := viewerKey(req)
+		gen := db.WriteGeneration()
+		if c, ok := db.viewers.Load(key); ok {
+			cv := c.(*cachedViewer)
+			if cv.gen == gen && db.Now().Sub(cv.at) < viewerTTL {
+				v.orgs, v.districts, v.zones = cv.v.orgs, cv.v.districts, cv.v.zones
+				return
+			}
+		}
+		if v.err = db.loadViewer(ctx, req, v); v.err == nil {
+			db.viewers.Store(key, &cachedViewer{gen: gen, at: db.Now(), v: viewer{orgs: v.orgs, districts: v.districts, zones: v.zones}})
+		}
+	})
 	return req, v, v.err
+}
+
+// viewerTTL bounds how long a viewer's areas are reused.
+const viewerTTL = 5 * time.Second
+
+type cachedViewer struct {
+	gen uint64
+	at  time.Time
+	v   viewer
+}
+
+// viewerKey names a principal's memberships: the areas follow from them.
+func viewerKey(req *access.Request) string {
+	var b strings.Builder
+	b.WriteString(req.Principal.User.ID)
+	for _, m := range req.Principal.User.Memberships {
+		b.WriteString("|" + m.OrganisationID)
+	}
+	return b.String()
 }
 
 func (db *DB) loadViewer(ctx context.Context, req *access.Request, v *viewer) error {

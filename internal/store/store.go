@@ -52,6 +52,8 @@ type DB struct {
 	// (a file or the environment), so that write access to the database is
 	// not enough to forge the chain.
 	AuditKey []byte
+	// viewers caches each signed-in user's served areas (scope.go).
+	viewers sync.Map
 	// DataKey encrypts the data of sensitive service records (AES-256-GCM);
 	// like AuditKey it lives outside the database.
 	DataKey []byte
