@@ -18,7 +18,9 @@ import (
 )
 
 // TestRoleRouteMatrix asks every page and API route as every built-in role
-// and checks the answer against the role's permissions: deny unless allowed.
+// and checks the answer against the role's permissions: deny unless allowed;
+// then asks the routes of a child again with the IDs of children outside
+// the area — in the zone group and beyond — which no role may open.
 func TestRoleRouteMatrix(t *testing.T) {
 	ts := startServer(t, testEnv(t))
 	org := ts.addOrganisation(t, "HC-M1")
@@ -63,6 +65,35 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	importJob := importMatrixJob(t, db, org.ID)
+	// Two children out of the matrix's area (org serves Lat Krabang): one in
+	// Nong Chok, the same zone group (found, opened only by breaking the
+	// glass), one in Phra Nakhon (not at all).
+	outside := func(district, code string) (people.Person, people.Household) {
+		d, err := db.GetPlaceByCode(t.Context(), district)
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs, err := db.ListPlaces(t.Context(), store.PlaceFilter{ParentID: d.ID})
+		if err != nil || len(subs) == 0 {
+			t.Fatalf("sub-districts of %s: %v", district, err)
+		}
+		c, err := db.SavePlace(t.Context(), places.Place{Kind: places.Community, Code: subs[0].Code + "-" + code, NameTH: "ชุมชน " + code,
+			ParentID: subs[0].ID}, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := db.SaveHousehold(t.Context(), people.Household{CommunityID: c.ID}, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := db.CreatePerson(t.Context(), people.Person{GivenName: "ด.ช.นอกเขต" + code, BirthDate: "2562", HouseholdID: h.ID}, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, h
+	}
+	zoneChild, zoneHousehold := outside("1003", "MZ")
+	farChild, farHousehold := outside("1001", "MF")
 	type route struct {
 		path string
 		ok   func(p *account.Principal) bool
@@ -199,6 +230,50 @@ func TestRoleRouteMatrix(t *testing.T) {
 					t.Errorf("%s: %d, want 403 or 404", r.path, resp.StatusCode)
 				}
 			}
+			// The same routes for the children outside the area: whatever
+			// the role, never the record. In the zone group the pages lead
+			// to breaking the glass; further away nothing is there.
+			for _, r := range routes {
+				// (The data-protection officer's pages answer to privacy:oversee,
+				// city-wide, not to an area.)
+				if !strings.Contains(r.path, child.ID) && !strings.Contains(r.path, household.ID) || strings.HasPrefix(r.path, "/privacy/") {
+					continue
+				}
+				for _, out := range []struct {
+					person, household string
+					name              string
+					zone              bool
+				}{{zoneChild.ID, zoneHousehold.ID, zoneChild.GivenName, true}, {farChild.ID, farHousehold.ID, farChild.GivenName, false}} {
+					path := strings.ReplaceAll(strings.ReplaceAll(r.path, child.ID, out.person), household.ID, out.household)
+					headers := map[string]string{}
+					if strings.HasPrefix(path, "/api/") {
+						headers["Authorization"] = "Bearer " + token
+					}
+					resp, body := c.get(t, path, headers)
+					glass := resp.StatusCode == http.StatusSeeOther && strings.HasSuffix(resp.Header.Get("Location"), out.person+"/break-glass")
+					switch {
+					case resp.StatusCode == http.StatusForbidden || resp.StatusCode == http.StatusNotFound:
+					case out.zone && glass:
+					default:
+						t.Errorf("%s (outside the area): %d %s", path, resp.StatusCode, resp.Header.Get("Location"))
+					}
+					if strings.Contains(body, out.name) {
+						t.Errorf("%s (outside the area) shows the child's name", path)
+					}
+				}
+			}
 		})
+	}
+	// Every refusal of an out-of-area record was audited.
+	evs, err := db.RecentAudit(t.Context(), audit.AccessDenied, 5000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	denied := map[string]int{}
+	for _, e := range evs {
+		denied[e.ObjectID]++
+	}
+	if denied[zoneChild.ID] == 0 || denied[farChild.ID] == 0 {
+		t.Errorf("refusals audited: zone %d, far %d", denied[zoneChild.ID], denied[farChild.ID])
 	}
 }

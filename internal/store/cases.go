@@ -327,6 +327,17 @@ type CaseFilter struct {
 
 // ListCases lists cases, the riskiest and newest first, and audits the list.
 func (db *DB) ListCases(ctx context.Context, f CaseFilter, actor audit.Event) ([]Case, error) {
+	// The cases of a subject the viewer may not see are refused, not empty.
+	if f.PersonID != "" {
+		if err := db.requirePerson(ctx, f.PersonID, actor); err != nil {
+			return nil, err
+		}
+	}
+	if f.Household != "" {
+		if err := db.requireHousehold(ctx, f.Household, actor); err != nil {
+			return nil, err
+		}
+	}
 	q := `SELECT ` + caseColumns + caseFrom + ` WHERE 1 = 1`
 	var args []any
 	if f.UserID != "" {
