@@ -73,7 +73,7 @@ func New(d Deps) (*Server, error) {
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	s.handler = httpx.Logging(d.Log, observe, httpx.SecurityHeaders(cop.Handler(s.requireOrigin(s.identify(s.mux)))))
+	s.handler = httpx.Logging(d.Log, observe, httpx.Recover(d.Log, httpx.SecurityHeaders(cop.Handler(s.requireOrigin(s.identify(s.mux))))))
 	return s, nil
 }
 

@@ -11,6 +11,7 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/audit"
 	"termtem/internal/cases"
+	"termtem/internal/consent"
 	"termtem/internal/errs"
 	"termtem/internal/flower"
 )
@@ -520,6 +521,7 @@ func (db *DB) AddCaseMember(ctx context.Context, caseID string, version int, use
 		return Case{}, errs.Field("role", "field.choice", nil)
 	}
 	return db.updateCase(ctx, caseID, version, actor, ActionCaseMember, func(t *Tx, c *Case) error {
+		managing := c.OrganisationID
 		if c.Status == cases.Closed {
 			return errs.New(errs.Conflict, "case.closed")
 		}
@@ -549,9 +551,22 @@ func (db *DB) AddCaseMember(ctx context.Context, caseID string, version int, use
 			NewID(), caseID, userID, orgID, string(role), now); err != nil {
 			return classify(err)
 		}
+		// A member from another organisation is a disclosure of the child's
+		// record to it: recorded, on the basis of the care team's public
+		// task, like a referral or a hand-off.
+		if c.PersonID != "" && orgID != managing {
+			if err := t.disclose(ctx, DisclosureRequest{PersonID: c.PersonID, Purpose: consent.ForCasework, ObjectType: "case", ObjectID: caseID,
+				FromOrg: managing, ToOrg: orgID, Declared: consent.PublicTask, Reference: caseworkBasis}, actor.ActorID); err != nil {
+				return err
+			}
+		}
 		return t.caseEvent(ctx, caseID, actor.ActorID, "member_added", "", userID, string(role))
 	})
 }
+
+// caseworkBasis is the basis a multidisciplinary team shares a child's
+// record on.
+const caseworkBasis = "PDPA s.24(4), s.26(5)(a): multidisciplinary child-protection team"
 
 // RemoveCaseMember ends a stay on the team. The case manager cannot be
 // removed, only replaced: a case always has one.

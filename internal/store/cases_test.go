@@ -91,6 +91,10 @@ func TestCaseFromAlertToClosedLoop(t *testing.T) {
 	_, err = db.RemoveCaseMember(ctx, c.ID, c.Version, full.Members[0].ID, by(w.worker))
 	wantErr(t, err, errs.Invalid, "member_id", "case.manager_required")
 
+	// The health centre and the school joining is a disclosure to each.
+	if ds, err := db.Disclosures(ctx, w.child.ID, by(w.worker)); err != nil || len(ds) != 2 || ds[0].Purpose != consent.ForCasework {
+		t.Fatalf("team disclosures %+v %v", ds, err)
+	}
 	// Legal classification and a conference whose decision is a step.
 	c, err = db.AddCaseLegal(ctx, c.ID, c.Version, cases.Welfare, "s32_5", "2026-03-01", "ทีมสหวิชาชีพเขตลาดกระบัง", "", by(w.worker))
 	if err != nil {
