@@ -65,30 +65,13 @@ func (db *DB) BreakGlass(ctx context.Context, personID, reason string, actor aud
 }
 
 func (t *Tx) caseManagers(ctx context.Context, personID string) ([]string, error) {
-	return t.ids(ctx, `SELECT DISTINCT c.manager_id FROM cases c JOIN people p ON (c.person_id = p.id OR c.household_id = p.household_id)
+	return t.strings(ctx, `SELECT DISTINCT c.manager_id FROM cases c JOIN people p ON (c.person_id = p.id OR c.household_id = p.household_id)
 		WHERE p.id = ? AND c.status <> 'closed'`, personID)
 }
 
 func (t *Tx) privacyOfficers(ctx context.Context) ([]string, error) {
-	return t.ids(ctx, `SELECT DISTINCT m.user_id FROM memberships m JOIN role_permissions rp ON rp.role_code = m.role_code
+	return t.strings(ctx, `SELECT DISTINCT m.user_id FROM memberships m JOIN role_permissions rp ON rp.role_code = m.role_code
 		JOIN users u ON u.id = m.user_id WHERE rp.permission = ? AND NOT u.disabled`, string(account.PrivacyOversee))
-}
-
-func (t *Tx) ids(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, id)
-	}
-	return out, classify(rows.Err())
 }
 
 // GlassGrant is a break-the-glass grant as the data-protection officer

@@ -100,7 +100,7 @@ func (db *DB) RunRetention(ctx context.Context, dryRun bool) ([]RetentionCount, 
 		for {
 			n := 0
 			err := db.InTx(ctx, func(t *Tx) error {
-				ids, err := t.ids(ctx, `SELECT s.id FROM service_records s WHERE `+cond+` ORDER BY s.id LIMIT `+fmt.Sprint(retentionBatch), args...)
+				ids, err := t.strings(ctx, `SELECT s.id FROM service_records s WHERE `+cond+` ORDER BY s.id LIMIT `+fmt.Sprint(retentionBatch), args...)
 				if err != nil || len(ids) == 0 {
 					return err
 				}

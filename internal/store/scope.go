@@ -309,20 +309,7 @@ func (db *DB) requireHousehold(ctx context.Context, householdID string, actor au
 }
 
 func (t *Tx) householdMemberIDs(ctx context.Context, householdID string) ([]string, error) {
-	rows, err := t.query(ctx, `SELECT person_id FROM household_members WHERE household_id = ? AND ended_on IS NULL`, householdID)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, id)
-	}
-	return out, classify(rows.Err())
+	return t.strings(ctx, `SELECT person_id FROM household_members WHERE household_id = ? AND ended_on IS NULL`, householdID)
 }
 
 // requireCommunity refuses a request to place someone in a community
