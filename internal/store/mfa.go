@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"crypto/subtle"
 	"database/sql"
 	"time"
 
@@ -18,6 +19,9 @@ type TOTP struct {
 	LastStep      int64
 	RecoveryLeft  int
 }
+
+// totpAAD binds a sealed TOTP secret to its user.
+func totpAAD(userID string) string { return "totp:" + userID }
 
 // Enrolled reports whether the user has a confirmed second factor.
 func (t TOTP) Enrolled() bool { return t.Secret != "" }
@@ -38,6 +42,12 @@ func (db *DB) GetTOTP(ctx context.Context, userID string) (TOTP, error) {
 	if confirmed.Valid {
 		t.ConfirmedAt = parseTS(confirmed.String)
 	}
+	if t.Secret, err = db.open(totpAAD(userID), t.Secret); err != nil {
+		return t, err
+	}
+	if t.PendingSecret, err = db.open(totpAAD(userID), t.PendingSecret); err != nil {
+		return t, err
+	}
 	err = r.queryRow(ctx, `SELECT COUNT(*) FROM recovery_codes WHERE user_id = ? AND used_at IS NULL`, userID).Scan(&t.RecoveryLeft)
 	return t, classify(err)
 }
@@ -53,6 +63,10 @@ func (db *DB) HasTOTP(ctx context.Context, userID string) (bool, error) {
 // SetPendingTOTP stores a new secret awaiting its first code. A confirmed
 // secret stays in force until the new one is confirmed.
 func (db *DB) SetPendingTOTP(ctx context.Context, userID, secret string, actor audit.Event) error {
+	secret, err := db.seal(totpAAD(userID), secret)
+	if err != nil {
+		return err
+	}
 	return db.InTx(ctx, func(t *Tx) error {
 		if _, err := t.exec(ctx, `INSERT INTO user_totp (user_id, pending_secret, updated_at) VALUES (?, ?, ?)
 			ON CONFLICT (user_id) DO UPDATE SET pending_secret = excluded.pending_secret, updated_at = excluded.updated_at`,
@@ -69,8 +83,19 @@ func (db *DB) SetPendingTOTP(ctx context.Context, userID, secret string, actor a
 func (db *DB) ConfirmTOTP(ctx context.Context, userID, pending string, step int64, recoveryHashes []string, actor audit.Event) error {
 	return db.InTx(ctx, func(t *Tx) error {
 		now := t.now()
+		// The pending secret is sealed: compare what it opens to, then move
+		// that very ciphertext (the same user, so it still opens).
+		var stored string
+		err := t.queryRow(ctx, `SELECT pending_secret FROM user_totp WHERE user_id = ?`, userID).Scan(&stored)
+		if err != nil && err != sql.ErrNoRows {
+			return classify(err)
+		}
+		if plain, oerr := t.db.open(totpAAD(userID), stored); err == sql.ErrNoRows || oerr != nil || stored == "" ||
+			subtle.ConstantTimeCompare([]byte(plain), []byte(pending)) != 1 {
+			return errs.Field("code", "mfa.no_pending", nil)
+		}
 		res, err := t.exec(ctx, `UPDATE user_totp SET secret = pending_secret, pending_secret = '', confirmed_at = ?, last_step = ?, updated_at = ?
-			WHERE user_id = ? AND pending_secret = ? AND pending_secret <> ''`, now, step, now, userID, pending)
+			WHERE user_id = ? AND pending_secret = ?`, now, step, now, userID, stored)
 		if err != nil {
 			return classify(err)
 		}
@@ -187,6 +212,10 @@ func (db *DB) DeleteLoginChallenges(ctx context.Context, tokenHash string, cutof
 // SetTOTPForDemo stores a confirmed secret directly (the demo's accounts,
 // whose secrets are printed once with their passwords).
 func (db *DB) SetTOTPForDemo(ctx context.Context, userID, secret string, actor audit.Event) error {
+	secret, err := db.seal(totpAAD(userID), secret)
+	if err != nil {
+		return err
+	}
 	return db.InTx(ctx, func(t *Tx) error {
 		now := t.now()
 		if _, err := t.exec(ctx, `INSERT INTO user_totp (user_id, secret, confirmed_at, updated_at) VALUES (?, ?, ?, ?)

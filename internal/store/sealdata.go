@@ -12,7 +12,8 @@ import (
 	"termtem/internal/people"
 )
 
-// Field-level encryption of the most sensitive free text. A service record
+// Field-level encryption of the most sensitive values: free text about a
+// child's health and safety, and the users' TOTP secrets. A service record
 // of a sensitive kind (health conditions, home-visit notes about safety)
 // keeps its data encrypted at rest with AES-256-GCM under a key that lives
 // outside the database, bound to the record's ID so that a ciphertext
@@ -41,6 +42,16 @@ func (db *DB) recordData(r people.Record) (string, error) {
 	if r.Sensitivity == people.NotSensitive {
 		return plain, nil
 	}
+	return db.seal(r.ID, plain)
+}
+
+// openData reads stored record data, decrypting it when sealed.
+func (db *DB) openData(recordID, stored string) (string, error) {
+	return db.open(recordID, stored)
+}
+
+// seal encrypts a value bound to aad (the row it belongs to).
+func (db *DB) seal(aad, plain string) (string, error) {
 	aead, err := db.dataCipher()
 	if err != nil {
 		return "", err
@@ -49,12 +60,13 @@ func (db *DB) recordData(r people.Record) (string, error) {
 	if _, err := rand.Read(nonce); err != nil {
 		return "", errs.Internalf("store: nonce: %w", err)
 	}
-	sealed := aead.Seal(nonce, nonce, []byte(plain), []byte(r.ID))
+	sealed := aead.Seal(nonce, nonce, []byte(plain), []byte(aad))
 	return sealedPrefix + base64.RawStdEncoding.EncodeToString(sealed), nil
 }
 
-// openData reads stored record data, decrypting it when sealed.
-func (db *DB) openData(recordID, stored string) (string, error) {
+// open decrypts a sealed value; a value stored before sealing (no prefix)
+// is returned as it is.
+func (db *DB) open(aad, stored string) (string, error) {
 	rest, ok := strings.CutPrefix(stored, sealedPrefix)
 	if !ok {
 		return stored, nil
@@ -65,11 +77,11 @@ func (db *DB) openData(recordID, stored string) (string, error) {
 	}
 	raw, err := base64.RawStdEncoding.DecodeString(rest)
 	if err != nil || len(raw) < aead.NonceSize() {
-		return "", errs.Internalf("store: record %s: sealed data is damaged", recordID)
+		return "", errs.Internalf("store: %s: sealed value is damaged", aad)
 	}
-	plain, err := aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(recordID))
+	plain, err := aead.Open(nil, raw[:aead.NonceSize()], raw[aead.NonceSize():], []byte(aad))
 	if err != nil {
-		return "", errs.Internalf("store: record %s: sealed data does not open with this key", recordID)
+		return "", errs.Internalf("store: %s: sealed value does not open with this key", aad)
 	}
 	return string(plain), nil
 }

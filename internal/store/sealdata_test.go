@@ -80,3 +80,34 @@ func TestSensitiveRecordsSealed(t *testing.T) {
 		t.Fatal("sealed records opened with the wrong key")
 	}
 }
+
+// TOTP secrets are sealed at rest too, and enrolment still confirms.
+func TestTOTPSecretsSealed(t *testing.T) {
+	db := storetest.Open(t)
+	u := newUser(t, db, "mfa.sealed")
+	const secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+	if err := db.SetPendingTOTP(ctx, u.ID, secret, actor()); err != nil {
+		t.Fatal(err)
+	}
+	var raw string
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowForTest(ctx, `SELECT pending_secret FROM user_totp WHERE user_id = ?`, u.ID).Scan(&raw)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(raw, "enc1:") || strings.Contains(raw, secret) {
+		t.Fatalf("pending secret at rest: %q", raw)
+	}
+	if got, err := db.GetTOTP(ctx, u.ID); err != nil || got.PendingSecret != secret {
+		t.Fatalf("pending secret read back: %q %v", got.PendingSecret, err)
+	}
+	if err := db.ConfirmTOTP(ctx, u.ID, "ANOTHERSECRETANOTHERSECRET234567", 1, nil, actor()); err == nil {
+		t.Fatal("confirmed with another secret")
+	}
+	if err := db.ConfirmTOTP(ctx, u.ID, secret, 1, nil, actor()); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := db.GetTOTP(ctx, u.ID); err != nil || got.Secret != secret || !got.Enrolled() {
+		t.Fatalf("confirmed secret read back: %+v %v", got, err)
+	}
+}
