@@ -341,25 +341,10 @@ func (db *DB) ListAlerts(ctx context.Context, userID string, f AlertFilter, acto
 	if f.Household != "" {
 		q, args = q+` AND a.household_id = ?`, append(args, f.Household)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
-	q, args = q+` ORDER BY a.due_at, a.id LIMIT ?`, append(args, f.Limit)
-	rows, err := db.reader().query(ctx, q, args...)
+	q, args = q+` ORDER BY a.due_at, a.id LIMIT ?`, append(args, listLimit(f.Limit))
+	out, err := queryAll(ctx, db.reader(), q, args, func(rows *sql.Rows) (Alert, error) { return scanAlert(rows) })
 	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []Alert
-	for rows.Next() {
-		a, err := scanAlert(rows)
-		if err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
 	if err := db.markToMe(ctx, userID, out); err != nil {
 		return nil, err

@@ -377,20 +377,7 @@ func scanAssessment(rows *sql.Rows) (Assessment, error) {
 }
 
 func (db *DB) queryAssessments(ctx context.Context, q string, args ...any) ([]Assessment, error) {
-	rows, err := db.reader().query(ctx, q, args...)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []Assessment
-	for rows.Next() {
-		a, err := scanAssessment(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, classify(rows.Err())
+	return queryAll(ctx, db.reader(), q, args, scanAssessment)
 }
 
 // subjectColumn is the column that names a subject's ID.

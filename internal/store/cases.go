@@ -210,6 +210,8 @@ func scanCase(row interface{ Scan(...any) error }) (Case, error) {
 	return c, err
 }
 
+func scanCaseRow(rows *sql.Rows) (Case, error) { return scanCase(rows) }
+
 func (t *Tx) getCase(ctx context.Context, id string) (Case, error) {
 	c, err := scanCase(t.queryRow(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.id = ?`, id))
 	if err == sql.ErrNoRows {
@@ -358,26 +360,12 @@ func (db *DB) ListCases(ctx context.Context, f CaseFilter, actor audit.Event) ([
 	} else {
 		q, args = q+` AND c.status <> ?`, append(args, string(cases.Closed))
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
+
 	q += ` ORDER BY CASE c.risk WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END, c.opened_at DESC LIMIT ?`
-	args = append(args, f.Limit)
-	rows, err := db.reader().query(ctx, q, args...)
+	args = append(args, listLimit(f.Limit))
+	out, err := queryAll(ctx, db.reader(), q, args, scanCaseRow)
 	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, classify(err)
+		return nil, err
 	}
 	actor.Action, actor.ObjectType = ActionCasesListed, "case"
 	return out, db.AuditRead(ctx, actor)

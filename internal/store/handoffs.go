@@ -272,25 +272,11 @@ func (db *DB) ListHandoffs(ctx context.Context, f HandoffFilter, actor audit.Eve
 	if f.Open {
 		q += ` AND h.acknowledged_at IS NULL`
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
-	rows, err := db.reader().query(ctx, q+` ORDER BY h.created_at, h.id LIMIT ?`, f.UserID, f.Limit)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
 	now := db.Now()
-	var out []Handoff
-	for rows.Next() {
-		h, err := scanHandoff(rows, now)
-		if err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, classify(err)
+	out, err := queryAll(ctx, db.reader(), q+` ORDER BY h.created_at, h.id LIMIT ?`, []any{f.UserID, listLimit(f.Limit)},
+		func(rows *sql.Rows) (Handoff, error) { return scanHandoff(rows, now) })
+	if err != nil {
+		return nil, err
 	}
 	actor.Action, actor.ObjectType = ActionHandoffsListed, "handoff"
 	return out, db.AuditRead(ctx, actor)

@@ -55,21 +55,9 @@ func (db *DB) UserInbox(ctx context.Context, userID string, actor audit.Event) (
 		OR s.case_id IN (SELECT id FROM cases WHERE manager_id = ?))`, today, userID, userID, userID); err != nil {
 		return in, err
 	}
-	rows, err := r.query(ctx, `SELECT `+caseColumns+caseFrom+` WHERE c.manager_id = ? AND c.status <> 'closed' AND c.review_on <> '' AND c.review_on <= ?
-		ORDER BY c.review_on`, userID, today)
-	if err != nil {
-		return in, classify(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return in, classify(err)
-		}
-		in.Reviews = append(in.Reviews, c)
-	}
-	if err := rows.Err(); err != nil {
-		return in, classify(err)
+	if in.Reviews, err = queryAll(ctx, r, `SELECT `+caseColumns+caseFrom+` WHERE c.manager_id = ? AND c.status <> 'closed'
+		AND c.review_on <> '' AND c.review_on <= ? ORDER BY c.review_on`, []any{userID, today}, scanCaseRow); err != nil {
+		return in, err
 	}
 	actor.Action, actor.ObjectType = ActionInboxRead, "inbox"
 	return in, db.AuditRead(ctx, actor)

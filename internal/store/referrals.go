@@ -305,26 +305,11 @@ func (db *DB) ListReferrals(ctx context.Context, f ReferralFilter, actor audit.E
 	if f.PersonID != "" {
 		q, args = q+` AND r.person_id = ?`, append(args, f.PersonID)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 200
-	}
-	q, args = q+` ORDER BY r.accept_due, r.id LIMIT ?`, append(args, f.Limit)
-	rows, err := db.reader().query(ctx, q, args...)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
+	q, args = q+` ORDER BY r.accept_due, r.id LIMIT ?`, append(args, listLimit(f.Limit))
 	now := db.Now()
-	var out []Referral
-	for rows.Next() {
-		r, err := scanReferral(rows, now)
-		if err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, classify(err)
+	out, err := queryAll(ctx, db.reader(), q, args, func(rows *sql.Rows) (Referral, error) { return scanReferral(rows, now) })
+	if err != nil {
+		return nil, err
 	}
 	actor.Action, actor.ObjectType = ActionReferralsListed, "referral"
 	return out, db.AuditRead(ctx, actor)
