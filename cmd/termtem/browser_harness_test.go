@@ -79,6 +79,28 @@ func newBrowser(t *testing.T, ts *testServer) *tab {
 	if _, err := os.Stat(execPath); err != nil {
 		storetest.Skip(t, "no Chromium for the browser tests: "+err.Error())
 	}
+	// Chromium now and then dies while starting on this machine (its
+	// wrapper script, a crash reporter): one more try, with a fresh profile,
+	// tells that apart from a browser that cannot start at all.
+	var tabCtx context.Context
+	var err error
+	for attempt := 1; attempt <= 2; attempt++ {
+		if tabCtx, err = startChromium(t, execPath); err == nil {
+			break
+		}
+		t.Logf("starting Chromium (%s), attempt %d: %v", execPath, attempt, err)
+	}
+	if err != nil {
+		t.Fatalf("starting Chromium (%s): %v", execPath, err)
+	}
+	watchConsole(tabCtx, t, "first tab")
+	rememberServer(ts)
+	return &tab{t: t, ctx: tabCtx, base: ts.URL, root: tabCtx}
+}
+
+// startChromium starts a headless Chromium with a profile of its own, stopped
+// and removed when the test ends.
+func startChromium(t *testing.T, execPath string) (context.Context, error) {
 	// Not t.TempDir: Chromium's helpers can write to the profile for a moment
 	// after the browser stops, so removal is retried below.
 	profile, err := os.MkdirTemp("", "termtem-chromium-")
@@ -115,12 +137,7 @@ func newBrowser(t *testing.T, ts *testServer) *tab {
 		}
 		t.Logf("could not remove %s", profile)
 	})
-	if err := chromedp.Do(tabCtx); err != nil { // starts the browser
-		t.Fatalf("starting Chromium (%s): %v", execPath, err)
-	}
-	watchConsole(tabCtx, t, "first tab")
-	rememberServer(ts)
-	return &tab{t: t, ctx: tabCtx, base: ts.URL, root: tabCtx}
+	return tabCtx, chromedp.Do(tabCtx) // starts the browser
 }
 
 // newTab opens another tab in the same browser context: same cookies, as a

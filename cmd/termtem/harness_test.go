@@ -63,6 +63,10 @@ func testEnv(t *testing.T) func(string) string {
 		// environment, as on a real PostgreSQL deployment.
 		vars["TERMTEM_AUDIT_KEY"] = "test-audit-chain-key-0123456789abcdef"
 		vars["TERMTEM_DATA_KEY"] = storetest.TestDataKey
+		// Uploads and key files of a command that is not given the keys
+		// (the kill -9 import's child) go to the test's own directory, not
+		// to ./termtem-data in the source tree.
+		vars["TERMTEM_DATA"] = t.TempDir()
 	} else {
 		vars["TERMTEM_DATA"] = opts.DataDir
 	}
