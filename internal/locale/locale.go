@@ -6,6 +6,7 @@ package locale
 import (
 	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -13,7 +14,11 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed messages.*.toml
+// The catalogue of each language is messages.<lang>.toml plus any
+// <feature>.<lang>.toml beside it: a feature's text lives in a file of its
+// own so that features built in parallel do not edit the same lines.
+//
+//go:embed *.toml
 var files embed.FS
 
 // Langs are the supported languages; the first is the default.
@@ -35,18 +40,26 @@ func Load() (*Catalogue, error) {
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	c := &Catalogue{bundle: b, localizers: map[string]*i18n.Localizer{}, ids: map[string]map[string]bool{}}
 	for _, lang := range Langs {
-		name := "messages." + lang + ".toml"
-		data, err := files.ReadFile(name)
+		names, err := fs.Glob(files, "*."+lang+".toml")
 		if err != nil {
 			return nil, err
 		}
-		mf, err := b.ParseMessageFileBytes(data, name)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
 		c.ids[lang] = map[string]bool{}
-		for _, m := range mf.Messages {
-			c.ids[lang][m.ID] = true
+		for _, name := range names {
+			data, err := files.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			mf, err := b.ParseMessageFileBytes(data, name)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", name, err)
+			}
+			for _, m := range mf.Messages {
+				if c.ids[lang][m.ID] {
+					return nil, fmt.Errorf("%s: message %q is defined twice", name, m.ID)
+				}
+				c.ids[lang][m.ID] = true
+			}
 		}
 		c.localizers[lang] = i18n.NewLocalizer(b, lang)
 	}
