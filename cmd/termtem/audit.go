@@ -72,26 +72,28 @@ func (e env) audit(ctx context.Context, args []string) error {
 }
 
 // sealAudit chains new audit events every few seconds while serving.
-func sealAudit(ctx context.Context, db *store.DB, log *slog.Logger) {
+func sealAudit(ctx context.Context, db *store.DB, log *slog.Logger, node string) {
 	t := time.NewTicker(5 * time.Second)
 	defer t.Stop()
+	// One sealer at a time across nodes: two would race for the chain's
+	// next number and one of them would fail every time.
+	seal := job{db: db, log: log, holder: node, name: store.JobSealAudit, ttl: time.Minute, every: 4 * time.Second}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		for {
-			n, err := db.SealAudit(ctx)
-			if err != nil {
-				if ctx.Err() == nil {
-					log.Warn("audit sealing failed", slog.String("error", err.Error()))
+		seal.run(ctx, func(stillMine func() bool) error {
+			for {
+				n, err := db.SealAudit(ctx)
+				if err != nil || n == 0 {
+					return err
 				}
-				break
+				if !stillMine() {
+					return nil
+				}
 			}
-			if n == 0 {
-				break
-			}
-		}
+		})
 	}
 }

@@ -47,26 +47,28 @@ func (e env) retention(ctx context.Context, args []string) error {
 // watchRetention deletes records past their retention once a day while
 // serving; the first run waits an hour so that a restart loop does not
 // turn into a deletion loop, and each deletion is audited by the store.
-func watchRetention(ctx context.Context, db *store.DB, log *slog.Logger) {
+func watchRetention(ctx context.Context, db *store.DB, log *slog.Logger, node string) {
 	wait := time.Hour
+	// Once a day across all nodes, not once per node.
+	retention := job{db: db, log: log, holder: node, name: store.JobRetention, ttl: time.Hour, every: 23 * time.Hour}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(wait):
 		}
-		wait = 24 * time.Hour
-		counts, err := db.RunRetention(ctx, false)
-		if err != nil {
-			if ctx.Err() == nil {
-				log.Warn("retention run failed", slog.String("error", err.Error()))
+		wait = time.Hour
+		retention.run(ctx, func(func() bool) error {
+			counts, err := db.RunRetention(ctx, false)
+			if err != nil {
+				return err
 			}
-			continue
-		}
-		total := 0
-		for _, c := range counts {
-			total += c.Count
-		}
-		log.Info("retention run done", slog.Int("records_deleted", total))
+			total := 0
+			for _, c := range counts {
+				total += c.Count
+			}
+			log.Info("retention run done", slog.Int("records_deleted", total))
+			return nil
+		})
 	}
 }

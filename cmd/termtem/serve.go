@@ -81,10 +81,14 @@ func (e env) serve(ctx context.Context, args []string) error {
 	log.Info("termtem started", slog.String("version", version), slog.String("addr", ln.Addr().String()), slog.String("database", backend))
 	fmt.Fprintf(e.stdout, "Termtem is running at http://%s (%s). Stop with Ctrl-C.\n", ln.Addr(), backend)
 
+	// Jobs that must run once across nodes take a lease in the database
+	// (jobs.go); the outbox is claimed row by row (notify).
+	node := nodeID()
+	log.Info("node", slog.String("id", node))
 	go sweepSessions(ctx, a, log)
-	go watchAlerts(ctx, db, log)
-	go sealAudit(ctx, db, log)
-	go watchRetention(ctx, db, log)
+	go watchAlerts(ctx, db, log, node)
+	go sealAudit(ctx, db, log, node)
+	go watchRetention(ctx, db, log, node)
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
 	workerDone := make(chan struct{})
@@ -185,39 +189,45 @@ func (e env) demo(ctx context.Context, args []string) error {
 // watchAlerts escalates alerts past their deadline every minute and, once
 // a day, runs the scheduled checks (vaccines overdue, DSPM screenings
 // missed) through the whole population, a page of children at a time so
-// that the writer is never held for long.
-func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger) {
+// that the writer is never held for long. Each is a job that one node
+// runs at a time: with several nodes no alert escalates twice for one
+// deadline and the population is checked once a day, not once per node.
+func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger, node string) {
 	t := time.NewTicker(time.Minute)
 	defer t.Stop()
-	var lastChecks time.Time
+	escalate := job{db: db, log: log, holder: node, name: store.JobEscalateAlerts, ttl: 5 * time.Minute, every: 50 * time.Second}
+	checks := job{db: db, log: log, holder: node, name: store.JobScheduledCheck, ttl: 10 * time.Minute, every: 24 * time.Hour}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
 		}
-		if n, err := db.EscalateAlerts(ctx); err != nil {
-			log.Warn("alert escalation failed", slog.String("error", err.Error()))
-		} else if n > 0 {
-			log.Info("alerts escalated", slog.Int("count", n))
-		}
-		if time.Since(lastChecks) < 24*time.Hour {
-			continue
-		}
-		lastChecks = time.Now()
-		after, total := "", 0
-		for {
-			next, opened, err := db.RunChecks(ctx, after, 500)
-			total += opened
-			if err != nil {
-				log.Warn("scheduled checks failed", slog.String("error", err.Error()))
-				break
+		escalate.run(ctx, func(func() bool) error {
+			n, err := db.EscalateAlerts(ctx)
+			if err == nil && n > 0 {
+				log.Info("alerts escalated", slog.Int("count", n))
 			}
-			if next == "" || ctx.Err() != nil {
-				break
+			return err
+		})
+		checks.run(ctx, func(stillMine func() bool) error {
+			after, total := "", 0
+			for {
+				next, opened, err := db.RunChecks(ctx, after, 500)
+				total += opened
+				if err != nil {
+					return err
+				}
+				if next == "" || ctx.Err() != nil {
+					break
+				}
+				if !stillMine() {
+					return fmt.Errorf("scheduled checks: lease lost after %d alerts", total)
+				}
+				after = next
 			}
-			after = next
-		}
-		log.Info("scheduled checks done", slog.Int("alerts_opened", total))
+			log.Info("scheduled checks done", slog.Int("alerts_opened", total))
+			return ctx.Err()
+		})
 	}
 }

@@ -236,8 +236,14 @@ func (db *DB) EscalateAlerts(ctx context.Context) (int, error) {
 	now := db.Now()
 	moved := 0
 	err := db.InTx(ctx, func(t *Tx) error {
-		rows, err := t.query(ctx, `SELECT id, escalation, opened_at, due_at FROM alerts WHERE status = ? AND escalation < ? AND due_at <= ?
-			ORDER BY due_at LIMIT 1000`, string(AlertOpen), EscalationCommittee, ts(now))
+		q := `SELECT id, escalation, opened_at, due_at FROM alerts WHERE status = ? AND escalation < ? AND due_at <= ?
+			ORDER BY due_at LIMIT 1000`
+		if db.postgres {
+			// Another node escalating at the same moment skips these rows
+			// rather than waiting to escalate them a second time.
+			q += ` FOR UPDATE SKIP LOCKED`
+		}
+		rows, err := t.query(ctx, q, string(AlertOpen), EscalationCommittee, ts(now))
 		if err != nil {
 			return classify(err)
 		}
@@ -265,9 +271,15 @@ func (db *DB) EscalateAlerts(ctx context.Context) (int, error) {
 			next := d.step + 1
 			// The next step gets as long as the first had.
 			newDue := now.Add(d.dueAt.Sub(d.opened))
-			if _, err := t.exec(ctx, `UPDATE alerts SET escalation = ?, escalated_at = ?, due_at = ?, version = version + 1 WHERE id = ?`,
-				next, t.now(), ts(newDue), d.id); err != nil {
+			// Guarded by the step read: a row another node moved since is
+			// left alone, so no alert climbs two steps for one deadline.
+			res, err := t.exec(ctx, `UPDATE alerts SET escalation = ?, escalated_at = ?, due_at = ?, version = version + 1
+				WHERE id = ? AND escalation = ? AND status = ?`, next, t.now(), ts(newDue), d.id, d.step, string(AlertOpen))
+			if err != nil {
 				return classify(err)
+			}
+			if n, _ := res.RowsAffected(); n != 1 {
+				continue
 			}
 			if err := t.Audit(ctx, audit.Event{Action: ActionAlertEscalated, ObjectType: "alert", ObjectID: d.id,
 				Detail: "step=" + strconv.Itoa(next)}); err != nil {
