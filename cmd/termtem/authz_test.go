@@ -111,6 +111,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/profile", anyone},
 		{"/profile/mfa", anyone},
 		{"/login/mfa", anyone}, // without a password step: back to the login form
+		{"/sw.js", anyone},
+		{"/offline", anyone},
 		{"/notifications", anyone},
 		{"/notifications/failed", can(account.UsersManage)},
 		{"/places", can(account.PlacesRead)},

@@ -145,7 +145,7 @@ func TestBrowserAccessibility(t *testing.T) {
 	notifyUser(t, db, "demo.admin", "notify.alert_opened")
 	s.pages([]string{"/", "/places/" + lk.ID, "/places/new?parent=" + lk.ID, "/organisations",
 		"/organisations/" + org.ID + "/edit", "/users", "/users/" + user.ID + "/edit", "/roles", "/profile", "/profile/mfa", "/instruments",
-		"/notifications", "/notifications/failed",
+		"/notifications", "/notifications/failed", "/offline",
 		"/places/0190a0a0-0000-7000-8000-000000000000"}, nil) // the last: an error page
 }
 

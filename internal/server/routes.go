@@ -25,6 +25,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/healthz", hf(s.healthz)},
 		{"GET", "/readyz", hf(s.readyz)},
 		{"GET", "/static/", w.Static()},
+		{"GET", "/sw.js", hf(w.ServiceWorker)},
+		{"GET", "/offline", hf(w.Offline)},
 
 		{"GET", "/{$}", hf(w.Home)},
 		{"GET", "/login", hf(w.LoginShow)},
