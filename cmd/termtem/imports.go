@@ -22,6 +22,8 @@ const importUsage = `termtem import — files from other agencies
                                  a CSV or XLSX roster; the mapping is saved for the source
   termtem import 43 --file PERSON.txt [--file EPI.txt …] [--org CODE] [--skip-bad-rows]
                                  MOPH 43 files (PERSON, NEWBORN, ANC, EPI, NUTRITION, SPECIALPP)
+  termtem import fhir FILE --org CODE [--source NAME] [--skip-bad-rows]
+                                 an HL7 FHIR R4 bundle (Patient, RelatedPerson, Immunization, Observation, Encounter)
   termtem import status [JOB]    recent imports, or one
   termtem import resume JOB [--skip-bad-rows] [--force]
                                  continue from the last committed batch
@@ -37,19 +39,24 @@ func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 func (e env) imports(ctx context.Context, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(e.stderr, importUsage)
-		return errors.New("import needs a sub-command: csv, xlsx, 43, status, resume or report")
+		return errors.New("import needs a sub-command: csv, xlsx, 43, fhir, status, resume or report")
 	}
 	sub, rest := args[0], args[1:]
 	// status, resume and report take the job's ID first.
 	jobID := ""
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") && (sub == "status" || sub == "resume" || sub == "report") {
-		jobID, rest = rest[0], rest[1:]
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") && (sub == "status" || sub == "resume" || sub == "report" || sub == "fhir") {
+		jobID, rest = rest[0], rest[1:] // for fhir: the file
 	}
 	var source, mapping, org string
 	var files stringList
 	var skip, force bool
 	cfg, err := e.parse("import "+sub, rest, func(fs *flag.FlagSet) {
 		switch sub {
+		case "fhir":
+			fs.Var(&files, "file", "the bundle to import (or give it first)")
+			fs.StringVar(&org, "org", "", "code of the organisation the bundle comes from")
+			fs.StringVar(&source, "source", "fhir", "the source's name: resource ids are unique within it")
+			fs.BoolVar(&skip, "skip-bad-rows", false, "import the good entries of a batch and report the bad ones (default: a bad entry stops the import)")
 		case "csv", "xlsx", "43":
 			fs.Var(&files, "file", "the file to import (43: repeat for several files)")
 			fs.StringVar(&org, "org", "", "code of the organisation the data comes from (default: the saved mapping's, or the 43 files' HOSPCODE)")
@@ -82,6 +89,14 @@ func (e env) imports(ctx context.Context, args []string) error {
 			return errors.New("--file is required")
 		}
 		return e.import43(ctx, db, files, org, skip)
+	case "fhir":
+		if jobID != "" {
+			files = append(files, jobID)
+		}
+		if len(files) != 1 {
+			return errors.New("one bundle is required: termtem import fhir FILE --org CODE")
+		}
+		return e.importFHIR(ctx, db, files[0], source, org, skip)
 	case "status":
 		return e.importStatus(ctx, db, jobID)
 	case "resume":

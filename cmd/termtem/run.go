@@ -34,6 +34,7 @@ Usage:
   termtem audit verify                                           check the tamper-evident audit chain
   termtem retention run [--dry-run]                              delete records past their retention period (or count them)
   termtem import csv|43|status|resume|report …                   import other agencies' files ("termtem import" lists)
+  termtem demo fhir [--children N] [--out FILE]                  write the demo health centre's FHIR bundle (no database needed)
   termtem version
 
 Every command takes --data DIR or --database-url postgres://… (or TERMTEM_DATA,

@@ -161,6 +161,9 @@ func (e env) loadDemoIfEmpty(ctx context.Context, db *store.DB, a *auth.Service)
 }
 
 func (e env) demo(ctx context.Context, args []string) error {
+	if len(args) > 0 && args[0] == "fhir" {
+		return e.demoFHIR(args[1:])
+	}
 	var n int
 	var seed int64
 	cfg, err := e.parse("demo", args, func(fs *flag.FlagSet) {

@@ -22,6 +22,7 @@ const (
 	CSV    Format = "csv"
 	XLSX   Format = "xlsx"
 	MOPH43 Format = "moph43"
+	// FHIR (an HL7 FHIR R4 bundle) is declared in fhir.go.
 )
 
 // Status is where a job stands.

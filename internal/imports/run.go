@@ -67,6 +67,9 @@ type Binder func(line int, cells []string) (*Row, *RowError)
 // Bind opens a job's file and binds its header to the job's mapping (or,
 // for a 43 file, to the file's kind). The caller closes the table.
 func Bind(job *Job, now time.Time) (Table, Binder, *RowError) {
+	if job.Format == FHIR {
+		return bindFHIR(job, now)
+	}
 	t, err := Open(job.FilePath, job.Format, job.Mapping.Sheet)
 	if err != nil {
 		var re *RowError

@@ -48,6 +48,9 @@ func Open(path string, format Format, sheet string) (Table, error) {
 	if format == XLSX {
 		return openXLSX(path, sheet)
 	}
+	if format == FHIR {
+		return openFHIR(path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, rowErr(0, "", "import.read_failed", nil)
@@ -84,6 +87,9 @@ func DetectFormat(path string) (Format, error) {
 	buf = buf[:n]
 	if strings.HasPrefix(string(buf), "PK\x03\x04") {
 		return XLSX, nil
+	}
+	if t := strings.TrimLeft(strings.TrimPrefix(string(buf), "\xEF\xBB\xBF"), " \t\r\n"); strings.HasPrefix(t, "{") {
+		return FHIR, nil // JSON: a FHIR bundle is the only JSON Termtem imports
 	}
 	first, _, _ := strings.Cut(string(buf), "\n")
 	if strings.Contains(first, "|") && strings.Contains(strings.ToUpper(first), "HOSPCODE") {

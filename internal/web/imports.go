@@ -144,8 +144,11 @@ func (h *Handler) ImportUpload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	source := ""
-	if format == imports.MOPH43 {
+	switch format {
+	case imports.MOPH43:
 		source = "moph43"
+	case imports.FHIR:
+		source = "fhir" // resource ids are unique within a source; the officer may name it
 	}
 	j, err := h.DB.CreateImportJob(r.Context(), imports.Job{Source: source, Format: format, FileName: name, FileHash: hash, FilePath: path,
 		FileSize: size, Encoding: enc, OrganisationID: orgs[0], CreatedBy: p.User.ID, Status: imports.Draft}, httpx.Actor(r))
@@ -356,6 +359,9 @@ func (h *Handler) ImportStart(w http.ResponseWriter, r *http.Request) {
 	if j.Format == imports.MOPH43 {
 		source, m = "moph43", imports.Mapping{Header: true}
 	}
+	if j.Format == imports.FHIR {
+		m = imports.Mapping{Header: true} // a bundle maps itself
+	}
 	for _, tg := range imports.Targets {
 		if c := f.Get("col_" + string(tg)); c != "" {
 			m.Columns[tg] = c
@@ -377,7 +383,7 @@ func (h *Handler) ImportStart(w http.ResponseWriter, r *http.Request) {
 		again(h.fieldError(r, "date_era", "field.choice", nil))
 		return
 	}
-	if j.Format != imports.MOPH43 {
+	if j.Format != imports.MOPH43 && j.Format != imports.FHIR {
 		t, err := imports.Open(j.FilePath, j.Format, m.Sheet)
 		if err != nil {
 			again(h.rowFormError(r, "file", err))
