@@ -1,0 +1,224 @@
+package linkage
+
+import "strings"
+
+// Field is one thing compared between two records.
+type Field int
+
+const (
+	Given Field = iota
+	Family
+	Latin
+	Birth
+	Sex
+	Mother
+	Address
+	Nickname
+	numFields
+)
+
+// Fields lists the compared fields in the order evidence is shown.
+var Fields = []Field{Given, Family, Latin, Birth, Sex, Mother, Address, Nickname}
+
+var fieldNames = [numFields]string{"given_name", "family_name", "latin_name", "birth_date", "sex", "mother_name", "address", "nickname"}
+
+// String is the field's name, as message IDs and the API use it.
+func (f Field) String() string { return fieldNames[f] }
+
+// Missing is the level of a field one of the records does not give: it
+// weighs nothing either way.
+const Missing uint8 = 255
+
+// levelNames name every field's levels, best agreement first; the last is
+// disagreement.
+var levelNames = [numFields][]string{
+	Given:    {"exact", "sound", "close", "differ"},
+	Family:   {"exact", "sound", "close", "differ"},
+	Latin:    {"exact", "close", "differ"},
+	Birth:    {"exact", "swapped", "near", "differ"},
+	Sex:      {"agree", "differ"},
+	Mother:   {"exact", "sound", "differ"},
+	Address:  {"exact", "overlap", "differ"},
+	Nickname: {"agree", "differ"},
+}
+
+// Levels is how many agreement levels a field has.
+func (f Field) Levels() int { return len(levelNames[f]) }
+
+// LevelName names a level of a field ("exact", "sound", … or "missing").
+func (f Field) LevelName(l uint8) string {
+	if l == Missing || int(l) >= len(levelNames[f]) {
+		return "missing"
+	}
+	return levelNames[f][l]
+}
+
+// Vector is the agreement level of every field for one pair.
+type Vector [numFields]uint8
+
+// Compare compares two prepared records field by field.
+func Compare(a, b *Prepared) Vector {
+	x, y := a.p, b.p
+	var v Vector
+	v[Given] = compareName(x.given, y.given, x.givenKey, y.givenKey, x.givenLK, y.givenLK)
+	// A roster that lists a child by nickname only (the given-name column
+	// holds the nickname too) says nothing about the given name.
+	if v[Given] == 3 && (x.given == x.nick || y.given == y.nick) {
+		v[Given] = Missing
+	}
+	// A child known by a nickname in one file and by the given name in
+	// another: the nickname standing for the given name is close.
+	if v[Given] == 3 && (x.given != "" && x.given == y.nick || y.given != "" && y.given == x.nick) {
+		v[Given] = 2
+	}
+	v[Family] = compareName(x.family, y.family, x.familyKey, y.familyKey, x.familyLK, y.familyLK)
+	v[Latin] = compareLatin(x, y)
+	// The Latin spelling is a romanisation of the Thai one: when the Thai
+	// names already agree it says nothing new, and counting it again would
+	// weigh one name twice (Fellegi–Sunter assumes fields independent).
+	if v[Given] <= 1 && v[Family] <= 1 {
+		v[Latin] = Missing
+	}
+	v[Birth] = compareBirth(x, y)
+	v[Sex] = Missing
+	if x.sex != "" && y.sex != "" {
+		v[Sex] = b2l(x.sex != y.sex)
+	}
+	v[Mother] = Missing
+	if x.mother != "" && y.mother != "" {
+		switch {
+		case x.mother == y.mother:
+			v[Mother] = 0
+		case x.motherKey != "" && (x.motherKey == y.motherKey || firstWord(x.motherKey) == firstWord(y.motherKey)):
+			v[Mother] = 1 // same sounds, or the same given name after she changed her family name
+		default:
+			v[Mother] = 2
+		}
+	}
+	v[Address] = compareAddress(x.addressWords, y.addressWords)
+	v[Nickname] = Missing
+	if x.nickKey != "" && y.nickKey != "" {
+		v[Nickname] = b2l(x.nickKey != y.nickKey)
+	}
+	return v
+}
+
+func b2l(differ bool) uint8 {
+	if differ {
+		return 1
+	}
+	return 0
+}
+
+func firstWord(s string) string {
+	if i := strings.IndexByte(s, ' '); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+func compareName(a, b, ka, kb, la, lb string) uint8 {
+	switch {
+	case a == "" || b == "":
+		return Missing
+	case a == b:
+		return 0
+	case ka != "" && ka == kb, la != "" && la == lb:
+		return 1
+	case similarity(a, b) >= 0.85:
+		return 2
+	}
+	return 3
+}
+
+// compareLatin compares romanised names part by part (given with given,
+// family with family): both Latin, or one Latin against the sounds of the
+// other's Thai name (the key space is shared). Both parts must agree.
+func compareLatin(x, y *prepared) uint8 {
+	switch {
+	case x.latinGiven != "" && y.latinGiven != "":
+		if x.latinGiven == y.latinGiven && x.latinFamily == y.latinFamily {
+			return 0
+		}
+		if latinClose(x.latinGiven, y.latinGiven, x.latinGivenKey, y.latinGivenKey) &&
+			(x.latinFamily == "" || y.latinFamily == "" || latinClose(x.latinFamily, y.latinFamily, x.latinFamilyKey, y.latinFamilyKey)) {
+			return 1
+		}
+		return 2
+	case x.latinGiven != "" && y.latinGiven == "" && y.givenKey != "":
+		return crossScript(x, y)
+	case y.latinGiven != "" && x.latinGiven == "" && x.givenKey != "":
+		return crossScript(y, x)
+	}
+	return Missing
+}
+
+func latinClose(a, b, ka, kb string) bool {
+	return a == b || ka == kb || similarity(a, b) >= 0.88
+}
+
+func crossScript(latin, th *prepared) uint8 {
+	if latin.latinGivenKey == th.givenKey {
+		return 1
+	}
+	return 2
+}
+
+// compareBirth: exact; day and month swapped or one date a part of the
+// other (a year-month against a full date); near (a digit off, a year off
+// with the same day); else differ.
+func compareBirth(x, y *prepared) uint8 {
+	if x.year == 0 || y.year == 0 {
+		return Missing
+	}
+	switch {
+	case x.year == y.year && x.month == y.month && x.day == y.day:
+		return 0
+	case x.year == y.year && x.day != 0 && x.month == y.day && x.day == y.month:
+		return 1
+	case x.year == y.year && (x.month == 0 || y.month == 0 || (x.month == y.month && (x.day == 0 || y.day == 0))):
+		return 1
+	case x.year == y.year && x.month == y.month && oneDigit(x.day, y.day):
+		return 2
+	case x.year == y.year && x.day == y.day && oneDigit(x.month, y.month):
+		return 2
+	case abs(x.year-y.year) == 1 && x.month == y.month && x.day == y.day:
+		return 2
+	}
+	return 3
+}
+
+// oneDigit: two numbers of at most two digits differ in one digit (a
+// slip of the keyboard: 12 for 13, 21 for 27).
+func oneDigit(a, b int) bool {
+	return a/10 == b/10 || a%10 == b%10
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+func compareAddress(a, b []string) uint8 {
+	if len(a) == 0 || len(b) == 0 {
+		return Missing
+	}
+	if strings.Join(a, " ") == strings.Join(b, " ") {
+		return 0
+	}
+	shared := 0
+	for _, w := range a {
+		for _, u := range b {
+			if w == u {
+				shared++
+				break
+			}
+		}
+	}
+	if 2*shared >= min(len(a), len(b)) {
+		return 1
+	}
+	return 2
+}

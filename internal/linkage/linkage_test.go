@@ -1,0 +1,138 @@
+package linkage
+
+import (
+	"encoding/json"
+	"testing"
+)
+
+func TestCompareLevels(t *testing.T) {
+	base := Record{GivenName: "เด็กหญิงศิริพร", FamilyName: "ศรีสุข", Sex: "female", BirthDate: "2015-03-07",
+		MotherName: "นางมาลี ศรีสุข", Address: "ชุมชนบุญมา ซอย 4", GivenLatin: "Siriphon", FamilyLatin: "Srisuk"}
+	cases := []struct {
+		name  string
+		edit  func(*Record)
+		field Field
+		level string
+	}{
+		{"title stripped", func(r *Record) { r.GivenName = "ศิริพร" }, Given, "exact"},
+		{"sound-alike", func(r *Record) { r.FamilyName = "สีสุข" }, Family, "sound"},
+		{"typo", func(r *Record) { r.GivenName = "ศิรพิร" }, Given, "close"},
+		{"other name", func(r *Record) { r.GivenName = "มานี" }, Given, "differ"},
+		{"day and month swapped", func(r *Record) { r.BirthDate = "2015-07-03" }, Birth, "swapped"},
+		{"partial date", func(r *Record) { r.BirthDate = "2015-03" }, Birth, "swapped"},
+		{"year off", func(r *Record) { r.BirthDate = "2016-03-07" }, Birth, "near"},
+		{"birth unknown", func(r *Record) { r.BirthDate = "" }, Birth, "missing"},
+		{"sex differs", func(r *Record) { r.Sex = "male" }, Sex, "differ"},
+		{"mother remarried", func(r *Record) { r.MotherName = "มาลี ใจดี" }, Mother, "sound"},
+		{"address abbreviated", func(r *Record) { r.Address = "ชุมชนบุญมา ซ. 4" }, Address, "overlap"},
+		{"latin variant", func(r *Record) { r.GivenName, r.GivenLatin = "", "Siriporn" }, Latin, "close"},
+	}
+	a := Prepare(base)
+	for _, c := range cases {
+		r := base
+		c.edit(&r)
+		v := Compare(a, Prepare(r))
+		if got := c.field.LevelName(v[c.field]); got != c.level {
+			t.Errorf("%s: %s level %q, want %q", c.name, c.field, got, c.level)
+		}
+	}
+}
+
+func TestDecideOutcomes(t *testing.T) {
+	m := Default()
+	child := Record{ID: "a", GivenName: "ธนกฤต", FamilyName: "ใจดี", Sex: "male", BirthDate: "2016-05-12", MotherName: "สมศรี ใจดี"}
+	same := Record{GivenName: "ด.ช.ธนกฤต", FamilyName: "ใจดี", BirthDate: "2016-12-05", Sex: "male"}
+	twin := Record{GivenName: "ธนภัทร", FamilyName: "ใจดี", Sex: "male", BirthDate: "2016-05-12", MotherName: "สมศรี ใจดี"}
+	stranger := Record{GivenName: "กวิน", FamilyName: "ทองดี", BirthDate: "2012-01-02"}
+	cands := []*Prepared{Prepare(child)}
+	if d := m.Decide(Prepare(same), cands, nil); d.Outcome != Link {
+		t.Errorf("same child (title, swapped date): %v, score %v", d.Outcome, d.Best)
+	}
+	if d := m.Decide(Prepare(twin), cands, nil); d.Outcome == Link {
+		t.Errorf("twin linked: score %.1f", d.Best.Score)
+	}
+	if d := m.Decide(Prepare(stranger), cands, nil); d.Outcome != New {
+		t.Errorf("stranger: %v", d.Outcome)
+	}
+	withID := same
+	withID.NationalID, child.NationalID = "1101700203451", "3101700203451"
+	if d := m.Decide(Prepare(withID), []*Prepared{Prepare(child)}, nil); d.Outcome != New {
+		t.Errorf("different national IDs: %v", d.Outcome)
+	}
+	// Two people both good enough: a person decides.
+	dup := child
+	dup.ID = "b"
+	if d := m.Decide(Prepare(same), []*Prepared{Prepare(child), Prepare(dup)}, nil); d.Outcome != Review {
+		t.Errorf("two equal candidates: %v", d.Outcome)
+	}
+	pending := func(a, b string) bool { return true }
+	if d := m.Decide(Prepare(same), []*Prepared{Prepare(child), Prepare(dup)}, pending); d.Outcome != Link {
+		t.Errorf("two candidates already pending as a pair: %v", d.Outcome)
+	}
+}
+
+func TestEstimateSeparatesMatches(t *testing.T) {
+	// Matches agree on most fields, non-matches on few: EM started from
+	// a flat model must find agreement weighs for a match.
+	flat := Default()
+	for _, f := range Fields {
+		for l := range flat.M[f] {
+			flat.M[f][l] = 1 / float64(f.Levels())
+			flat.U[f][l] = 1 / float64(f.Levels())
+		}
+		flat.M[f][0] += 0.01 // a nudge, or EM has nothing to break the symmetry
+		flat.U[f][0] -= 0.01
+	}
+	var vs []Vector
+	for i := 0; i < 2000; i++ {
+		var v Vector
+		match := i%5 == 0
+		for _, f := range Fields {
+			last := uint8(f.Levels() - 1)
+			if match == (i%7 != 0 || f == Sex) {
+				v[f] = 0
+			} else {
+				v[f] = last
+			}
+		}
+		vs = append(vs, v)
+	}
+	m := Estimate(vs, flat, 50, false)
+	if m.Prior < 0.1 || m.Prior > 0.35 {
+		t.Errorf("prior %.3f, want about 0.2", m.Prior)
+	}
+	if w := m.Weight(Given, 0); w < 2 {
+		t.Errorf("given name agreement weighs %.2f", w)
+	}
+	if w := m.Weight(Birth, 3); w > -2 {
+		t.Errorf("birth date disagreement weighs %.2f", w)
+	}
+}
+
+func TestModelJSONRoundTrip(t *testing.T) {
+	m := Default()
+	m.M[Given][0], m.Link = 0.9, 12
+	b, err := json.Marshal(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Model
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.M[Given][0] != 0.9 || back.Link != 12 || back.Weight(Birth, 0) != m.Weight(Birth, 0) {
+		t.Errorf("round trip changed the model: %s", b)
+	}
+	if err := json.Unmarshal([]byte(`{"link":3,"review":5}`), &back); err == nil {
+		t.Error("a review threshold above the link threshold was accepted")
+	}
+}
+
+func TestSimilarity(t *testing.T) {
+	if s := similarity("martha", "marhta"); s < 0.96 || s > 0.97 {
+		t.Errorf("Jaro-Winkler(martha, marhta) = %.4f, want 0.9611", s)
+	}
+	if similarity("abc", "xyz") != 0 || similarity("ศิริพร", "ศิริพร") != 1 {
+		t.Error("similarity of nothing shared or of equals")
+	}
+}
