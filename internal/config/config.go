@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -48,6 +49,18 @@ type Config struct {
 	// PostgreSQL.
 	DataKey string
 
+	// DatabaseReplicaURL is a PostgreSQL streaming replica that serves
+	// reads which may lag the primary a little (dashboards, exports,
+	// search); empty: every read goes to the primary.
+	DatabaseReplicaURL string
+
+	// Load shedding: at most MaxConcurrent requests are served at once; a
+	// request waits up to QueueTimeout for a slot, then gets 503 with
+	// Retry-After. Each request's work is cancelled after RequestTimeout.
+	MaxConcurrent  int
+	QueueTimeout   time.Duration
+	RequestTimeout time.Duration
+
 	// Notification channels; each is off while its address is empty.
 	SMTPAddr      string // host:port of the mail relay
 	SMTPFrom      string // sender address
@@ -70,6 +83,9 @@ func Defaults() Config {
 		AlertRed:        7 * 24 * time.Hour,
 		AlertReview:     30 * 24 * time.Hour,
 		RequireMFA:      true,
+		MaxConcurrent:   64,
+		QueueTimeout:    250 * time.Millisecond,
+		RequestTimeout:  60 * time.Second,
 	}
 }
 
@@ -102,10 +118,13 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	str(&c.MetricsAddr, "metrics-addr", "TERMTEM_METRICS_ADDR", "separate address for /metrics")
 	str(&c.DataDir, "data", "TERMTEM_DATA", "data directory for the embedded database")
 	str(&c.DatabaseURL, "database-url", "TERMTEM_DATABASE_URL", "postgres:// URL; empty uses embedded SQLite")
+	str(&c.DatabaseReplicaURL, "database-replica-url", "TERMTEM_DATABASE_REPLICA_URL", "postgres:// URL of a streaming replica for dashboards, exports and search; empty: all reads from the primary")
 	// Usage text shows each flag's default, and is printed on any mistyped
 	// flag: it must not show a database password taken from the environment.
-	if f := fs.Lookup("database-url"); f != nil && f.DefValue != "" {
-		f.DefValue = redactURL(f.DefValue)
+	for _, name := range []string{"database-url", "database-replica-url"} {
+		if f := fs.Lookup(name); f != nil && f.DefValue != "" {
+			f.DefValue = redactURL(f.DefValue)
+		}
 	}
 	str(&c.PublicURL, "public-url", "TERMTEM_PUBLIC_URL", "URL users reach Termtem at")
 	str(&c.LogFormat, "log-format", "TERMTEM_LOG_FORMAT", "json or text")
@@ -162,6 +181,20 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 		fs.DurationVar(p, flagName, *p, usage+" ("+envName+")")
 		return nil
 	}
+	if s := getenv("TERMTEM_MAX_CONCURRENT"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("TERMTEM_MAX_CONCURRENT: %q is not a whole number", s)
+		}
+		c.MaxConcurrent = n
+	}
+	fs.IntVar(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "requests served at once; more wait --queue-timeout, then get 503 (TERMTEM_MAX_CONCURRENT)")
+	if err := dur(&c.QueueTimeout, "queue-timeout", "TERMTEM_QUEUE_TIMEOUT", "how long a request waits for a free slot before 503"); err != nil {
+		return err
+	}
+	if err := dur(&c.RequestTimeout, "request-timeout", "TERMTEM_REQUEST_TIMEOUT", "a request's work is cancelled after this"); err != nil {
+		return err
+	}
 	if err := dur(&c.SessionIdle, "session-idle", "TERMTEM_SESSION_IDLE", "idle timeout of a login"); err != nil {
 		return err
 	}
@@ -196,6 +229,21 @@ func (c *Config) Finish() error {
 		}
 	} else if c.DataDir == "" {
 		problems = append(problems, "--data must name a directory")
+	}
+	if c.DatabaseReplicaURL != "" {
+		u, err := url.Parse(c.DatabaseReplicaURL)
+		if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") || c.DatabaseURL == "" {
+			problems = append(problems, "--database-replica-url must be a postgres:// URL, used with --database-url")
+		}
+	}
+	if c.MaxConcurrent < 1 || c.MaxConcurrent > 100000 {
+		problems = append(problems, fmt.Sprintf("--max-concurrent %d must be between 1 and 100000", c.MaxConcurrent))
+	}
+	if c.QueueTimeout < 0 || c.QueueTimeout > time.Minute {
+		problems = append(problems, fmt.Sprintf("--queue-timeout %s must be between 0 and 1m", c.QueueTimeout))
+	}
+	if c.RequestTimeout < time.Second || c.RequestTimeout > time.Hour {
+		problems = append(problems, fmt.Sprintf("--request-timeout %s must be between 1s and 1h", c.RequestTimeout))
 	}
 	if c.PublicURL == "" {
 		// Listening on all interfaces (":8080", "0.0.0.0:8080") says nothing

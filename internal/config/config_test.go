@@ -34,7 +34,8 @@ func TestDefaults(t *testing.T) {
 	}
 	want := Config{Addr: "127.0.0.1:8080", DataDir: "termtem-data", PublicURL: "http://127.0.0.1:8080",
 		LogFormat: "json", LogLevel: "info", SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour,
-		AlertUrgent: 24 * time.Hour, AlertRed: 7 * 24 * time.Hour, AlertReview: 30 * 24 * time.Hour, RequireMFA: true}
+		AlertUrgent: 24 * time.Hour, AlertRed: 7 * 24 * time.Hour, AlertReview: 30 * 24 * time.Hour, RequireMFA: true,
+		MaxConcurrent: 64, QueueTimeout: 250 * time.Millisecond, RequestTimeout: time.Minute}
 	if c != want {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
 	}
@@ -251,5 +252,28 @@ func TestAlertDeadlines(t *testing.T) {
 	}
 	if _, _, err := load(map[string]string{"TERMTEM_ALERT_RED": "soon"}); err == nil || !strings.Contains(err.Error(), "TERMTEM_ALERT_RED") {
 		t.Fatalf("a deadline that is not a duration: %v", err)
+	}
+}
+
+func TestLoadSheddingAndReplicaSettings(t *testing.T) {
+	c, _, err := load(map[string]string{"TERMTEM_MAX_CONCURRENT": "8", "TERMTEM_QUEUE_TIMEOUT": "10ms", "TERMTEM_REQUEST_TIMEOUT": "5s",
+		"TERMTEM_DATABASE_URL": "postgres://db/t", "TERMTEM_DATABASE_REPLICA_URL": "postgres://replica/t"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxConcurrent != 8 || c.QueueTimeout != 10*time.Millisecond || c.RequestTimeout != 5*time.Second || c.DatabaseReplicaURL != "postgres://replica/t" {
+		t.Errorf("settings %+v", c)
+	}
+	for _, bad := range []map[string]string{
+		{"TERMTEM_MAX_CONCURRENT": "many"},
+		{"TERMTEM_MAX_CONCURRENT": "0"},
+		{"TERMTEM_REQUEST_TIMEOUT": "1ms"},
+		{"TERMTEM_QUEUE_TIMEOUT": "-1s"},
+		{"TERMTEM_DATABASE_REPLICA_URL": "postgres://replica/t"}, // a replica without a primary
+		{"TERMTEM_DATABASE_URL": "postgres://db/t", "TERMTEM_DATABASE_REPLICA_URL": "mysql://replica/t"},
+	} {
+		if _, _, err := load(bad); err == nil {
+			t.Errorf("%v accepted", bad)
+		}
 	}
 }

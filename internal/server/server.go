@@ -37,6 +37,12 @@ type Deps struct {
 	SeparateMetrics bool
 	// ImportDir is where uploaded import files wait for their job.
 	ImportDir string
+	// MaxConcurrent > 0 turns on load shedding (httpx.Limit): that many
+	// requests at once, each waiting up to QueueTimeout for a slot and
+	// cancelled after RequestTimeout.
+	MaxConcurrent  int
+	QueueTimeout   time.Duration
+	RequestTimeout time.Duration
 }
 
 // Server is the assembled HTTP handler plus its metrics registry.
@@ -73,7 +79,12 @@ func New(d Deps) (*Server, error) {
 	}
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
-	s.handler = httpx.Logging(d.Log, observe, httpx.Recover(d.Log, httpx.SecurityHeaders(cop.Handler(s.requireOrigin(s.identify(s.mux))))))
+	var inner http.Handler = cop.Handler(s.requireOrigin(s.identify(s.mux)))
+	if d.MaxConcurrent > 0 {
+		// Before identify: refusing must not cost a session lookup.
+		inner = httpx.Limit(d.MaxConcurrent, d.QueueTimeout, d.RequestTimeout, unlimited, http.HandlerFunc(s.overloaded), inner)
+	}
+	s.handler = httpx.Logging(d.Log, observe, httpx.Recover(d.Log, httpx.SecurityHeaders(inner)))
 	return s, nil
 }
 
@@ -167,6 +178,23 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		ctx = httpx.WithLang(ctx, s.langOf(r, p))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// unlimited are the requests load shedding lets through: the health
+// checks a load balancer asks and the static files.
+func unlimited(r *http.Request) bool {
+	switch r.URL.Path {
+	case "/healthz", "/readyz":
+		return true
+	}
+	return strings.HasPrefix(r.URL.Path, "/static/")
+}
+
+// overloaded answers a request shed for lack of a free slot, in the
+// error shape of the part of the site asked.
+func (s *Server) overloaded(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(httpx.WithLang(r.Context(), s.langOf(r, nil)))
+	s.fail(w, r, errs.New(errs.Unavailable, "faults_overloaded"))
 }
 
 // mfaExempt are the paths a login still without its required second factor

@@ -7,8 +7,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +19,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -337,6 +341,9 @@ func classify(err error) error {
 	if err == nil {
 		return nil
 	}
+	if e := errs.As(err); e.Err != err && e.Code != errs.Internal {
+		return err // classified already
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
@@ -345,6 +352,17 @@ func classify(err error) error {
 		case "23503":
 			return errs.Wrap(errs.Invalid, "error.reference_missing", err)
 		}
+		// Connection exceptions (08…) and the server shutting down or
+		// starting (57P01–57P03): a restart or fail-over, not a bug.
+		if strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P") {
+			return errs.Wrap(errs.Unavailable, "error.database_unreachable", err)
+		}
+	}
+	if unreachable(err) {
+		return errs.Wrap(errs.Unavailable, "error.database_unreachable", err)
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return errs.Wrap(errs.Unavailable, "faults_timeout", err)
 	}
 	var sqErr *sqlite.Error
 	if errors.As(err, &sqErr) {
@@ -363,4 +381,15 @@ func classify(err error) error {
 		return err
 	}
 	return errs.Wrap(errs.Internal, "error.internal", err)
+}
+
+// unreachable reports whether err says the database could not be reached
+// or the connection broke (PostgreSQL restarting, the network down): the
+// request fails with 503 and the pool reconnects on the next one.
+func unreachable(err error) bool {
+	var ce *pgconn.ConnectError
+	var ne net.Error
+	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		pgconn.Timeout(err) || pgconn.SafeToRetry(err)
 }
