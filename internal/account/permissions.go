@@ -22,6 +22,9 @@ const (
 	CasesManage         Permission = "cases:manage"
 	ReferralsManage     Permission = "referrals:manage"
 	ImportsRun          Permission = "imports:run"
+	// ExportsRun: export lists and FHIR bundles of the people of an area
+	// one's organisations serve (see internal/exports).
+	ExportsRun Permission = "exports:run"
 	ReportsAggregate    Permission = "reports:aggregate"
 	AuditRead           Permission = "audit:read"
 	MetricsRead         Permission = "metrics:read"
@@ -47,7 +50,7 @@ var Catalogue = []Permission{
 	PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage,
 	PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, CasesManage,
 	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SensitiveHealth, SensitiveSafety, SelfRead, SelfAssess,
-	AlertsRead, AlertsSupervise, InstrumentsPublish, PrivacyOversee,
+	AlertsRead, AlertsSupervise, InstrumentsPublish, PrivacyOversee, ExportsRun,
 }
 
 // Known reports whether p is in the catalogue.

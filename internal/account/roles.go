@@ -69,13 +69,13 @@ var BuiltinRoles = []Role{
 	{RoleExecutive, "ผู้บริหาร (ข้อมูลภาพรวม)", "Executive (aggregates only)", StaffAccount,
 		[]Permission{PlacesRead, OrganisationsRead, ReportsAggregate}},
 	{RoleDataOfficer, "เจ้าหน้าที่ข้อมูล (นำเข้าข้อมูล)", "Data officer (imports)", StaffAccount,
-		[]Permission{PlacesRead, OrganisationsRead, PeopleRead, ImportsRun}},
+		[]Permission{PlacesRead, OrganisationsRead, PeopleRead, ImportsRun, ExportsRun}},
 	{RoleFamily, "ครอบครัว / ผู้ปกครอง", "Family / guardian", FamilyAccount,
 		[]Permission{SelfRead, SelfAssess}},
 	// The supervisor of a service unit receives its alerts that nobody
 	// acknowledged by their deadline (the first step of escalation).
 	{RoleSupervisor, "หัวหน้าหน่วยงาน", "Supervisor", StaffAccount,
-		append(append([]Permission{}, frontline...), CasesManage, AlertsSupervise, SensitiveHealth, SensitiveSafety)},
+		append(append([]Permission{}, frontline...), CasesManage, AlertsSupervise, SensitiveHealth, SensitiveSafety, ExportsRun)},
 	// The committee secretary receives what is still unacknowledged after
 	// the supervisor's deadline (the second step). The secretary of a
 	// district child-protection committee is usually the district's
