@@ -141,6 +141,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/privacy/glass", can(account.PrivacyOversee)},
 		{"/privacy/people/" + child.ID + "/access", can(account.PrivacyOversee)},
 		{"/privacy/chain", can(account.PrivacyOversee)},
+		{"/map", can(account.ReportsAggregate)},
+		{"/map?indicator=red_health&area=1011", can(account.ReportsAggregate)},
+		{"/reports/committee", can(account.ReportsAggregate)},
 		{"/households/" + household.ID + "/assess", can(account.AssessmentsWrite)},
 		{"/households/" + household.ID + "/deprivation", can(account.AssessmentsRead)},
 		{"/instruments", func(p *account.Principal) bool {

@@ -50,7 +50,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	log.Info("notification channels", slog.Bool("email", db.Channels.Email), slog.Bool("webhook", db.Channels.Webhook))
 	srv, err := server.New(server.Deps{DB: db, Auth: a, Cat: cat, Log: log,
 		SecureCookies: cfg.SecureCookies(), SeparateMetrics: cfg.MetricsAddr != "",
-		ImportDir:     filepath.Join(cfg.DataDir, "imports"),
+		ImportDir: filepath.Join(cfg.DataDir, "imports"), Chromium: cfg.Chromium,
 		MaxConcurrent: cfg.MaxConcurrent, QueueTimeout: cfg.QueueTimeout, RequestTimeout: cfg.RequestTimeout})
 	if err != nil {
 		return err

@@ -68,6 +68,11 @@ type Config struct {
 	SMTPPassword  string
 	WebhookURL    string // the operator's LINE or SMS gateway
 	WebhookSecret string // signs each call (HMAC-SHA256)
+
+	// Chromium prints the committee report as PDF (Debian: package
+	// chromium, /usr/bin/chromium); when it is missing the PDF is refused
+	// with a message saying so.
+	Chromium string
 }
 
 // Defaults returns the configuration of a developer's laptop.
@@ -86,6 +91,7 @@ func Defaults() Config {
 		MaxConcurrent:   64,
 		QueueTimeout:    250 * time.Millisecond,
 		RequestTimeout:  60 * time.Second,
+		Chromium:        "/usr/bin/chromium",
 	}
 }
 
@@ -135,6 +141,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	str(&c.SMTPPassword, "smtp-password", "TERMTEM_SMTP_PASSWORD", "SMTP AUTH password; prefer TERMTEM_SMTP_PASSWORD_FILE")
 	str(&c.WebhookURL, "webhook-url", "TERMTEM_WEBHOOK_URL", "URL that receives signed notification calls; empty: no webhook")
 	str(&c.WebhookSecret, "webhook-secret", "TERMTEM_WEBHOOK_SECRET", "key signing webhook calls; prefer TERMTEM_WEBHOOK_SECRET_FILE")
+	str(&c.Chromium, "chromium", "TERMTEM_CHROMIUM", "Chromium binary that prints reports as PDF")
 	// As with the database URL: usage text must not show a secret taken
 	// from the environment.
 	for _, name := range []string{"smtp-password", "webhook-secret"} {

@@ -24,6 +24,9 @@ const (
 	TooManyRequests Code = "too_many_requests" // throttled
 	Unavailable     Code = "unavailable"       // a dependency (the database) is down
 	Internal        Code = "internal"          // a bug or an unexpected failure
+	// BadRequest: the address itself is wrong (an unknown value in the
+	// query string, such as a map indicator), not the content of a form.
+	BadRequest Code = "bad_request"
 )
 
 // Error is the one error type. MessageID names a message in the locale

@@ -37,6 +37,8 @@ func Status(code errs.Code) int {
 		return http.StatusTooManyRequests
 	case errs.Unavailable:
 		return http.StatusServiceUnavailable
+	case errs.BadRequest:
+		return http.StatusBadRequest
 	}
 	return http.StatusInternalServerError
 }

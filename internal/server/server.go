@@ -22,6 +22,7 @@ import (
 	"termtem/internal/errs"
 	"termtem/internal/httpx"
 	"termtem/internal/locale"
+	"termtem/internal/reports"
 	"termtem/internal/store"
 	"termtem/internal/web"
 )
@@ -43,6 +44,8 @@ type Deps struct {
 	MaxConcurrent  int
 	QueueTimeout   time.Duration
 	RequestTimeout time.Duration
+	// Chromium prints reports as PDF (its path; see config.Chromium).
+	Chromium string
 }
 
 // Server is the assembled HTTP handler plus its metrics registry.
@@ -63,6 +66,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	wh.ImportDir = d.ImportDir
+	wh.Printer = reports.NewPrinter(d.Chromium)
 	s := &Server{Deps: d, web: wh, api: &api.Handler{DB: d.DB, Cat: d.Cat, Log: d.Log}, mux: http.NewServeMux()}
 	s.Registry = prometheus.NewRegistry()
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -20,6 +20,7 @@ import (
 	"termtem/internal/errs"
 	"termtem/internal/httpx"
 	"termtem/internal/locale"
+	"termtem/internal/reports"
 	"termtem/internal/store"
 	"termtem/internal/thai"
 )
@@ -40,7 +41,9 @@ type Handler struct {
 	// ImportDir keeps uploaded files until their import is done (empty: a
 	// directory under the system's temporary directory).
 	ImportDir string
-	pages     map[string]*template.Template
+	// Printer prints the committee report as PDF.
+	Printer *reports.Printer
+	pages   map[string]*template.Template
 }
 
 // New parses the templates once at start-up.

@@ -1,0 +1,135 @@
+package maps_test
+
+import (
+	"encoding/xml"
+	"io"
+	"strings"
+	"testing"
+
+	"termtem/internal/maps"
+	"termtem/internal/places"
+)
+
+// Every reference district has a square of its own, and every square is a
+// reference district.
+func TestTilesCoverTheFiftyDistricts(t *testing.T) {
+	tiles, err := maps.Tiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := places.BangkokReference()
+	if err != nil {
+		t.Fatal(err)
+	}
+	districts := map[string]bool{}
+	for _, p := range ref {
+		if p.Kind == places.District {
+			districts[p.Code] = true
+			if _, ok := tiles[p.Code]; !ok {
+				t.Errorf("district %s %s has no square", p.Code, p.NameEN)
+			}
+		}
+	}
+	if len(districts) != 50 || len(tiles) != 50 {
+		t.Fatalf("%d districts, %d squares", len(districts), len(tiles))
+	}
+	for code := range tiles {
+		if !districts[code] {
+			t.Errorf("square %s is no district", code)
+		}
+	}
+}
+
+func TestSuppress(t *testing.T) {
+	for _, c := range []struct {
+		count, total int
+		want         string
+	}{
+		{0, 0, "–"}, {0, 12, "0.0%"}, {6, 12, "50.0%"}, {3, 40, "< 5"}, {38, 40, "< 5"}, {40, 40, "100.0%"}, {5, 9, "< 5"}, {5, 10, "50.0%"},
+	} {
+		f := maps.Suppress(c.count, c.total)
+		if f.Percent() != c.want {
+			t.Errorf("%d of %d: %q, want %q", c.count, c.total, f.Percent(), c.want)
+		}
+		if f.Suppressed && (f.Count != 0 || f.Total != 0 || f.CountText() != "< 5" || f.TotalText() != "–") {
+			t.Errorf("%d of %d: a suppressed figure keeps its numbers: %+v", c.count, c.total, f)
+		}
+	}
+	if maps.SuppressCount(4).String() != "< 5" || maps.SuppressCount(0).String() != "0" || maps.SuppressCount(5).String() != "5" {
+		t.Error("SuppressCount")
+	}
+	for share, want := range map[float64]maps.Class{0: 1, 0.049: 1, 0.05: 2, 0.15: 3, 0.25: 4, 0.3: 5, 1: 5} {
+		if got := maps.ClassOf(maps.Figure{Count: int(share * 1000), Total: 1000}); got != want {
+			t.Errorf("share %v: class %d, want %d", share, got, want)
+		}
+	}
+	if maps.ClassRange(1) != "0–5%" || maps.ClassRange(3) != "10–20%" || maps.ClassRange(5) != "≥ 30%" {
+		t.Errorf("ranges %q %q %q", maps.ClassRange(1), maps.ClassRange(3), maps.ClassRange(5))
+	}
+}
+
+func TestRenderIsAccessibleAndSelfContained(t *testing.T) {
+	tiles, err := maps.Tiles()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var areas []maps.Area
+	for code := range tiles {
+		a := maps.Area{Code: code, Name: "เขต " + code, ZoneCode: "Z" + code[:3], Outside: true}
+		switch code {
+		case "1011":
+			a = maps.Area{Code: code, Name: "ลาดกระบัง <&>", ZoneCode: "10-Z4", Figure: maps.Suppress(6, 12), Href: "/reports/committee?area=1011&indicator=red_safety"}
+		case "1003":
+			a = maps.Area{Code: code, Name: "หนองจอก", ZoneCode: "10-Z4", Figure: maps.Suppress(2, 10), Href: "/reports/committee?area=1003"}
+		case "1010":
+			a = maps.Area{Code: code, Name: "มีนบุรี", ZoneCode: "10-Z4"}
+		}
+		areas = append(areas, a)
+	}
+	svg, err := maps.Render(areas, maps.Labels{Title: "แผนที่ทดสอบ", Desc: "คำอธิบาย", Suppressed: "น้อยกว่า 5", NoData: "ไม่มี", Outside: "นอกพื้นที่",
+		ZoneEdge: "กลุ่มเขต", Legend: "คำอธิบายสัญลักษณ์"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Well-formed XML, no script, no external reference.
+	d := xml.NewDecoder(strings.NewReader(svg))
+	links, groups := 0, 0
+	for {
+		tok, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("not XML: %v", err)
+		}
+		if se, ok := tok.(xml.StartElement); ok {
+			switch se.Name.Local {
+			case "script", "image", "foreignObject", "style":
+				t.Errorf("element %s in the map", se.Name.Local)
+			case "a":
+				links++
+			case "g":
+				for _, at := range se.Attr {
+					if at.Name.Local == "class" && at.Value == "district" {
+						groups++
+					}
+				}
+			}
+		}
+	}
+	if links != 2 || links+groups != 50 {
+		t.Errorf("%d links and %d plain districts", links, groups)
+	}
+	for _, want := range []string{
+		`<title id="map-t">แผนที่ทดสอบ</title>`, `<desc id="map-d">คำอธิบาย</desc>`,
+		`aria-label="ลาดกระบัง &lt;&amp;&gt;: 50.0%"`, `aria-label="หนองจอก: &lt; 5"`, `aria-label="มีนบุรี: –"`,
+		`href="/reports/committee?area=1011&amp;indicator=red_safety"`, `data-class="-1"`, `data-class="-2"`, `class="zones"`, "คำอธิบายสัญลักษณ์",
+	} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("map lacks %s", want)
+		}
+	}
+	if strings.Contains(svg, "http://") && strings.Count(svg, "http://") != 1 { // the xmlns only
+		t.Error("the map references another address")
+	}
+}
