@@ -10,6 +10,7 @@ import (
 	"termtem/internal/audit"
 	"termtem/internal/auth"
 	"termtem/internal/cases"
+	"termtem/internal/directory"
 	"termtem/internal/flower"
 	"termtem/internal/people"
 	"termtem/internal/places"
@@ -65,6 +66,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	importJob := importMatrixJob(t, db, org.ID)
+	service, err := db.SaveService(t.Context(), directory.Service{OrganisationID: org.ID, NameTH: "สอนเสริม", Dimension: people.Education,
+		Indicators: []string{"EDU02"}, AreaPlaceID: latKrabang.ID, Free: true, Active: true}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Two children out of the matrix's area (org serves Lat Krabang): one in
 	// Nong Chok, the same zone group (found, opened only by breaking the
 	// glass), one in Phra Nakhon (not at all).
@@ -172,6 +178,17 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/referrals/" + referral.ID, can(account.ReferralsManage)},
 		{"/handoffs", can(account.ReferralsManage)},
 		{"/handoffs?tab=outgoing", can(account.ReferralsManage)},
+		{"/services", can(account.OrganisationsRead)},
+		{"/services?dimension=education&indicator=EDU02&stale=1", can(account.OrganisationsRead)},
+		{"/services/new", can(account.DirectoryManage)},
+		{"/services/import", can(account.DirectoryManage)},
+		{"/services/hsds.json", can(account.OrganisationsRead)},
+		{"/services/" + service.ID, can(account.OrganisationsRead)},
+		{"/services/" + service.ID + "/edit", func(p *account.Principal) bool { return p.ManagesOrganisation(org.ID, account.DirectoryManage) }},
+		{"/api/v1/services", can(account.OrganisationsRead)},
+		{"/api/v1/services/hsds", can(account.OrganisationsRead)},
+		{"/api/v1/services/" + service.ID, can(account.OrganisationsRead)},
+		{"/api/v1/people/" + child.ID + "/service-matches", can(account.AssessmentsRead)},
 		{"/api/v1/people/" + child.ID, can(account.PeopleRead)},
 		{"/api/v1/people/" + child.ID + "/timeline", can(account.PeopleRead)},
 		{"/api/v1/households/" + household.ID, can(account.PeopleRead)},

@@ -43,6 +43,11 @@ const (
 	// PrivacyOversee: the data-protection officer's view — who opened a
 	// record, break-the-glass grants, data-subject requests.
 	PrivacyOversee Permission = "privacy:oversee"
+	// DirectoryManage: keep one's own organisation's entries of the
+	// service directory (a global administrator: any organisation's).
+	DirectoryManage Permission = "directory:manage"
+	// GuidesWrite: write a new version of a practice guide.
+	GuidesWrite Permission = "guides:write"
 )
 
 // Catalogue lists every permission, in the order shown to administrators.
@@ -51,6 +56,7 @@ var Catalogue = []Permission{
 	PeopleRead, PeopleWrite, AssessmentsRead, AssessmentsWrite, CasesRead, CasesManage,
 	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SensitiveHealth, SensitiveSafety, SelfRead, SelfAssess,
 	AlertsRead, AlertsSupervise, InstrumentsPublish, PrivacyOversee, ExportsRun,
+	DirectoryManage, GuidesWrite,
 }
 
 // Known reports whether p is in the catalogue.

@@ -53,11 +53,11 @@ var frontline = []Permission{PlacesRead, OrganisationsRead, PeopleRead, PeopleWr
 var BuiltinRoles = []Role{
 	{RoleSystemAdmin, "ผู้ดูแลระบบ", "System administrator", StaffAccount,
 		[]Permission{PlacesRead, PlacesManage, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage, AuditRead, MetricsRead, ReportsAggregate,
-			InstrumentsPublish}},
+			InstrumentsPublish, DirectoryManage}},
 	{RoleOrganisationAdmin, "ผู้ดูแลหน่วยงาน", "Organisation administrator", StaffAccount,
-		[]Permission{PlacesRead, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage}},
+		[]Permission{PlacesRead, OrganisationsRead, OrganisationsManage, UsersRead, UsersManage, DirectoryManage}},
 	{RoleCaseManager, "ผู้จัดการรายกรณี / นักสังคมสงเคราะห์", "Case manager / social worker", StaffAccount,
-		append(append([]Permission{}, frontline...), CasesManage, SensitiveHealth, SensitiveSafety)},
+		append(append([]Permission{}, frontline...), CasesManage, SensitiveHealth, SensitiveSafety, GuidesWrite)},
 	{RoleHealthStaff, "เจ้าหน้าที่ศูนย์บริการสาธารณสุข", "Health-centre staff", StaffAccount,
 		append(append([]Permission{}, frontline...), SensitiveHealth)},
 	{RoleChildcareTeacher, "ครูศูนย์พัฒนาเด็กก่อนวัยเรียน", "Child-care teacher", StaffAccount, frontline},
@@ -75,7 +75,7 @@ var BuiltinRoles = []Role{
 	// The supervisor of a service unit receives its alerts that nobody
 	// acknowledged by their deadline (the first step of escalation).
 	{RoleSupervisor, "หัวหน้าหน่วยงาน", "Supervisor", StaffAccount,
-		append(append([]Permission{}, frontline...), CasesManage, AlertsSupervise, SensitiveHealth, SensitiveSafety, ExportsRun)},
+		append(append([]Permission{}, frontline...), CasesManage, AlertsSupervise, SensitiveHealth, SensitiveSafety, ExportsRun, DirectoryManage, GuidesWrite)},
 	// The committee secretary receives what is still unacknowledged after
 	// the supervisor's deadline (the second step). The secretary of a
 	// district child-protection committee is usually the district's

@@ -77,6 +77,7 @@ type ReferralInput struct {
 	Reason             string            `json:"reason"`
 	SharedInfo         string            `json:"shared_info"`
 	LawfulBasis        cases.LawfulBasis `json:"lawful_basis"`
+	ServiceID          string            `json:"service_id"` // a service of the directory the receiver offers
 }
 
 // CreateReferral answers POST /api/v1/referrals: the caller refers a child
@@ -104,7 +105,7 @@ func (h *Handler) CreateReferral(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	ref, err := h.DB.SendReferral(r.Context(), store.ReferralInput{PersonID: in.PersonID, CaseID: in.CaseID, FromOrg: from, FromUser: p.User.ID,
-		ToOrg: in.ToOrganisationID, Service: cases.Service(in.Service), Urgency: cases.Urgency(in.Urgency), Reason: in.Reason,
+		ToOrg: in.ToOrganisationID, Service: cases.Service(in.Service), Urgency: cases.Urgency(in.Urgency), Reason: in.Reason, ServiceID: in.ServiceID,
 		SharedInfo: in.SharedInfo, Basis: in.LawfulBasis}, httpx.Actor(r))
 	if err != nil {
 		h.Fail(w, r, err)

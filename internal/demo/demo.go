@@ -143,6 +143,9 @@ func Load(ctx context.Context, db *store.DB, svc *auth.Service, out io.Writer) (
 	} else {
 		fmt.Fprintf(out, "assessments:   %d flower assessments created, %d alerts opened\n", res.AssessmentsCreated, res.AlertsOpened)
 	}
+	if err := loadNetwork(ctx, db, orgs, placeIDs, communityIDs, users, &res, out); err != nil {
+		return res, err
+	}
 	return res, nil
 }
 

@@ -198,6 +198,16 @@ func ToHSDS(s Service) HSDSService {
 	return h
 }
 
+// Page is a whole directory as one HSDS page.
+func Page(list []Service) HSDSPage {
+	page := HSDSPage{TotalItems: len(list), TotalPages: 1, PageNumber: 1, Size: len(list), FirstPage: true, LastPage: true,
+		Empty: len(list) == 0, Contents: []HSDSService{}}
+	for _, s := range list {
+		page.Contents = append(page.Contents, ToHSDS(s))
+	}
+	return page
+}
+
 // ParseHSDS reads a document of services: an HSDS page ({"contents": […]})
 // or a bare array. Each service must name its organization.
 func ParseHSDS(body []byte) ([]HSDSService, error) {
@@ -282,7 +292,7 @@ func FromHSDS(h HSDSService, i int, areaID func(code string) (string, bool)) (Se
 		case linkWait:
 			n, err := strconv.Atoi(a.Value)
 			if err != nil {
-				return s, errs.Field(where("attributes"), "directory.waiting_days", nil)
+				return s, errs.Field(where("attributes"), "directory.waiting_range", nil)
 			}
 			s.WaitingDays = n
 		}

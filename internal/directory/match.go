@@ -9,8 +9,8 @@ import (
 
 // Concern is a red or yellow indicator of a child (or of the household).
 type Concern struct {
-	Code  string
-	Level flower.Level
+	Code  string       `json:"code"`
+	Level flower.Level `json:"level"`
 }
 
 // Match is a service offered for a child's concerns.

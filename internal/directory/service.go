@@ -144,7 +144,7 @@ func Validate(s *Service, knownPlace func(string) bool) error {
 		return errs.Field("capacity", "directory.capacity_negative", nil)
 	}
 	if s.WaitingDays < 0 || s.WaitingDays > 3650 {
-		return errs.Field("waiting_days", "directory.waiting_days", nil)
+		return errs.Field("waiting_days", "directory.waiting_range", nil)
 	}
 	if s.ContactEmail != "" {
 		if a, err := mail.ParseAddress(s.ContactEmail); err != nil || a.Address != s.ContactEmail {

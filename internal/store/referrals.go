@@ -35,6 +35,9 @@ type ReferralInput struct {
 	Reason     string
 	SharedInfo string // the minimum the receiver needs, in the sender's words
 	Basis      cases.LawfulBasis
+	// ServiceID: the directory's service referred to (optional); it must
+	// be one the receiving organisation offers.
+	ServiceID string
 }
 
 // Referral is a stored referral.
@@ -101,6 +104,11 @@ func (db *DB) SendReferral(ctx context.Context, in ReferralInput, actor audit.Ev
 		if err != nil || !to.Active {
 			return errs.Field("to_organisation_id", "case.organisation_inactive", nil)
 		}
+		if in.ServiceID != "" {
+			if s, err := t.getService(ctx, in.ServiceID); err != nil || s.OrganisationID != in.ToOrg || !s.Active {
+				return errs.Field("service_id", "directory.not_offered", nil)
+			}
+		}
 		if in.CaseID != "" {
 			c, err := t.getCase(ctx, in.CaseID)
 			if err != nil || (c.PersonID != in.PersonID && c.HouseholdID == "") {
@@ -111,11 +119,11 @@ func (db *DB) SendReferral(ctx context.Context, in ReferralInput, actor audit.Ev
 		now := t.db.Now()
 		id := NewID()
 		if _, err := t.exec(ctx, `INSERT INTO referrals (id, person_id, case_id, from_org, from_user, to_org, service, urgency, reason, shared_info,
-			basis_kind, basis_reference, status, accept_due, complete_due, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			basis_kind, basis_reference, status, accept_due, complete_due, created_at, updated_at, service_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, in.PersonID, nullString(in.CaseID), in.FromOrg, in.FromUser, in.ToOrg, string(in.Service), string(in.Urgency), in.Reason,
 			in.SharedInfo, string(in.Basis.Kind), strings.TrimSpace(in.Basis.Reference), string(cases.Sent),
-			ts(now.Add(accept)), ts(now.Add(complete)), ts(now), ts(now)); err != nil {
+			ts(now.Add(accept)), ts(now.Add(complete)), ts(now), ts(now), nullString(in.ServiceID)); err != nil {
 			return classify(err)
 		}
 		// The disclosure needs its basis: a consent in the ledger that

@@ -35,9 +35,15 @@ type referralForm struct {
 	Services   []cases.Service
 	Urgencies  []cases.Urgency
 	Form       map[string]string
+	// Matches are the directory's services for the child's red and yellow
+	// indicators; Chosen is the one picked (its organisation and kind are
+	// filled in).
+	Matches []matchRow
+	Chosen  *matchRow
 }
 
-var referralFields = []string{"from_organisation_id", "to_organisation_id", "service", "urgency", "reason", "shared_info", "basis_kind", "basis_reference"}
+var referralFields = []string{"from_organisation_id", "to_organisation_id", "service", "urgency", "reason", "shared_info", "basis_kind", "basis_reference",
+	"service_id"}
 
 // ReferralNew shows the referral form (GET /referrals/new?person=…&case=…).
 func (h *Handler) ReferralNew(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +51,7 @@ func (h *Handler) ReferralNew(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	q := r.URL.Query()
-	h.renderReferralForm(w, r, http.StatusOK, q.Get("person"), q.Get("case"), map[string]string{"urgency": string(cases.High)}, nil)
+	h.renderReferralForm(w, r, http.StatusOK, q.Get("person"), q.Get("case"), map[string]string{"urgency": string(cases.High), "service_id": q.Get("service")}, nil)
 }
 
 func (h *Handler) renderReferralForm(w http.ResponseWriter, r *http.Request, status int, personID, caseID string, form map[string]string, fe *FormError) {
@@ -69,6 +75,10 @@ func (h *Handler) renderReferralForm(w http.ResponseWriter, r *http.Request, sta
 		if !p.InOrganisation(o.ID) {
 			rf.Orgs = append(rf.Orgs, o)
 		}
+	}
+	if err := h.referralMatches(r, person.ID, &rf); err != nil {
+		h.fail(w, r, err)
+		return
 	}
 	v.Data, v.Error = rf, fe
 	v.Return = "/referrals/new?person=" + person.ID
@@ -94,7 +104,7 @@ func (h *Handler) ReferralSend(w http.ResponseWriter, r *http.Request) {
 	in := store.ReferralInput{PersonID: personID, CaseID: caseID, FromOrg: senderOrganisation(p, form["from_organisation_id"]), FromUser: p.User.ID,
 		ToOrg: form["to_organisation_id"], Service: cases.Service(form["service"]), Urgency: cases.Urgency(form["urgency"]),
 		Reason: form["reason"], SharedInfo: form["shared_info"],
-		Basis: cases.LawfulBasis{Kind: cases.BasisKind(form["basis_kind"]), Reference: form["basis_reference"]}}
+		Basis: cases.LawfulBasis{Kind: cases.BasisKind(form["basis_kind"]), Reference: form["basis_reference"]}, ServiceID: form["service_id"]}
 	ref, err := h.DB.SendReferral(r.Context(), in, httpx.Actor(r))
 	if err != nil {
 		fe, status, ok := h.formError(r, err)

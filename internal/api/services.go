@@ -1,0 +1,215 @@
+package api
+
+import (
+	"io"
+	"net/http"
+	"slices"
+
+	"termtem/internal/account"
+	"termtem/internal/cases"
+	"termtem/internal/directory"
+	"termtem/internal/errs"
+	"termtem/internal/httpx"
+	"termtem/internal/people"
+	"termtem/internal/store"
+)
+
+// The service directory: entries, their HSDS exchange, and the matches of
+// a child's red and yellow indicators.
+
+// ListServices answers GET /api/v1/services?dimension=&indicator=&q=&stale=true.
+func (h *Handler) ListServices(w http.ResponseWriter, r *http.Request) {
+	if h.require(w, r, account.OrganisationsRead) == nil {
+		return
+	}
+	q := r.URL.Query()
+	f := store.ServiceFilter{Dimension: people.Dimension(q.Get("dimension")), Indicator: q.Get("indicator"), Search: q.Get("q"),
+		StaleOnly: q.Get("stale") == "true", OrganisationID: q.Get("organisation_id")}
+	if f.Dimension != "" && !slices.Contains(people.Dimensions, f.Dimension) {
+		h.Fail(w, r, &errs.Error{Code: errs.Invalid, MessageID: "error.query", Field: "dimension", Data: map[string]any{"Name": "dimension"}})
+		return
+	}
+	list, err := h.DB.ListServices(r.Context(), f)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newList(list))
+}
+
+// GetService answers GET /api/v1/services/{id}.
+func (h *Handler) GetService(w http.ResponseWriter, r *http.Request) {
+	if h.require(w, r, account.OrganisationsRead) == nil {
+		return
+	}
+	s, err := h.DB.GetService(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(s.Version))
+	writeJSON(w, http.StatusOK, s)
+}
+
+// ServiceInput is an entry as a client writes it.
+type ServiceInput struct {
+	OrganisationID string   `json:"organisation_id"`
+	NameTH         string   `json:"name_th"`
+	NameEN         string   `json:"name_en"`
+	DescriptionTH  string   `json:"description_th"`
+	DescriptionEN  string   `json:"description_en"`
+	Dimension      string   `json:"dimension"`
+	Indicators     []string `json:"indicators"`
+	ReferralKind   string   `json:"referral_kind"`
+	Eligibility    string   `json:"eligibility"`
+	HowToRefer     string   `json:"how_to_refer"`
+	Capacity       int      `json:"capacity"`
+	WaitingDays    int      `json:"waiting_days"`
+	OpeningHours   string   `json:"opening_hours"`
+	ContactPhone   string   `json:"contact_phone"`
+	ContactEmail   string   `json:"contact_email"`
+	AreaPlaceID    string   `json:"area_place_id"`
+	Free           bool     `json:"free"`
+	FeeNote        string   `json:"fee_note"`
+	Active         bool     `json:"active"`
+}
+
+func (in ServiceInput) service() directory.Service {
+	return directory.Service{OrganisationID: in.OrganisationID, NameTH: in.NameTH, NameEN: in.NameEN, DescriptionTH: in.DescriptionTH,
+		DescriptionEN: in.DescriptionEN, Dimension: people.Dimension(in.Dimension), Indicators: in.Indicators, ReferralKind: cases.Service(in.ReferralKind),
+		Eligibility: in.Eligibility, HowToRefer: in.HowToRefer, Capacity: in.Capacity, WaitingDays: in.WaitingDays, OpeningHours: in.OpeningHours,
+		ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail, AreaPlaceID: in.AreaPlaceID, Free: in.Free, FeeNote: in.FeeNote, Active: in.Active}
+}
+
+// CreateService answers POST /api/v1/services (directory:manage, for the
+// caller's own organisation).
+func (h *Handler) CreateService(w http.ResponseWriter, r *http.Request) {
+	p := h.require(w, r, account.DirectoryManage)
+	if p == nil {
+		return
+	}
+	var in ServiceInput
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if !p.ManagesOrganisation(in.OrganisationID, account.DirectoryManage) {
+		h.Fail(w, r, errs.Field("organisation_id", "directory.not_yours", nil))
+		return
+	}
+	s, err := h.DB.SaveService(r.Context(), in.service(), httpx.Actor(r))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	created(w, "/api/v1/services/"+s.ID, s.Version, s)
+}
+
+// UpdateService answers PUT /api/v1/services/{id} with If-Match.
+func (h *Handler) UpdateService(w http.ResponseWriter, r *http.Request) {
+	p := h.require(w, r, account.DirectoryManage)
+	if p == nil {
+		return
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	old, err := h.DB.GetService(r.Context(), r.PathValue("id"))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if !p.ManagesOrganisation(old.OrganisationID, account.DirectoryManage) {
+		h.Fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
+		return
+	}
+	var in ServiceInput
+	if err := decode(w, r, &in); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	s := in.service()
+	s.ID, s.Version = old.ID, version
+	if s.OrganisationID == "" {
+		s.OrganisationID = old.OrganisationID
+	}
+	saved, err := h.DB.SaveService(r.Context(), s, httpx.Actor(r))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(saved.Version))
+	writeJSON(w, http.StatusOK, saved)
+}
+
+// ExportServices answers GET /api/v1/services/hsds: the directory as an
+// HSDS 3.0 page of services.
+func (h *Handler) ExportServices(w http.ResponseWriter, r *http.Request) {
+	if h.require(w, r, account.OrganisationsRead) == nil {
+		return
+	}
+	list, err := h.DB.ListServices(r.Context(), store.ServiceFilter{})
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, directory.Page(list))
+}
+
+// ImportServices answers POST /api/v1/services/hsds: an HSDS page or array
+// of services, stored all or none.
+func (h *Handler) ImportServices(w http.ResponseWriter, r *http.Request) {
+	p := h.require(w, r, account.DirectoryManage)
+	if p == nil {
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
+	if err != nil {
+		h.Fail(w, r, errs.Wrap(errs.Invalid, "error.too_large", err))
+		return
+	}
+	list, err := directory.ParseHSDS(body)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	n, err := h.DB.ImportServices(r.Context(), list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+}
+
+// PersonServiceMatches answers GET /api/v1/people/{id}/service-matches:
+// the services for the child's red and yellow indicators (audited).
+func (h *Handler) PersonServiceMatches(w http.ResponseWriter, r *http.Request) {
+	if h.require(w, r, account.AssessmentsRead) == nil {
+		return
+	}
+	m, err := h.DB.MatchServicesFor(r.Context(), r.PathValue("id"), httpx.Actor(r))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	type match struct {
+		Service  directory.Service   `json:"service"`
+		Concerns []directory.Concern `json:"concerns"`
+		Verdict  directory.Verdict   `json:"verdict"`
+		Refused  string              `json:"refused_by,omitempty"`
+		Distance int                 `json:"distance"`
+	}
+	out := struct {
+		Concerns []directory.Concern `json:"concerns"`
+		Matches  []match             `json:"matches"`
+	}{Concerns: m.Concerns, Matches: []match{}}
+	if out.Concerns == nil {
+		out.Concerns = []directory.Concern{}
+	}
+	for _, x := range m.Matches {
+		out.Matches = append(out.Matches, match{x.Service, x.Concerns, x.Verdict, x.Refused, x.Distance})
+	}
+	writeJSON(w, http.StatusOK, out)
+}

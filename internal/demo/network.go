@@ -1,0 +1,105 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"termtem/internal/audit"
+	"termtem/internal/cases"
+	"termtem/internal/directory"
+	"termtem/internal/flower"
+	"termtem/internal/organisations"
+	"termtem/internal/people"
+	"termtem/internal/store"
+)
+
+// The demo's service network: the directory of services around Rom Klao
+// (one of them unconfirmed for eight months, to show the stale flag), and
+// a school-age child the social worker found out of school, whose referral
+// form offers the matching services.
+
+type demoService struct {
+	org, th, en, descTH string
+	dim                 people.Dimension
+	indicators          []string
+	kind                string
+	eligibility         string
+	howTo, hours, phone string
+	capacity, wait      int
+	area                string
+	free                bool
+	staleMonths         int
+}
+
+var demoServices = []demoService{
+	{"LKB-SCH-KRK", "ห้องเรียนเสริมคืนสู่โรงเรียน", "Back-to-school catch-up class", "สอนเสริมหลังเลิกเรียนให้เด็กที่ขาดเรียนหรือหลุดจากระบบ กลับเข้าเรียนได้ทันเพื่อน",
+		people.Education, []string{"EDU02", "EDU03", "EDU04", "EDU07"}, "school_reentry", "age >= 6\nage <= 15",
+		"ครูประจำชั้นหรือนักสังคมสงเคราะห์โทรนัดครูฝ่ายแนะแนว พร้อมสำเนาสูติบัตรหรือเอกสารใดก็ได้ที่มี", "จ.–ศ. 15:30–17:30", "02-000-1101", 25, 14, districtLatKrabang, true, 0},
+	{"LKB-NGO-TR", "ทุนการศึกษาและอุปกรณ์การเรียน", "School grants and supplies", "ค่าเดินทาง ชุดนักเรียน และอุปกรณ์การเรียน สำหรับเด็กจากครอบครัวรายได้น้อย ไม่จำกัดสัญชาติ",
+		people.Education, []string{"EDU02", "EDU08"}, "welfare_grant", "age >= 4\nage <= 18\nincome <= 3000",
+		"ส่งแบบคำขอพร้อมผลประเมินดอกไม้ มูลนิธิเยี่ยมบ้านภายใน 2 สัปดาห์", "จ.–ส. 09:00–16:00", "02-000-1102", 40, 30, subKhlongSamPrawet, true, 0},
+	{"LKB-HC45", "คลินิกกระตุ้นพัฒนาการเด็กปฐมวัย", "Early development clinic", "ตรวจพัฒนาการ (DSPM) และสอนพ่อแม่กระตุ้นพัฒนาการที่บ้าน",
+		people.Education, []string{"EDU06", "EDU09"}, "development_stimulation", "age <= 5",
+		"นัดผ่านพยาบาลศูนย์บริการสาธารณสุข", "พ. 08:30–12:00", "02-000-1103", 15, 7, subKhlongSamPrawet, true, 0},
+	{"LKB-HC45", "วัคซีนและตรวจสุขภาพตามวัย", "Vaccines and check-ups", "วัคซีนตามวัยและตรวจสุขภาพเด็ก ไม่ต้องมีบัตรประชาชน",
+		people.Health, []string{"HLT02", "HLT03", "HLT04"}, "vaccination", "age <= 18",
+		"พามาได้ทุกวันทำการ ไม่ต้องนัด", "จ.–ศ. 08:00–16:00", "02-000-1103", 60, 0, districtLatKrabang, true, 0},
+	{"LKB-DSW", "เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด", "Child-support grant", "เงินอุดหนุนเดือนละ 600 บาท สำหรับเด็กแรกเกิดถึง 6 ปี ในครัวเรือนรายได้น้อย",
+		people.Economy, []string{"ECO06", "ECO01"}, "welfare_grant", "age <= 6\nnationality in thai",
+		"ยื่นคำร้องที่ฝ่ายพัฒนาชุมชนฯ พร้อมสูติบัตรและสมุดบัญชี", "จ.–ศ. 08:30–16:30", "02-000-1104", 200, 45, districtLatKrabang, true, 0},
+	{"LKB-NGO-TR", "ที่ปรึกษาครอบครัวและการเลี้ยงดูเชิงบวก", "Family counselling and positive parenting", "ให้คำปรึกษาครอบครัวที่มีความรุนแรงหรือการลงโทษรุนแรง และกลุ่มพ่อแม่",
+		people.Safety, []string{"SAF02", "SAF06"}, "counselling", "",
+		"โทรนัด หรือให้นักสังคมสงเคราะห์ส่งต่อ", "อ.–พฤ. 13:00–19:00", "02-000-1102", 12, 10, districtLatKrabang, true, 8},
+}
+
+// loadNetwork adds the directory unless the demo organisations already
+// offer services, and the out-of-school child's assessment.
+func loadNetwork(ctx context.Context, db *store.DB, orgs map[string]organisations.Organisation, placeIDs map[string]string, communityIDs []string,
+	users map[string]string, res *Result, out io.Writer) error {
+	existing, err := db.ListServices(ctx, store.ServiceFilter{OrganisationID: orgs["LKB-SCH-KRK"].ID})
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		fmt.Fprintf(out, "services:      none added, the demo organisations already offer services\n")
+		return nil
+	}
+	actor := audit.Event{ActorID: users[userSocialWork], RequestID: "demo-load", Detail: "demo"}
+	now := db.Now()
+	for _, d := range demoServices {
+		s := directory.Service{OrganisationID: orgs[d.org].ID, NameTH: d.th, NameEN: d.en, DescriptionTH: d.descTH, Dimension: d.dim,
+			Indicators: d.indicators, ReferralKind: cases.Service(d.kind), Eligibility: d.eligibility, HowToRefer: d.howTo, OpeningHours: d.hours,
+			ContactPhone: d.phone, Capacity: d.capacity, WaitingDays: d.wait, AreaPlaceID: placeIDs[d.area], Free: d.free, Active: true}
+		if d.staleMonths > 0 {
+			s.ConfirmedAt = now.AddDate(0, -d.staleMonths, 0)
+		}
+		if _, err := db.SaveService(ctx, s, actor); err != nil {
+			return fmt.Errorf("demo: service %s: %w", d.th, err)
+		}
+	}
+	fmt.Fprintf(out, "services:      %d in the directory (one not confirmed for 8 months)\n", len(demoServices))
+	// A school-age child out of school: the social worker's assessment.
+	ps, err := db.PeopleInCommunities(ctx, communityIDs)
+	if err != nil {
+		return err
+	}
+	today := dateOf(now)
+	for _, p := range ps {
+		y, ok := people.AgeInYears(p.BirthDate, today)
+		if !ok || y < 8 || y > 12 {
+			continue
+		}
+		_, err := db.CreateAssessment(ctx, store.AssessmentInput{Subject: flower.Child, SubjectID: p.ID, On: today.Format(time.DateOnly),
+			Answers: map[string]flower.Answer{"EDU02": {Option: "out_of_school", OverrideReason: "ครูแจ้งว่าไม่มาเรียนตั้งแต่เปิดภาคเรียน (ข้อมูลสมมติ)"}},
+			Source:  store.ByStaff, OrganisationID: orgs[orgWelfare].ID, AuthorID: users[userSocialWork]}, actor)
+		if err != nil {
+			return fmt.Errorf("demo: out-of-school child: %w", err)
+		}
+		res.AssessmentsCreated++
+		fmt.Fprintf(out, "network:       a child of %d found out of school (red education), for the referral form's matches\n", y)
+		break
+	}
+	return nil
+}
