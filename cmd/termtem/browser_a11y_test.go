@@ -200,3 +200,13 @@ func TestBrowserAccessibilityPrivacy(t *testing.T) {
 	s.as("demo.dpo")
 	s.pages([]string{"/privacy", "/privacy/glass", "/privacy/people/" + w.near.ID + "/access", "/privacy/chain"}, nil)
 }
+
+// The map and the committee report, as the demo's committee member of Lat
+// Krabang (one district) and as the executive (the city).
+func TestBrowserAccessibilityMapAndReport(t *testing.T) {
+	s := newA11ySession(t)
+	s.as("demo.committee")
+	s.pages([]string{"/map", "/map?indicator=red_health", "/reports/committee", "/map?indicator=nope"}, nil) // the last: a 400 page
+	s.as("demo.executive")
+	s.pages([]string{"/map", "/map?area=10-Z4&indicator=red_education"}, nil)
+}
