@@ -48,6 +48,9 @@ const (
 	DirectoryManage Permission = "directory:manage"
 	// GuidesWrite: write a new version of a practice guide.
 	GuidesWrite Permission = "guides:write"
+	// LinkageReview: the record-linkage review queue — see both people of
+	// a possible pair, link (merge) or separate them, undo a merge.
+	LinkageReview Permission = "linkage:review"
 )
 
 // Catalogue lists every permission, in the order shown to administrators.
@@ -57,6 +60,7 @@ var Catalogue = []Permission{
 	ReferralsManage, ImportsRun, ReportsAggregate, AuditRead, MetricsRead, SensitiveHealth, SensitiveSafety, SelfRead, SelfAssess,
 	AlertsRead, AlertsSupervise, InstrumentsPublish, PrivacyOversee, ExportsRun,
 	DirectoryManage, GuidesWrite,
+	LinkageReview,
 }
 
 // Known reports whether p is in the catalogue.

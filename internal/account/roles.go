@@ -69,7 +69,7 @@ var BuiltinRoles = []Role{
 	{RoleExecutive, "ผู้บริหาร (ข้อมูลภาพรวม)", "Executive (aggregates only)", StaffAccount,
 		[]Permission{PlacesRead, OrganisationsRead, ReportsAggregate}},
 	{RoleDataOfficer, "เจ้าหน้าที่ข้อมูล (นำเข้าข้อมูล)", "Data officer (imports)", StaffAccount,
-		[]Permission{PlacesRead, OrganisationsRead, PeopleRead, ImportsRun, ExportsRun}},
+		[]Permission{PlacesRead, OrganisationsRead, PeopleRead, ImportsRun, ExportsRun, LinkageReview}},
 	{RoleFamily, "ครอบครัว / ผู้ปกครอง", "Family / guardian", FamilyAccount,
 		[]Permission{SelfRead, SelfAssess}},
 	// The supervisor of a service unit receives its alerts that nobody

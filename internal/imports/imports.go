@@ -217,6 +217,9 @@ const (
 	// LinkNationalID: a person with the row's valid national ID exists:
 	// the row joins that person's record.
 	LinkNationalID
+	// LinkProbable: record linkage found the person by name, birth date
+	// and the rest with a score above the link threshold.
+	LinkProbable
 )
 
 // Known is what the store found about a row before deciding.
@@ -225,19 +228,24 @@ type Known struct {
 	ByKey string
 	// ByNationalID is the person holding the row's national ID, if any.
 	ByNationalID string
+	// Probable is the person record linkage links the row to (when
+	// neither key nor national ID decided); empty when it did not.
+	Probable string
 }
 
 // Decide is the one place that decides whether a row is a person already
-// known or a new one. Part 1 is deterministic: the source's own key, then a
-// valid national ID; everything else is new. Probabilistic linkage (names,
-// phonetic keys, birth dates) and the review queue plug in here: they would
-// add candidates to Known and a "review" outcome.
+// known or a new one: the source's own key, then a valid national ID, then
+// what record linkage (internal/linkage) found; everything else is new. A
+// row linkage was unsure of is new too, and its pair waits in the review
+// queue for a data officer.
 func Decide(row *Row, k Known) (Decision, string) {
 	switch {
 	case k.ByKey != "":
 		return SameKey, k.ByKey
 	case k.ByNationalID != "":
 		return LinkNationalID, k.ByNationalID
+	case k.Probable != "":
+		return LinkProbable, k.Probable
 	}
 	return CreateNew, ""
 }

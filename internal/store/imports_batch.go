@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"termtem/internal/audit"
 	"termtem/internal/errs"
 	"termtem/internal/imports"
+	"termtem/internal/linkage"
 	"termtem/internal/people"
 )
 
@@ -38,6 +40,9 @@ type importSink struct {
 	claim string
 	actor audit.Event
 	orgs  map[string]string // organisation code → ID ("" when none)
+	// linker decides the current batch's rows no key or national ID
+	// decides (see linkage.go).
+	linker *batchLinker
 }
 
 // errBadRows rolls a batch back when it met bad rows and the job does not
@@ -54,6 +59,8 @@ type planned struct {
 	keyHash  bool // import_keys row's hash to update
 	records  []plannedRecord
 	outcome  string // created, linked, added, updated, unchanged
+	review   *queuedPair // linkage was unsure: the pair for the review queue
+	score    float64     // linkage's score, when it linked
 }
 
 type plannedRecord struct {
@@ -134,6 +141,9 @@ func (s *importSink) plan(ctx context.Context, t *Tx, job *imports.Job, b *impor
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if s.linker, err = t.newBatchLinker(ctx, undecided(b.Rows, byKey, byCID), s.db.linkageModel()); err != nil {
+		return nil, nil, nil, err
+	}
 	// Rows earlier in this batch count as known to the rows after them.
 	newKeys := map[string]string{}
 	newCIDs := map[string]string{}
@@ -176,6 +186,15 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 		if known.ByNationalID == "" && row.Person.NationalID != "" {
 			known.ByNationalID = newCIDs[row.Person.NationalID]
 		}
+		var unsure *linkage.Decision
+		if known.ByKey == "" && known.ByNationalID == "" {
+			switch d := s.linker.decide(row.Person); d.Outcome {
+			case linkage.Link:
+				known.Probable, p.score = d.Best.Candidate.Record().ID, d.Best.Score
+			case linkage.Review:
+				unsure = &d
+			}
+		}
 		p.action, p.personID = imports.Decide(row, known)
 		if p.action == imports.SameKey && known.ByNationalID != "" && known.ByNationalID != p.personID {
 			// The key says one person, the national ID another: the
@@ -194,6 +213,11 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 				newCIDs[person.NationalID] = p.personID
 			}
 			births[p.personID] = person.BirthDate
+			s.linker.add(&person)
+			if unsure != nil {
+				p.review = &queuedPair{personID: p.personID, candidateID: unsure.Best.Candidate.Record().ID, score: unsure.Best.Score,
+					evidence: s.linker.model.Explain(unsure.Best.Vector)}
+			}
 		case imports.SameKey:
 			if _, inBatch := byKey[row.Key]; !inBatch {
 				// Created earlier in this batch under the same key: a
@@ -210,7 +234,7 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 				return nil, rowError(err, row)
 			}
 			births[p.personID] = updates[p.personID].now.BirthDate
-		case imports.LinkNationalID:
+		case imports.LinkNationalID, imports.LinkProbable:
 			p.keyNew, p.outcome = true, "linked"
 			newKeys[row.Key] = p.personID
 			if _, fresh := births[p.personID]; fresh && byCID[row.Person.NationalID] == "" {
@@ -460,6 +484,7 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 		}
 	}
 	records := 0
+	var reviews []queuedPair
 	for _, p := range plan {
 		switch p.outcome {
 		case "created":
@@ -477,6 +502,14 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 			if err := note(ActionPersonCreated, "person", p.personID, detail); err != nil {
 				return err
 			}
+		}
+		if p.action == imports.LinkProbable {
+			if err := note(ActionLinkageAutoLinked, "person", p.personID, detail+" score="+strconv.FormatFloat(p.score, 'f', 1, 64)); err != nil {
+				return err
+			}
+		}
+		if p.review != nil {
+			reviews = append(reviews, *p.review)
 		}
 		if p.keyNew {
 			if err := kw.add(ctx, job.Source, p.row.Key, "person", p.personID, p.row.Hash, job.ID, now); err != nil {
@@ -537,6 +570,9 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 				}
 			}
 		}
+	}
+	if err := t.queuePairs(ctx, job, reviews, s.actor); err != nil {
+		return err
 	}
 	counts.Records = records
 	if records > 0 {

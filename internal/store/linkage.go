@@ -1,0 +1,606 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"termtem/internal/audit"
+	"termtem/internal/errs"
+	"termtem/internal/imports"
+	"termtem/internal/linkage"
+	"termtem/internal/people"
+	"termtem/internal/thai"
+)
+
+// Audit actions of record linkage.
+const (
+	ActionLinkageAutoLinked = "linkage.auto_linked"
+	ActionLinkageQueued     = "linkage.pair_queued"
+	ActionLinkagePairRead   = "linkage.pair_read"
+	ActionLinkageQueueRead  = "linkage.queue_read"
+	ActionLinkageMerged     = "linkage.merged"
+	ActionLinkageSeparated  = "linkage.separated"
+	ActionLinkageUnmerged   = "linkage.unmerged"
+)
+
+// Pair statuses.
+const (
+	PairPending  = "pending"
+	PairLinked   = "linked"
+	PairSeparate = "separate"
+)
+
+// maxLinkageCandidates bounds the people one batch reads as candidates: a
+// batch of a thousand rows whose names are common must not read a city.
+const maxLinkageCandidates = 20000
+
+// linkageModel is the model imports decide with.
+func (db *DB) linkageModel() *linkage.Model { return linkage.Default() }
+
+// linkageRecord is what linkage compares of a person row.
+func linkageRecord(p *people.Person) linkage.Record {
+	return linkage.Record{ID: p.ID, NationalID: p.NationalID, GivenName: p.GivenName, FamilyName: p.FamilyName, Nickname: p.Nickname,
+		GivenLatin: p.GivenNameLatin, FamilyLatin: p.FamilyNameLatin, Sex: string(p.Sex), BirthDate: p.BirthDate}
+}
+
+// batchLinker decides a batch's rows that no key or national ID decides,
+// against the people already known who share a name sound and a birth
+// year with them, and the people new earlier in the batch.
+type batchLinker struct {
+	model   *linkage.Model
+	ix      *linkage.Index
+	pending map[[2]string]bool
+}
+
+// newBatchLinker reads the candidates of a batch's undecided rows.
+func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage.Model) (*batchLinker, error) {
+	bl := &batchLinker{model: m, ix: linkage.NewIndex(), pending: map[[2]string]bool{}}
+	keySet := map[string]bool{}
+	lo, hi := 9999, 0
+	for _, r := range rows {
+		if r.Person == nil {
+			continue
+		}
+		for _, n := range []string{r.Person.GivenName, r.Person.FamilyName, r.Person.GivenNameLatin, r.Person.FamilyNameLatin} {
+			for _, k := range thai.NameKeys(n) {
+				keySet[k] = true
+			}
+		}
+		if y, ok := birthYear(r.Person.BirthDate).(int); ok {
+			lo, hi = min(lo, y-1), max(hi, y+1)
+		}
+	}
+	if len(keySet) == 0 {
+		return bl, nil
+	}
+	keys := make([]string, 0, len(keySet))
+	for k := range keySet {
+		keys = append(keys, k)
+	}
+	if hi == 0 {
+		lo, hi = 0, 9999
+	}
+	ids := map[string]bool{}
+	var idList []string
+	err := t.lookupIn(ctx, `SELECT DISTINCT k.person_id FROM person_name_keys k JOIN people p ON p.id = k.person_id
+		WHERE p.merged_into IS NULL AND (p.birth_year IS NULL OR p.birth_year BETWEEN ? AND ?) AND k.key IN `,
+		[]any{lo, hi}, keys, func(rs *sql.Rows) error {
+			var id string
+			if err := rs.Scan(&id); err != nil {
+				return err
+			}
+			if !ids[id] && len(idList) < maxLinkageCandidates {
+				ids[id] = true
+				idList = append(idList, id)
+			}
+			return nil
+		})
+	if err != nil || len(idList) == 0 {
+		return bl, err
+	}
+	cids := map[string]string{}
+	err = t.lookupIn(ctx, `SELECT person_id, value FROM person_identifiers WHERE kind = 'national_id' AND person_id IN `, nil, idList,
+		func(rs *sql.Rows) error {
+			var id, v string
+			err := rs.Scan(&id, &v)
+			cids[id] = v
+			return err
+		})
+	if err != nil {
+		return nil, err
+	}
+	// The mother's name comes from the pregnancy the child was born of,
+	// the address from the household.
+	err = t.lookupIn(ctx, `SELECT p.id, p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin, p.sex, p.birth_date,
+		COALESCE(m.given_name, ''), COALESCE(m.family_name, ''), COALESCE(h.address, ''), COALESCE(c.code, '')
+		FROM people p LEFT JOIN pregnancies pr ON pr.id = p.from_pregnancy_id LEFT JOIN people m ON m.id = pr.mother_id
+		LEFT JOIN households h ON h.id = p.household_id LEFT JOIN places c ON c.id = p.community_id WHERE p.id IN `, nil, idList,
+		func(rs *sql.Rows) error {
+			var r linkage.Record
+			var mg, mf, addr, comm string
+			if err := rs.Scan(&r.ID, &r.GivenName, &r.FamilyName, &r.Nickname, &r.GivenLatin, &r.FamilyLatin, &r.Sex, &r.BirthDate,
+				&mg, &mf, &addr, &comm); err != nil {
+				return err
+			}
+			r.MotherName = strings.TrimSpace(mg + " " + mf)
+			r.Address = strings.TrimSpace(comm + " " + addr)
+			r.NationalID = cids[r.ID]
+			bl.ix.Add(linkage.Prepare(r))
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = t.lookupIn(ctx, `SELECT person_id, candidate_id FROM linkage_pairs WHERE status = 'pending' AND person_id IN `, nil, idList,
+		func(rs *sql.Rows) error {
+			var a, b string
+			err := rs.Scan(&a, &b)
+			bl.pending[[2]string{a, b}] = true
+			return err
+		})
+	return bl, err
+}
+
+// decide decides one row's person.
+func (bl *batchLinker) decide(p *people.Person) linkage.Decision {
+	pr := linkage.Prepare(linkageRecord(p))
+	related := func(a, b string) bool { return bl.pending[[2]string{a, b}] || bl.pending[[2]string{b, a}] }
+	return bl.model.Decide(pr, bl.ix.Candidates(pr), related)
+}
+
+// add makes a person new in the batch a candidate for the rows after it.
+func (bl *batchLinker) add(p *people.Person) { bl.ix.Add(linkage.Prepare(linkageRecord(p))) }
+
+// queuedPair is a pair a batch sends to the review queue.
+type queuedPair struct {
+	personID, candidateID string
+	score                 float64
+	evidence              []linkage.Evidence
+}
+
+// queuePairs writes a batch's uncertain pairs; a pair already queued (the
+// same file again) is left as it is.
+func (t *Tx) queuePairs(ctx context.Context, job *imports.Job, pairs []queuedPair, actor audit.Event) error {
+	now := t.now()
+	for _, q := range pairs {
+		ev, _ := json.Marshal(q.evidence)
+		id := NewID()
+		res, err := t.exec(ctx, `INSERT INTO linkage_pairs (id, person_id, candidate_id, score, evidence, source, job_id, status, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (person_id, candidate_id) DO NOTHING`,
+			id, q.personID, q.candidateID, q.score, string(ev), job.Source, job.ID, now)
+		if err != nil {
+			return classify(err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			continue
+		}
+		a := actor
+		a.Action, a.ObjectType, a.ObjectID, a.Detail = ActionLinkageQueued, "linkage_pair", id, "import:"+job.ID
+		if err := t.Audit(ctx, a); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Pair is a possible pair in the review queue.
+type Pair struct {
+	ID          string
+	PersonID    string // the person the import created
+	CandidateID string // the person already known
+	Score       float64
+	Evidence    []linkage.Evidence
+	Source      string
+	Status      string
+	MergeID     string
+	DecidedBy   string
+	DecidedAt   time.Time
+	Version     int
+	CreatedAt   time.Time
+	// Person and Candidate are filled by GetPair (and names by ListPairs).
+	Person, Candidate people.Person
+	// MergeUndone: the merge that linked the pair was undone.
+	MergeUndone bool
+}
+
+const pairColumns = `lp.id, lp.person_id, lp.candidate_id, lp.score, lp.evidence, lp.source, lp.status, COALESCE(lp.merge_id, ''),
+	lp.decided_by, lp.decided_at, lp.version, lp.created_at`
+
+func scanPair(s interface{ Scan(...any) error }) (Pair, error) {
+	var p Pair
+	var ev string
+	var decided sql.NullString
+	var created string
+	err := s.Scan(&p.ID, &p.PersonID, &p.CandidateID, &p.Score, &ev, &p.Source, &p.Status, &p.MergeID, &p.DecidedBy, &decided, &p.Version, &created)
+	if err != nil {
+		return p, err
+	}
+	_ = json.Unmarshal([]byte(ev), &p.Evidence)
+	if decided.Valid {
+		p.DecidedAt = parseTS(decided.String)
+	}
+	p.CreatedAt = parseTS(created)
+	return p, nil
+}
+
+// ListPairs lists the review queue (status: pending, linked or separate),
+// oldest first, with both people's names; the read is audited.
+func (db *DB) ListPairs(ctx context.Context, status string, limit, offset int, actor audit.Event) ([]Pair, int, error) {
+	if status == "" {
+		status = PairPending
+	}
+	if status != PairPending && status != PairLinked && status != PairSeparate {
+		return nil, 0, errs.Field("status", "linkage.bad_status", nil)
+	}
+	limit = listLimit(limit)
+	var out []Pair
+	var total int
+	err := db.InTx(ctx, func(t *Tx) error {
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM linkage_pairs WHERE status = ?`, status).Scan(&total); err != nil {
+			return classify(err)
+		}
+		rows, err := t.query(ctx, `SELECT `+pairColumns+`, a.given_name, a.family_name, a.birth_date, b.given_name, b.family_name, b.birth_date
+			FROM linkage_pairs lp JOIN people a ON a.id = lp.person_id JOIN people b ON b.id = lp.candidate_id
+			WHERE lp.status = ? ORDER BY lp.created_at, lp.id LIMIT ? OFFSET ?`, status, limit, max(offset, 0))
+		if err != nil {
+			return classify(err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p Pair
+			var ev, created string
+			var decided sql.NullString
+			if err := rows.Scan(&p.ID, &p.PersonID, &p.CandidateID, &p.Score, &ev, &p.Source, &p.Status, &p.MergeID, &p.DecidedBy, &decided,
+				&p.Version, &created, &p.Person.GivenName, &p.Person.FamilyName, &p.Person.BirthDate,
+				&p.Candidate.GivenName, &p.Candidate.FamilyName, &p.Candidate.BirthDate); err != nil {
+				return classify(err)
+			}
+			_ = json.Unmarshal([]byte(ev), &p.Evidence)
+			p.CreatedAt = parseTS(created)
+			p.Person.ID, p.Candidate.ID = p.PersonID, p.CandidateID
+			out = append(out, p)
+		}
+		if err := rows.Err(); err != nil {
+			return classify(err)
+		}
+		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionLinkageQueueRead, "linkage_pair", "", "status="+status
+		return t.Audit(ctx, actor)
+	})
+	return out, total, err
+}
+
+// GetPair returns a pair with both people in full; the read is audited
+// for the pair and for each person.
+func (db *DB) GetPair(ctx context.Context, id string, actor audit.Event) (Pair, error) {
+	var p Pair
+	err := db.InTx(ctx, func(t *Tx) error {
+		var err error
+		if p, err = t.getPair(ctx, id); err != nil {
+			return err
+		}
+		if p.Person, err = t.getPerson(ctx, p.PersonID); err != nil {
+			return err
+		}
+		if p.Candidate, err = t.getPerson(ctx, p.CandidateID); err != nil {
+			return err
+		}
+		if p.MergeID != "" {
+			var undone sql.NullString
+			if err := t.queryRow(ctx, `SELECT undone_at FROM linkage_merges WHERE id = ?`, p.MergeID).Scan(&undone); err != nil {
+				return classify(err)
+			}
+			p.MergeUndone = undone.Valid
+		}
+		for _, e := range [][2]string{{ActionLinkagePairRead, "linkage_pair:" + p.ID}, {ActionPersonRead, "person:" + p.PersonID}, {ActionPersonRead, "person:" + p.CandidateID}} {
+			a := actor
+			typ, oid, _ := strings.Cut(e[1], ":")
+			a.Action, a.ObjectType, a.ObjectID, a.Detail = e[0], typ, oid, "linkage"
+			if err := t.Audit(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
+func (t *Tx) getPair(ctx context.Context, id string) (Pair, error) {
+	p, err := scanPair(t.queryRow(ctx, `SELECT `+pairColumns+` FROM linkage_pairs lp WHERE lp.id = ?`, id))
+	if err == sql.ErrNoRows {
+		return p, errs.New(errs.NotFound, "linkage.pair_not_found")
+	}
+	return p, classify(err)
+}
+
+// decidePair moves a pending pair to status at the version the officer saw.
+func (t *Tx) decidePair(ctx context.Context, p Pair, version int, status, mergeID string, actor audit.Event) error {
+	if p.Status != PairPending {
+		return errs.New(errs.Conflict, "linkage.pair_decided")
+	}
+	res, err := t.exec(ctx, `UPDATE linkage_pairs SET status = ?, merge_id = ?, decided_by = ?, decided_at = ?, version = version + 1
+		WHERE id = ? AND version = ? AND status = 'pending'`, status, nullString(mergeID), actor.ActorID, t.now(), p.ID, version)
+	if err != nil {
+		return classify(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.New(errs.Stale, "error.stale")
+	}
+	return nil
+}
+
+// SeparatePair records that the two people of a pair are different people.
+func (db *DB) SeparatePair(ctx context.Context, id string, version int, actor audit.Event) error {
+	return db.InTx(ctx, func(t *Tx) error {
+		p, err := t.getPair(ctx, id)
+		if err != nil {
+			return err
+		}
+		if err := t.decidePair(ctx, p, version, PairSeparate, "", actor); err != nil {
+			return err
+		}
+		actor.Action, actor.ObjectType, actor.ObjectID = ActionLinkageSeparated, "linkage_pair", id
+		return t.Audit(ctx, actor)
+	})
+}
+
+// LinkPair records that the two people of a pair are one: the person the
+// import created is merged into the one already known. It returns the
+// merge's ID (for undoing it).
+func (db *DB) LinkPair(ctx context.Context, id string, version int, actor audit.Event) (string, error) {
+	var mergeID string
+	err := db.InTx(ctx, func(t *Tx) error {
+		p, err := t.getPair(ctx, id)
+		if err != nil {
+			return err
+		}
+		if p.Status != PairPending {
+			return errs.New(errs.Conflict, "linkage.pair_decided")
+		}
+		if mergeID, err = t.merge(ctx, p.CandidateID, p.PersonID, actor); err != nil {
+			return err
+		}
+		if err := t.decidePair(ctx, p, version, PairLinked, mergeID, actor); err != nil {
+			return err
+		}
+		a := actor
+		a.Action, a.ObjectType, a.ObjectID, a.Detail = ActionLinkageMerged, "linkage_pair", id, "merge:"+mergeID
+		return t.Audit(ctx, a)
+	})
+	return mergeID, err
+}
+
+// moved is one set of rows a merge moved: the table, the column that
+// named the merged person, and the rows' keys.
+type moved struct {
+	Table  string   `json:"table"`
+	Column string   `json:"column"`
+	Keys   []string `json:"keys"`
+}
+
+// mergeTargets are the rows that belong to a person, by the table's key
+// column. person_identifiers and import_keys have composite keys, written
+// joined by a unit separator.
+var mergeTargets = []struct{ table, column, key string }{
+	{"person_identifiers", "person_id", "kind || chr(31) || value"},
+	{"import_keys", "object_id", "source || chr(31) || source_key"},
+	{"household_members", "person_id", "id"},
+	{"service_records", "person_id", "id"},
+	{"pregnancies", "mother_id", "id"},
+	{"assessments", "person_id", "id"},
+	{"alerts", "person_id", "id"},
+	{"cases", "person_id", "id"},
+	{"referrals", "person_id", "id"},
+	{"handoffs", "person_id", "id"},
+	{"consents", "person_id", "id"},
+	{"disclosures", "person_id", "id"},
+	{"glass_grants", "person_id", "id"},
+	{"rectification_requests", "person_id", "id"},
+	{"households", "head_id", "id"},
+	{"households", "caregiver_id", "id"},
+}
+
+// keyWhere is the condition that picks one row by its key.
+func keyWhere(key string) string {
+	switch key {
+	case "kind || chr(31) || value":
+		return `kind = ? AND value = ?`
+	case "source || chr(31) || source_key":
+		return `object_type = 'person' AND source = ? AND source_key = ?`
+	}
+	return `id = ?`
+}
+
+func keyArgs(key, k string) []any {
+	if key == "id" {
+		return []any{k}
+	}
+	a, b, _ := strings.Cut(k, "\x1f")
+	return []any{a, b}
+}
+
+// merge moves every row of mergedID to survivorID, marks the merged person
+// as merged (kept, for the undo, but no longer found by name) and records
+// what moved. Audited.
+func (t *Tx) merge(ctx context.Context, survivorID, mergedID string, actor audit.Event) (string, error) {
+	if survivorID == mergedID {
+		return "", errs.New(errs.Invalid, "linkage.merge_self")
+	}
+	var into sql.NullString
+	for _, id := range []string{survivorID, mergedID} {
+		if err := t.queryRow(ctx, `SELECT merged_into FROM people WHERE id = ?`, id).Scan(&into); err != nil {
+			if err == sql.ErrNoRows {
+				return "", errs.New(errs.NotFound, "person.not_found")
+			}
+			return "", classify(err)
+		}
+		if into.Valid {
+			return "", errs.New(errs.Conflict, "linkage.already_merged")
+		}
+	}
+	var all []moved
+	for _, mt := range mergeTargets {
+		key := mt.key
+		if !t.db.postgres {
+			key = strings.ReplaceAll(key, "chr(31)", "char(31)")
+		}
+		where := mt.column + ` = ?`
+		if mt.table == "import_keys" {
+			where += ` AND object_type = 'person'`
+		}
+		rows, err := t.query(ctx, `SELECT `+key+` FROM `+mt.table+` WHERE `+where, mergedID)
+		if err != nil {
+			return "", classify(err)
+		}
+		var keys []string
+		for rows.Next() {
+			var k string
+			if err := rows.Scan(&k); err != nil {
+				rows.Close()
+				return "", classify(err)
+			}
+			keys = append(keys, k)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return "", classify(err)
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		if _, err := t.exec(ctx, `UPDATE `+mt.table+` SET `+mt.column+` = ? WHERE `+where, survivorID, mergedID); err != nil {
+			return "", classify(err)
+		}
+		all = append(all, moved{Table: mt.table, Column: mt.column, Keys: keys})
+	}
+	// The merged person's name keys: the survivor is found by either
+	// spelling from now on; the merged person by none.
+	var nameKeys []string
+	rows, err := t.query(ctx, `SELECT key FROM person_name_keys WHERE person_id = ? AND key NOT IN (SELECT key FROM person_name_keys WHERE person_id = ?)`,
+		mergedID, survivorID)
+	if err != nil {
+		return "", classify(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return "", classify(err)
+		}
+		nameKeys = append(nameKeys, k)
+	}
+	rows.Close()
+	for _, k := range nameKeys {
+		if _, err := t.exec(ctx, `INSERT INTO person_name_keys (key, person_id) VALUES (?, ?)`, k, survivorID); err != nil {
+			return "", classify(err)
+		}
+	}
+	all = append(all, moved{Table: "person_name_keys", Column: "added_to_survivor", Keys: nameKeys})
+	if _, err := t.exec(ctx, `UPDATE people SET merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?`, survivorID, t.now(), mergedID); err != nil {
+		return "", classify(err)
+	}
+	b, _ := json.Marshal(all)
+	id := NewID()
+	if _, err := t.exec(ctx, `INSERT INTO linkage_merges (id, survivor_id, merged_id, moved, merged_by, merged_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, survivorID, mergedID, string(b), actor.ActorID, t.now()); err != nil {
+		return "", classify(err)
+	}
+	for _, pid := range []string{survivorID, mergedID} {
+		a := actor
+		a.Action, a.ObjectType, a.ObjectID, a.Detail = ActionLinkageMerged, "person", pid, "merge:"+id
+		if err := t.Audit(ctx, a); err != nil {
+			return "", err
+		}
+	}
+	return id, nil
+}
+
+// Unmerge undoes a merge: exactly the rows it moved go back to the merged
+// person, who is found again, and the pair returns to the queue. Rows
+// added to the survivor since the merge stay with the survivor.
+func (db *DB) Unmerge(ctx context.Context, mergeID string, actor audit.Event) error {
+	return db.InTx(ctx, func(t *Tx) error {
+		var survivor, merged, movedJSON string
+		var undone sql.NullString
+		err := t.queryRow(ctx, `SELECT survivor_id, merged_id, moved, undone_at FROM linkage_merges WHERE id = ?`, mergeID).
+			Scan(&survivor, &merged, &movedJSON, &undone)
+		if err == sql.ErrNoRows {
+			return errs.New(errs.NotFound, "linkage.merge_not_found")
+		}
+		if err != nil {
+			return classify(err)
+		}
+		if undone.Valid {
+			return errs.New(errs.Conflict, "linkage.merge_undone")
+		}
+		var all []moved
+		if err := json.Unmarshal([]byte(movedJSON), &all); err != nil {
+			return errs.Internalf("merge %s: %w", mergeID, err)
+		}
+		for _, m := range all {
+			if m.Table == "person_name_keys" {
+				for _, k := range m.Keys {
+					if _, err := t.exec(ctx, `DELETE FROM person_name_keys WHERE key = ? AND person_id = ?`, k, survivor); err != nil {
+						return classify(err)
+					}
+				}
+				continue
+			}
+			var key string
+			for _, mt := range mergeTargets {
+				if mt.table == m.Table && mt.column == m.Column {
+					key = mt.key
+				}
+			}
+			if key == "" {
+				return errs.Internalf("merge %s: unknown table %s.%s", mergeID, m.Table, m.Column)
+			}
+			for _, k := range m.Keys {
+				args := append([]any{merged}, keyArgs(key, k)...)
+				if _, err := t.exec(ctx, `UPDATE `+m.Table+` SET `+m.Column+` = ? WHERE `+keyWhere(key), args...); err != nil {
+					return classify(err)
+				}
+			}
+		}
+		now := t.now()
+		if _, err := t.exec(ctx, `UPDATE people SET merged_into = NULL, version = version + 1, updated_at = ? WHERE id = ?`, now, merged); err != nil {
+			return classify(err)
+		}
+		res, err := t.exec(ctx, `UPDATE linkage_merges SET undone_by = ?, undone_at = ? WHERE id = ? AND undone_at IS NULL`, actor.ActorID, now, mergeID)
+		if err != nil {
+			return classify(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return errs.New(errs.Stale, "error.stale")
+		}
+		// The pair goes back to the queue: undoing says "not sure", not
+		// "different".
+		if _, err := t.exec(ctx, `UPDATE linkage_pairs SET status = 'pending', merge_id = NULL, decided_by = '', decided_at = NULL,
+			version = version + 1 WHERE merge_id = ?`, mergeID); err != nil {
+			return classify(err)
+		}
+		for _, pid := range []string{survivor, merged} {
+			a := actor
+			a.Action, a.ObjectType, a.ObjectID, a.Detail = ActionLinkageUnmerged, "person", pid, "merge:"+mergeID
+			if err := t.Audit(ctx, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// undecided returns the rows about a person that neither their source key
+// nor a national ID already known decides: the rows linkage decides.
+func undecided(rows []*imports.Row, byKey map[string]keyed, byCID map[string]string) []*imports.Row {
+	var out []*imports.Row
+	for _, r := range rows {
+		if r.Person == nil || byKey[r.Key].id != "" || (r.Person.NationalID != "" && byCID[r.Person.NationalID] != "") {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
