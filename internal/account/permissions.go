@@ -24,14 +24,14 @@ const (
 	ImportsRun          Permission = "imports:run"
 	// ExportsRun: export lists and FHIR bundles of the people of an area
 	// one's organisations serve (see internal/exports).
-	ExportsRun Permission = "exports:run"
-	ReportsAggregate    Permission = "reports:aggregate"
-	AuditRead           Permission = "audit:read"
-	MetricsRead         Permission = "metrics:read"
-	SensitiveHealth     Permission = "sensitive:health" // health conditions, disability, HIV (PDPA s.26)
-	SensitiveSafety     Permission = "sensitive:safety" // violence, abuse and neglect notes
-	SelfRead            Permission = "self:read"
-	SelfAssess          Permission = "self:assess"
+	ExportsRun       Permission = "exports:run"
+	ReportsAggregate Permission = "reports:aggregate"
+	AuditRead        Permission = "audit:read"
+	MetricsRead      Permission = "metrics:read"
+	SensitiveHealth  Permission = "sensitive:health" // health conditions, disability, HIV (PDPA s.26)
+	SensitiveSafety  Permission = "sensitive:safety" // violence, abuse and neglect notes
+	SelfRead         Permission = "self:read"
+	SelfAssess       Permission = "self:assess"
 	// AlertsRead: see and act on the early-warning alerts sent to one's
 	// organisation.
 	AlertsRead Permission = "alerts:read"
