@@ -8,6 +8,7 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/maps"
 	"termtem/internal/reports"
+	"termtem/internal/thai"
 )
 
 // option is one choice of a select.
@@ -63,7 +64,7 @@ func (h *Handler) MapShow(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	v := mapView{AreaName: area.Place.Name(lang), Indicator: h.indicatorName(lang, in), AsOf: dayText(lang, now.Format("2006-01-02"))}
+	v := mapView{AreaName: area.Place.Name(lang), Indicator: h.indicatorName(lang, in), AsOf: dayText(lang, now.In(thai.Bangkok()).Format("2006-01-02"))}
 	for _, i := range reports.Indicators {
 		v.Indicators = append(v.Indicators, option{Value: i.Code, Label: h.indicatorName(lang, i), Selected: i.Code == in.Code})
 	}
