@@ -8,6 +8,14 @@
 #   ...               # use "$PG_TMP_URL" (superuser) / create roles etc.
 #   pg_tmp_stop       # pg_ctl stop -m immediate + delete the temp dir (idempotent)
 #
+# For replication and fault drills (PG_TMP_REPLICATION=1 before pg_tmp_start
+# gives the primary wal_level=replica and WAL senders):
+#
+#   pg_tmp_replica_start  # pg_basebackup -R from the primary, start it as a
+#                         # hot standby on another port; sets PG_TMP_REPLICA_*
+#   pg_tmp_halt           # stop the primary (fast), keep its data
+#   pg_tmp_resume         # start the stopped primary again on the same port
+#
 # The caller is responsible for calling pg_tmp_stop from an EXIT trap.
 #
 # Variables set by pg_tmp_start:
@@ -133,6 +141,13 @@ pg_tmp_start() {
 	t1=$(_pg_tmp_now_ms)
 
 	# Speed over durability: this cluster is deleted at exit anyway.
+	# Minimal WAL unless replication is asked for.
+	_PG_TMP_WAL_LEVEL=minimal
+	_PG_TMP_WAL_SENDERS=0
+	if [[ "${PG_TMP_REPLICATION:-}" == 1 ]]; then
+		_PG_TMP_WAL_LEVEL=replica
+		_PG_TMP_WAL_SENDERS=4
+	fi
 	cat >>"$PG_TMP_DATA/postgresql.conf" <<-EOF
 
 		# --- added by scripts/lib-postgres.sh (throw-away test cluster) ---
@@ -142,8 +157,8 @@ pg_tmp_start() {
 		fsync = off
 		synchronous_commit = off
 		full_page_writes = off
-		wal_level = minimal
-		max_wal_senders = 0
+		wal_level = ${_PG_TMP_WAL_LEVEL}
+		max_wal_senders = ${_PG_TMP_WAL_SENDERS}
 		log_line_prefix = '%m [%p] %q%u@%d '
 	EOF
 
@@ -194,6 +209,46 @@ pg_tmp_start() {
 	_pg_tmp_log "started $("$PG_TMP_BINDIR/postgres" --version) on 127.0.0.1:$PG_TMP_PORT (initdb $((t1 - t0)) ms, start $((t2 - t1)) ms, data in $PG_TMP_DATA)"
 }
 
+PG_TMP_REPLICA_DATA=""
+PG_TMP_REPLICA_PORT=""
+PG_TMP_REPLICA_URL=""
+
+# Make a streaming replica of the running primary (started with
+# PG_TMP_REPLICATION=1): pg_basebackup -R writes standby.signal and the
+# connection to the primary; the replica listens on its own free port.
+pg_tmp_replica_start() {
+	local port
+	PG_TMP_REPLICA_DATA="$PG_TMP_DIR/replica"
+	if ! _pg_tmp_run "$PG_TMP_BINDIR/pg_basebackup" -h 127.0.0.1 -p "$PG_TMP_PORT" -U "$PG_TMP_SUPERUSER" \
+		-D "$PG_TMP_REPLICA_DATA" -R -X stream --checkpoint=fast >"$PG_TMP_DIR/basebackup.log" 2>&1; then
+		_pg_tmp_log "pg_basebackup failed (was the primary started with PG_TMP_REPLICATION=1?):"
+		cat "$PG_TMP_DIR/basebackup.log" >&2 || true
+		return 1
+	fi
+	port="$(_pg_tmp_free_port)" || return 1
+	if ! _pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" start --pgdata="$PG_TMP_REPLICA_DATA" --log="$PG_TMP_DIR/replica.log" \
+		--wait --timeout=60 --silent -o "-p $port" >"$PG_TMP_DIR/pg_ctl-replica.log" 2>&1; then
+		_pg_tmp_log "replica start failed:"
+		cat "$PG_TMP_DIR/pg_ctl-replica.log" "$PG_TMP_DIR/replica.log" >&2 || true
+		return 1
+	fi
+	PG_TMP_REPLICA_PORT="$port"
+	PG_TMP_REPLICA_URL="postgres://$PG_TMP_SUPERUSER@127.0.0.1:$port/postgres?sslmode=disable"
+	_pg_tmp_log "replica of 127.0.0.1:$PG_TMP_PORT streaming on 127.0.0.1:$port"
+}
+
+# Stop the primary as an operator's restart would (fast: clients are cut
+# off, nothing is lost), keeping its data directory.
+pg_tmp_halt() {
+	_pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" stop --pgdata="$PG_TMP_DATA" --mode=fast --wait --timeout=60 --silent
+}
+
+# Start the halted primary again on its port.
+pg_tmp_resume() {
+	_pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" start --pgdata="$PG_TMP_DATA" --log="$PG_TMP_LOG" \
+		--wait --timeout=60 --silent -o "-p $PG_TMP_PORT" >>"$PG_TMP_DIR/pg_ctl.log" 2>&1
+}
+
 # Print the tail of the server log (for diagnosing failed test runs).
 pg_tmp_log_tail() {
 	local n="${1:-60}"
@@ -222,6 +277,10 @@ pg_tmp_stop() {
 				sleep 1
 			fi
 		fi
+	fi
+	if [[ -n "$PG_TMP_DIR" && -f "$PG_TMP_DIR/replica/postmaster.pid" ]]; then
+		_pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" stop --pgdata="$PG_TMP_DIR/replica" \
+			--mode=immediate --wait --timeout=30 --silent >/dev/null 2>&1 || true
 	fi
 	_PG_TMP_STARTED=""
 	if [[ -n "$PG_TMP_DIR" && -d "$PG_TMP_DIR" ]]; then

@@ -69,7 +69,8 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		return nil, 0, err
 	}
 	filter, fargs = filter+scope, append(fargs, sargs...)
-	r := db.reader()
+	// Search may lag: a streaming replica serves it when one is set.
+	r := db.lagging()
 	var cands []candidate
 	seen := map[string]bool{}
 	// scan adds candidates; withNames: the query also selects nameColumns,

@@ -36,8 +36,11 @@ import (
 // has one writer at a time and queueing in Go is kinder than busy-waiting;
 // reads use a pool. On PostgreSQL both are the same pool.
 type DB struct {
-	write    *sql.DB
-	read     *sql.DB
+	write *sql.DB
+	read  *sql.DB
+	// replica, when set, is a PostgreSQL streaming replica for reads that
+	// may lag the primary (see lagging).
+	replica  *sql.DB
 	postgres bool
 	path     string // the SQLite file
 	audits   auditGroup
@@ -73,6 +76,8 @@ type DB struct {
 type Options struct {
 	DataDir     string // for SQLite
 	DatabaseURL string // postgres://…; when set, DataDir is ignored
+	// ReplicaURL is a streaming replica of DatabaseURL (optional).
+	ReplicaURL string
 	// SQLiteFile overrides the file name inside DataDir (tests).
 	SQLiteFile string
 	// DataKey encrypts sensitive records. Empty on SQLite: a key file
@@ -100,6 +105,18 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if o.ReplicaURL != "" {
+		if o.DatabaseURL == "" {
+			db.Close()
+			return nil, errors.New("a replica needs a PostgreSQL primary")
+		}
+		r, err := openPostgres(ctx, o.ReplicaURL)
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("replica: %w", err)
+		}
+		db.replica = r.read
 	}
 	db.DataKey = o.DataKey
 	if len(db.DataKey) == 0 && o.DatabaseURL == "" {
@@ -212,6 +229,9 @@ func (db *DB) Close() error {
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
+	if db.replica != nil {
+		err = errors.Join(err, db.replica.Close())
+	}
 	return err
 }
 
@@ -258,6 +278,22 @@ func (t *Tx) now() string { return ts(t.db.Now()) }
 
 // reader returns a Tx over the read pool, for single queries outside a transaction.
 func (db *DB) reader() *Tx { return &Tx{q: db.read, db: db} }
+
+// lagging returns a Tx over the replica when one is configured, else over
+// the read pool. It is for reads that may miss the last moments' writes —
+// search, dashboards, exports — never for a read that must see a write
+// just made (a page shown after saving, a version check, access rules),
+// and never for writes: audit rows of these reads go to the primary
+// through Audit as always.
+func (db *DB) lagging() *Tx {
+	if db.replica != nil {
+		return &Tx{q: db.replica, db: db}
+	}
+	return db.reader()
+}
+
+// HasReplica reports whether lagging reads go to a replica.
+func (db *DB) HasReplica() bool { return db.replica != nil }
 
 // InTx runs fn in a write transaction, committing when fn returns nil.
 func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
