@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/page"
@@ -111,4 +112,26 @@ func TestBrowserInstallableApp(t *testing.T) {
 	b.setOnline(true)
 	b.navigate("/people")
 	b.waitFor("people page back", `location.pathname === "/people" && !!document.querySelector("#nav-people")`)
+}
+
+// settle waits until a JavaScript condition holds on whatever page the tab
+// shows, through the page loads a script starts (a poll alone fails when
+// its page goes away).
+func (b *tab) settle(what, cond string) {
+	b.t.Helper()
+	deadline := time.Now().Add(browserStepTimeout)
+	for time.Now().Before(deadline) {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond, chromedp.EvalAwaitPromise))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		select {
+		case <-b.ctx.Done():
+			b.fatalf("waiting for %s: %v", what, b.ctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	b.fatalf("waiting for %s (%s): not within %s", what, cond, browserStepTimeout)
 }

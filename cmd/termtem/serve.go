@@ -46,12 +46,18 @@ func (e env) serve(ctx context.Context, args []string) error {
 	// Channels are set after the demo load: loading the demo's alerts
 	// must not e-mail anyone.
 	notifier := notify.New(db, cat, log, cfg)
+	pushKeys, err := notify.PushKeys(cfg)
+	if err != nil {
+		return err
+	}
+	notifier.EnablePush(cfg, pushKeys)
 	db.Channels = notifier.Channels()
-	log.Info("notification channels", slog.Bool("email", db.Channels.Email), slog.Bool("webhook", db.Channels.Webhook))
+	log.Info("notification channels", slog.Bool("email", db.Channels.Email), slog.Bool("webhook", db.Channels.Webhook), slog.Bool("push", db.Channels.Push))
 	srv, err := server.New(server.Deps{DB: db, Auth: a, Cat: cat, Log: log,
 		SecureCookies: cfg.SecureCookies(), SeparateMetrics: cfg.MetricsAddr != "",
 		ImportDir: filepath.Join(cfg.DataDir, "imports"), Chromium: cfg.Chromium,
-		MaxConcurrent: cfg.MaxConcurrent, QueueTimeout: cfg.QueueTimeout, RequestTimeout: cfg.RequestTimeout})
+		MaxConcurrent: cfg.MaxConcurrent, QueueTimeout: cfg.QueueTimeout, RequestTimeout: cfg.RequestTimeout,
+		PushKey: pushKeys.PublicKey(), OfflineKeyLife: cfg.OfflineKeyLife})
 	if err != nil {
 		return err
 	}

@@ -73,6 +73,7 @@ type Config struct {
 	// chromium, /usr/bin/chromium); when it is missing the PDF is refused
 	// with a message saying so.
 	Chromium string
+	Mobile   // push and offline home visits (mobile.go)
 }
 
 // Defaults returns the configuration of a developer's laptop.
@@ -92,6 +93,7 @@ func Defaults() Config {
 		QueueTimeout:    250 * time.Millisecond,
 		RequestTimeout:  60 * time.Second,
 		Chromium:        "/usr/bin/chromium",
+		Mobile:          Mobile{OfflineKeyLife: 24 * time.Hour},
 	}
 }
 
@@ -163,6 +165,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	}
 	if c.DataKey != "" && len(c.DataKey) < 32 {
 		return errors.New("TERMTEM_DATA_KEY: at least 32 characters")
+	}
+	if err := c.registerMobile(fs, getenv); err != nil {
+		return err
 	}
 	demo, derr := parseBool(getenv("TERMTEM_DEMO"))
 	if derr != nil {
@@ -285,6 +290,7 @@ func (c *Config) Finish() error {
 		problems = append(problems, "session timeouts must be positive and the absolute one at least the idle one")
 	}
 	problems = append(problems, c.notificationProblems()...)
+	problems = append(problems, c.mobileProblems()...)
 	if len(problems) > 0 {
 		return errors.New("configuration: " + strings.Join(problems, "; "))
 	}

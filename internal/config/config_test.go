@@ -36,7 +36,7 @@ func TestDefaults(t *testing.T) {
 		LogFormat: "json", LogLevel: "info", SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour,
 		AlertUrgent: 24 * time.Hour, AlertRed: 7 * 24 * time.Hour, AlertReview: 30 * 24 * time.Hour, RequireMFA: true,
 		MaxConcurrent: 64, QueueTimeout: 250 * time.Millisecond, RequestTimeout: time.Minute,
-		Chromium: "/usr/bin/chromium"}
+		Chromium: "/usr/bin/chromium", Mobile: Mobile{OfflineKeyLife: 24 * time.Hour}}
 	if c != want {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
 	}

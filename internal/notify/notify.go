@@ -15,6 +15,7 @@ import (
 
 	"termtem/internal/config"
 	"termtem/internal/locale"
+	"termtem/internal/push"
 	"termtem/internal/store"
 )
 
@@ -36,8 +37,9 @@ type Worker struct {
 	Cat       *locale.Catalogue
 	Log       *slog.Logger
 	PublicURL string
-	Email     *SMTP    // nil: e-mail is off
-	Webhook   *Webhook // nil: the webhook is off
+	Email     *SMTP        // nil: e-mail is off
+	Webhook   *Webhook     // nil: the webhook is off
+	Push      *push.Sender // nil: push is off (EnablePush)
 }
 
 // New makes the worker of a configuration: a channel whose address is
@@ -55,7 +57,7 @@ func New(db *store.DB, cat *locale.Catalogue, log *slog.Logger, cfg config.Confi
 
 // Channels tells the store which deliveries to write.
 func (w *Worker) Channels() store.Channels {
-	return store.Channels{Email: w.Email != nil, Webhook: w.Webhook != nil}
+	return store.Channels{Email: w.Email != nil, Webhook: w.Webhook != nil, Push: w.Push != nil}
 }
 
 // Notices read this long ago, and deliveries finished this long ago, are
@@ -116,7 +118,8 @@ func (w *Worker) deliver(ctx context.Context, d store.Delivery) error {
 	log := w.Log.With(slog.String("delivery", d.ID), slog.String("channel", d.Channel), slog.String("kind", d.Kind), slog.Int("attempt", d.Attempts))
 	var err error
 	switch {
-	case d.Channel == store.ChannelEmail && w.Email == nil, d.Channel == store.ChannelWebhook && w.Webhook == nil:
+	case d.Channel == store.ChannelEmail && w.Email == nil, d.Channel == store.ChannelWebhook && w.Webhook == nil,
+		d.Channel == store.ChannelPush && w.Push == nil:
 		log.Warn("notification channel switched off; delivery dropped")
 		return w.DB.GiveUpDelivery(ctx, d, d.Channel+" is not configured")
 	case d.Channel == store.ChannelEmail && d.Email == "":
@@ -126,6 +129,12 @@ func (w *Worker) deliver(ctx context.Context, d store.Delivery) error {
 		err = w.Email.Send(ctx, d.Email, w.emailMessage(d))
 	case d.Channel == store.ChannelWebhook:
 		err = w.Webhook.Send(ctx, w.payload(d))
+	case d.Channel == store.ChannelPush:
+		var none bool
+		if none, err = w.sendPush(ctx, d); none {
+			log.Warn("recipient has no push device any more; delivery dropped")
+			return w.DB.GiveUpDelivery(ctx, d, "recipient has no push device any more")
+		}
 	default:
 		return w.DB.GiveUpDelivery(ctx, d, "unknown channel")
 	}

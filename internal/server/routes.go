@@ -161,6 +161,9 @@ func (s *Server) routes() []Route {
 		{"POST", "/profile/mfa/start", hf(w.ProfileMFAStart)},
 		{"POST", "/profile/mfa/confirm", hf(w.ProfileMFAConfirm)},
 		{"POST", "/profile/mfa/remove", hf(w.ProfileMFARemove)},
+		{"POST", "/profile/push", hf(w.PushSubscribe)},
+		{"POST", "/profile/push/unsubscribe", hf(w.PushUnsubscribe)},
+		{"POST", "/profile/push/{id}/delete", hf(w.PushRevoke)},
 
 		{"GET", "/notifications", hf(w.NotificationsList)},
 		{"POST", "/notifications/read", hf(w.NotificationRead)},

@@ -46,6 +46,10 @@ type Deps struct {
 	RequestTimeout time.Duration
 	// Chromium prints reports as PDF (its path; see config.Chromium).
 	Chromium string
+	// PushKey is the VAPID public key browsers subscribe to push with.
+	PushKey string
+	// OfflineKeyLife is how long a device may keep prepared home visits.
+	OfflineKeyLife time.Duration
 }
 
 // Server is the assembled HTTP handler plus its metrics registry.
@@ -67,6 +71,7 @@ func New(d Deps) (*Server, error) {
 	}
 	wh.ImportDir = d.ImportDir
 	wh.Printer = reports.NewPrinter(d.Chromium)
+	wh.PushKey, wh.OfflineKeyLife = d.PushKey, d.OfflineKeyLife
 	s := &Server{Deps: d, web: wh, api: &api.Handler{DB: d.DB, Cat: d.Cat, Log: d.Log}, mux: http.NewServeMux()}
 	s.Registry = prometheus.NewRegistry()
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

@@ -34,12 +34,14 @@ type Notification struct {
 type Channels struct {
 	Email   bool
 	Webhook bool
+	Push    bool // Web Push to the devices users opted in
 }
 
 // Delivery channels and states.
 const (
 	ChannelEmail   = "email"
 	ChannelWebhook = "webhook"
+	ChannelPush    = "push"
 
 	DeliveryPending = "pending"
 	DeliverySent    = "sent"
@@ -114,6 +116,9 @@ func (t *Tx) Enqueue(ctx context.Context, n Notification) error {
 			if err := t.addDelivery(ctx, ChannelEmail, id, n, now); err != nil {
 				return err
 			}
+		}
+		if err := t.addPushDelivery(ctx, id, n, now); err != nil {
+			return err
 		}
 	}
 	if notified > 0 && t.db.Channels.Webhook {

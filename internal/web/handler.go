@@ -43,7 +43,11 @@ type Handler struct {
 	ImportDir string
 	// Printer prints the committee report as PDF.
 	Printer *reports.Printer
-	pages   map[string]*template.Template
+	// PushKey is the VAPID public key (base64url) the profile page
+	// subscribes with; OfflineKeyLife how long prepared visits last.
+	PushKey        string
+	OfflineKeyLife time.Duration
+	pages          map[string]*template.Template
 }
 
 // New parses the templates once at start-up.

@@ -2,12 +2,16 @@ package web
 
 import (
 	"net/http"
+
+	"termtem/internal/store"
 )
 
 type profileView struct {
 	Memberships []homeMembership
 	Sessions    int
 	MFA         bool // a second factor is set up
+	Devices     []store.PushSubscription
+	PushKey     string
 }
 
 // ProfileShow shows the user's own account and the password form.
@@ -38,6 +42,11 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 		h.fail(w, r, err)
 		return
 	}
+	if pv.Devices, err = h.DB.PushSubscriptions(r.Context(), p.User.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	pv.PushKey = h.PushKey
 	v.Data, v.Error = pv, fe
 	h.render(w, r, status, "profile", v)
 }
