@@ -10,6 +10,7 @@ import (
 	"termtem/internal/cases"
 	"termtem/internal/directory"
 	"termtem/internal/flower"
+	"termtem/internal/learning"
 	"termtem/internal/organisations"
 	"termtem/internal/people"
 	"termtem/internal/store"
@@ -101,5 +102,29 @@ func loadNetwork(ctx context.Context, db *store.DB, orgs map[string]organisation
 		fmt.Fprintf(out, "network:       a child of %d found out of school (red education), for the referral form's matches\n", y)
 		break
 	}
+	for _, g := range demoGuides {
+		if _, err := db.WriteGuide(ctx, g, 0, audit.Event{ActorID: users["demo.supervisor"], RequestID: "demo-load", Detail: "demo"}); err != nil {
+			return fmt.Errorf("demo: guide %s: %w", g.Indicator, err)
+		}
+	}
+	fmt.Fprintf(out, "guides:        %d practice guides\n", len(demoGuides))
 	return nil
+}
+
+// demoGuides are written in plain Thai for the demo; the legal references
+// are to be checked by the pilot's lawyers before real use.
+var demoGuides = []learning.Guide{
+	{Indicator: "EDU02", Level: flower.Red,
+		WhatToCheck:  "เด็กออกจากโรงเรียนเมื่อไร เพราะอะไร (ค่าใช้จ่าย ย้ายบ้าน ไม่มีเอกสาร ถูกรังแก ต้องทำงาน) มีเอกสารอะไรบ้าง และใครในบ้านดูแลเรื่องเรียน",
+		FirstSteps:   "1. เยี่ยมบ้านภายใน 7 วัน คุยกับเด็กและผู้ปกครอง\n2. ประสานครูแนะแนวของโรงเรียนใกล้บ้านเรื่องการรับกลับเข้าเรียน\n3. ถ้าไม่มีเลขประจำตัว ขอเลข G จากโรงเรียน เด็กทุกคนมีสิทธิ์เรียน\n4. ส่งต่อบริการสอนเสริมหรือทุนการศึกษาจากทำเนียบบริการ",
+		LegalDuty:    "ผู้ปกครองมีหน้าที่ส่งเด็กเข้าเรียนตามกฎหมายการศึกษาภาคบังคับ เด็กไม่มีสัญชาติมีสิทธิ์เรียนตามมติคณะรัฐมนตรีว่าด้วยการศึกษาของผู้ไม่มีหลักฐานทางทะเบียน (ตรวจสอบกับนิติกรก่อนใช้)",
+		ServicesHelp: "ห้องเรียนเสริมคืนสู่โรงเรียน; ทุนการศึกษาและอุปกรณ์การเรียน"},
+	{Indicator: "EDU03", Level: flower.Yellow,
+		WhatToCheck: "ขาดเรียนกี่วันในเดือนนี้ ขาดเป็นช่วงหรือกระจาย เด็กป่วยหรือต้องดูแลน้อง",
+		FirstSteps:  "1. โทรคุยผู้ปกครองภายในสัปดาห์\n2. ตกลงกับครูประจำชั้นเรื่องการติดตามรายสัปดาห์\n3. ประเมินซ้ำในหนึ่งเดือน"},
+	{Indicator: "SAF02", Level: flower.Red,
+		WhatToCheck:  "การลงโทษรุนแรงเกิดบ่อยแค่ไหน มีรอยบาดเจ็บหรือไม่ เด็กปลอดภัยคืนนี้หรือไม่",
+		FirstSteps:   "1. ถ้าเด็กไม่ปลอดภัย แจ้งพนักงานเจ้าหน้าที่ตาม พ.ร.บ.คุ้มครองเด็ก ทันที\n2. เปิดรายกรณีและประชุมทีมสหวิชาชีพภายใน 72 ชั่วโมง\n3. ส่งต่อที่ปรึกษาครอบครัวและการเลี้ยงดูเชิงบวก",
+		LegalDuty:    "พ.ร.บ.คุ้มครองเด็ก พ.ศ. 2546: ผู้พบเห็นเด็กถูกทารุณกรรมต้องแจ้งพนักงานเจ้าหน้าที่ ครู แพทย์ พยาบาล และเจ้าหน้าที่สาธารณสุขมีหน้าที่แจ้งโดยเฉพาะ (ตรวจสอบมาตรากับนิติกร)",
+		ServicesHelp: "ที่ปรึกษาครอบครัวและการเลี้ยงดูเชิงบวก"},
 }

@@ -144,6 +144,12 @@ func (s *Server) routes() []Route {
 		{"GET", "/services/{id}/edit", hf(w.ServiceEdit)},
 		{"POST", "/services/{id}", hf(w.ServiceSave)},
 		{"POST", "/services/{id}/confirm", hf(w.ServiceConfirm)},
+		{"GET", "/guides", hf(w.GuidesList)},
+		{"GET", "/guides/{indicator}/{level}", hf(w.GuideShow)},
+		{"POST", "/guides/{indicator}/{level}", hf(w.GuideWrite)},
+		{"GET", "/lessons", hf(w.LessonsList)},
+		{"GET", "/lessons/new", hf(w.LessonNew)},
+		{"POST", "/lessons", hf(w.LessonSave)},
 		{"GET", "/handoffs", hf(w.HandoffsList)},
 		{"POST", "/handoffs/{id}/acknowledge", hf(w.HandoffAcknowledge)},
 
@@ -230,6 +236,11 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/services/{id}", hf(a.GetService)},
 		{"PUT", "/api/v1/services/{id}", hf(a.UpdateService)},
 		{"GET", "/api/v1/people/{id}/service-matches", hf(a.PersonServiceMatches)},
+		{"GET", "/api/v1/guides", hf(a.ListGuides)},
+		{"GET", "/api/v1/guides/{indicator}/{level}", hf(a.GuideVersions)},
+		{"POST", "/api/v1/guides/{indicator}/{level}", hf(a.WriteGuide)},
+		{"GET", "/api/v1/lessons", hf(a.ListLessons)},
+		{"POST", "/api/v1/lessons", hf(a.CreateLesson)},
 		{"GET", "/api/", hf(s.apiNotFound)},
 	}
 	if !s.SeparateMetrics {

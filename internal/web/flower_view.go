@@ -65,6 +65,7 @@ type concernRow struct {
 	Derived    bool
 	Urgent     bool
 	Restricted bool // the viewer may not see this sensitive indicator
+	Guide      bool // a practice guide is written for this indicator and level
 }
 
 // flowerSVG draws levels as an inline SVG. RenderSVG escapes every text it
@@ -169,6 +170,20 @@ func (h *Handler) flowerSection(ctx context.Context, lang string, viewer *accoun
 			fb.Family = &row
 		default:
 			fb.History = append(fb.History, row)
+		}
+	}
+	// The practice guide, right where the indicator is red or yellow.
+	if fb.Latest != nil && len(fb.Latest.Concerns) > 0 {
+		guides, err := h.DB.LatestGuides(ctx)
+		if err != nil {
+			return nil, err
+		}
+		have := map[string]bool{}
+		for _, g := range guides {
+			have[g.Indicator+"/"+string(g.Level)] = true
+		}
+		for i, c := range fb.Latest.Concerns {
+			fb.Latest.Concerns[i].Guide = !c.Restricted && have[c.Code+"/"+string(c.Level)]
 		}
 	}
 	if fb.Latest != nil && fb.Family != nil {
