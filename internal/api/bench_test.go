@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
+	"slices"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -125,6 +127,18 @@ func BenchmarkPeopleAPI(b *testing.B) {
 			})
 			lat.Report(b)
 			vsBare(b)
+			if c == 1 {
+				// Which kinds of query set the tail (go test -v shows it).
+				byKind := map[string]benchstore.Latencies{}
+				for i, d := range lat {
+					k := queries[i%len(queries)].Kind
+					byKind[k] = append(byKind[k], d)
+				}
+				for _, k := range slices.Sorted(maps.Keys(byKind)) {
+					b.Logf("%-15s n=%4d p50 %6.1f ms  p95 %6.1f ms", k, len(byKind[k]),
+						float64(byKind[k].Percentile(50).Microseconds())/1000, float64(byKind[k].Percentile(95).Microseconds())/1000)
+				}
+			}
 		})
 	}
 }

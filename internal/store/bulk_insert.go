@@ -31,7 +31,7 @@ var (
 		given_name_latin, family_name_latin, sex, birth_date, birth_year, nationality, phone, relation, from_pregnancy_id, search_name,
 		created_at, updated_at) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, insertStatementRows}
 	identifierTable = bulkTable{`INSERT INTO person_identifiers (person_id, kind, value, created_at) VALUES `, `(?, ?, ?, ?)`, 250}
-	nameKeyTable    = bulkTable{`INSERT INTO person_name_keys (key, person_id) VALUES `, `(?, ?)`, 500}
+	nameKeyTable    = bulkTable{`INSERT INTO person_name_keys (key, person_id, birth_year, district_code) VALUES `, `(?, ?, ?, ?)`, 250}
 	memberTable     = bulkTable{`INSERT INTO household_members (id, household_id, person_id, relationship, started_on, created_at) VALUES `,
 		`(?, ?, ?, ?, ?, ?)`, 250}
 	recordTable = bulkTable{`INSERT INTO service_records (id, person_id, pregnancy_id, kind, occurred_on, organisation_id, author_id,
@@ -165,6 +165,7 @@ type bulkInserter struct {
 	db          *DB
 	communities map[string]string // household ID → community ID
 	keys        []string
+	districts   []string // district codes of the statement's people, for their name keys
 }
 
 // insert stores hs, then ps with their identifiers, name keys and
@@ -210,6 +211,7 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 		n := min(len(ps), insertStatementRows)
 		chunk := ps[:n]
 		ps = ps[n:]
+		districts := b.districts[:0]
 		for i := range chunk {
 			p := &chunk[i]
 			community := p.CommunityID
@@ -220,6 +222,11 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 				}
 				community = c
 			}
+			_, district, err := t.db.CommunityCodes(ctx, community)
+			if err != nil {
+				return err
+			}
+			districts = append(districts, district)
 			if err := pw.add(ctx, p.ID, nullString(p.HouseholdID), nullString(community), p.Title, p.GivenName, p.FamilyName,
 				p.Nickname, p.GivenNameLatin, p.FamilyNameLatin, string(p.Sex), p.BirthDate, birthYear(p.BirthDate),
 				string(p.Nationality), p.Phone, string(p.Relation), nullString(p.FromPregnancyID), searchName(*p), now, now); err != nil {
@@ -243,7 +250,7 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 			}
 			b.keys = appendNameKeys(b.keys[:0], p)
 			for _, k := range b.keys {
-				if err := kw.add(ctx, k, p.ID); err != nil {
+				if err := kw.add(ctx, k, p.ID, birthYear(p.BirthDate), nullString(districts[i])); err != nil {
 					return err
 				}
 			}

@@ -92,6 +92,11 @@ func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit
 			if _, err := t.exec(ctx, `UPDATE people SET community_id = ? WHERE household_id = ?`, h.CommunityID, h.ID); err != nil {
 				return classify(err)
 			}
+			// and are searched for in its district.
+			if _, err := t.exec(ctx, `UPDATE person_name_keys SET district_code = (`+districtOfCommunity+` WHERE c.id = ?)
+				WHERE person_id IN (SELECT id FROM people WHERE household_id = ?)`, h.CommunityID, h.ID); err != nil {
+				return classify(err)
+			}
 		}
 		actor.Action, actor.ObjectType, actor.ObjectID = ActionHouseholdSaved, "household", h.ID
 		return t.Audit(ctx, actor)

@@ -188,13 +188,20 @@ func (t *Tx) writeIdentity(ctx context.Context, p people.Person) error {
 			return fieldConflict(classify(err), x.field)
 		}
 	}
+	// Each key row carries what search narrows by, as the people row
+	// written before it in this transaction has it.
 	for _, k := range nameKeys(p) {
-		if _, err := t.exec(ctx, `INSERT INTO person_name_keys (key, person_id) VALUES (?, ?)`, k, p.ID); err != nil {
+		if _, err := t.exec(ctx, `INSERT INTO person_name_keys (key, person_id, birth_year, district_code)
+			SELECT ?, p.id, p.birth_year, (`+districtOfCommunity+` WHERE c.id = p.community_id) FROM people p WHERE p.id = ?`, k, p.ID); err != nil {
 			return classify(err)
 		}
 	}
 	return nil
 }
+
+// districtOfCommunity selects the code of community c's district; the
+// caller adds the WHERE.
+const districtOfCommunity = `SELECT d.code FROM places c JOIN places s ON s.id = c.parent_id JOIN places d ON d.id = s.parent_id`
 
 func (t *Tx) startMembership(ctx context.Context, householdID, personID string, rel people.Relationship) error {
 	if rel == "" {

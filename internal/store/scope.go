@@ -27,6 +27,7 @@ type viewer struct {
 	orgs      []string // organisations the user works in
 	districts []string // districts those organisations serve
 	zones     []string // the zone groups of those districts: the search area
+	wholeCity bool     // zones are all of them: every community is in the search area
 }
 
 // requestViewer returns the request mark and its viewer, or nil for the
@@ -53,12 +54,12 @@ func (db *DB) requestViewer(ctx context.Context) (*access.Request, *viewer, erro
 		if c, ok := db.viewers.Load(key); ok {
 			cv := c.(*cachedViewer)
 			if cv.gen == gen && db.Now().Sub(cv.at) < viewerTTL {
-				v.orgs, v.districts, v.zones = cv.v.orgs, cv.v.districts, cv.v.zones
+				v.orgs, v.districts, v.zones, v.wholeCity = cv.v.orgs, cv.v.districts, cv.v.zones, cv.v.wholeCity
 				return
 			}
 		}
 		if v.err = db.loadViewer(ctx, req, v); v.err == nil {
-			db.viewers.Store(key, &cachedViewer{gen: gen, at: db.Now(), v: viewer{orgs: v.orgs, districts: v.districts, zones: v.zones}})
+			db.viewers.Store(key, &cachedViewer{gen: gen, at: db.Now(), v: viewer{orgs: v.orgs, districts: v.districts, zones: v.zones, wholeCity: v.wholeCity}})
 		}
 	})
 	return req, v, v.err
@@ -109,6 +110,13 @@ func (db *DB) loadViewer(ctx context.Context, req *access.Request, v *viewer) er
 		v.districts = appendNew(v.districts, ds...)
 		v.zones = appendNew(v.zones, zs...)
 	}
+	if len(v.zones) > 0 {
+		var all int
+		if err := r.queryRow(ctx, `SELECT COUNT(*) FROM places WHERE kind = 'zone'`).Scan(&all); err != nil {
+			return classify(err)
+		}
+		v.wholeCity = len(v.zones) >= all
+	}
 	return nil
 }
 
@@ -152,11 +160,12 @@ func (t *Tx) servedDistricts(ctx context.Context, placeID string) ([]string, []s
 			return []string{id}, []string{parent.String}, nil
 		case "zone", "province":
 			// A city- or zone-level unit serves every district below it.
-			q := `SELECT d.id, d.parent_id FROM places d WHERE d.kind = 'district' AND d.parent_id = ?`
+			q, args := `SELECT d.id, d.parent_id FROM places d WHERE d.kind = 'district' AND d.parent_id = ?`, []any{id}
 			if kind == "province" {
-				q = `SELECT d.id, d.parent_id FROM places d WHERE d.kind = 'district'`
+				// No argument: PostgreSQL refuses one the query does not use.
+				q, args = `SELECT d.id, d.parent_id FROM places d WHERE d.kind = 'district'`, nil
 			}
-			rows, err := t.query(ctx, q, id)
+			rows, err := t.query(ctx, q, args...)
 			if err != nil {
 				return nil, nil, classify(err)
 			}
@@ -346,8 +355,14 @@ func (db *DB) searchScope(ctx context.Context) (string, []any, error) {
 	zones := anyArgs(v.zones)
 	// Correlated EXISTS: the candidates are few (a name's keys), and each
 	// test is an index probe on the person.
-	q := ` AND (p.community_id IN (SELECT c.id FROM places c JOIN places s ON s.id = c.parent_id JOIN places d ON d.id = s.parent_id
-			WHERE d.parent_id IN (` + inList(len(zones)) + `))
+	area := `p.community_id IN (SELECT c.id FROM places c JOIN places s ON s.id = c.parent_id JOIN places d ON d.id = s.parent_id
+			WHERE d.parent_id IN (` + inList(len(zones)) + `))`
+	if v.wholeCity {
+		// A city-wide unit: every community is in its area, and testing a
+		// person's community against all of them cost a search a third.
+		area, zones = `p.community_id IS NOT NULL`, nil
+	}
+	q := ` AND (` + area + `
 		OR EXISTS (SELECT 1 FROM referrals r WHERE r.person_id = p.id AND r.to_org IN (` + inList(len(orgs)) + `)
 			AND r.status IN ('sent', 'accepted', 'in_progress'))
 		OR EXISTS (SELECT 1 FROM handoffs h WHERE h.person_id = p.id AND h.to_org IN (` + inList(len(orgs)) + `))

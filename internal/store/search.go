@@ -40,6 +40,11 @@ type PersonHit struct {
 // name's key were no better a pool to rank than the first 500 are.
 const maxCandidates = 500
 
+// maxRanked bounds the people ranked by keys before filters and the
+// searcher's area narrow them to maxCandidates: enough that a district's
+// worker, whose search area is a sixth of the city, still fills the pool.
+const maxRanked = 20 * maxCandidates
+
 // nameColumns are what ranking needs of a candidate besides its ID; the
 // rest of a person is read only for the page shown.
 const nameColumns = `p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin`
@@ -62,12 +67,12 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 	if q.Limit <= 0 || q.Limit > 100 {
 		q.Limit = 20
 	}
-	filter, fargs := personFilter(q)
 	// A request searches only its search area and the people in its care.
 	scope, sargs, err := db.searchScope(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
+	filter, fargs := personFilter(q)
 	filter, fargs = filter+scope, append(fargs, sargs...)
 	// Search may lag: a streaming replica serves it when one is set.
 	r := db.lagging()
@@ -100,38 +105,56 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 		return classify(rows.Err())
 	}
 	keys = slices.Compact(slices.Sorted(slices.Values(keys)))
-	switch {
-	case len(keys) == 1:
+	// Candidates come from the key index alone: the selective filters
+	// (birth year, place) are sets of IDs read from covering indexes of
+	// people, and the rest (sex, the searcher's area) is tested afterwards
+	// on the best-ranked only. Joining every holder of a common key to
+	// people read a row for each of them, tens of thousands for a common
+	// given name, and was two thirds of a search's time.
+	keyFilter, kargs := personKeyFilter(q, db.postgres)
+	rest, rargs := sexFilter(q)
+	rest, rargs = rest+scope, append(rargs, sargs...)
+	if len(keys) > 0 {
 		// One key: a person holds it at most once, so the candidates are
 		// the key's first people in the index, with no counting.
-		query := `SELECT k.person_id, 1 FROM person_name_keys k WHERE k.key = ? ORDER BY k.person_id LIMIT ?`
-		args := []any{keys[0], maxCandidates}
-		if filter != "" {
-			query = `SELECT p.id, 1, ` + nameColumns + ` FROM person_name_keys k JOIN people p ON p.id = k.person_id WHERE k.key = ?` + filter +
-				` ORDER BY k.person_id LIMIT ?`
-			args = append(append([]any{keys[0]}, fargs...), maxCandidates)
+		query := `SELECT k.person_id, 1 FROM person_name_keys k WHERE k.key = ?` + keyFilter + ` ORDER BY k.person_id LIMIT ?`
+		if len(keys) > 1 {
+			query = `SELECT k.person_id, COUNT(*) AS hits FROM person_name_keys k WHERE k.key IN (?` + strings.Repeat(", ?", len(keys)-1) + `)` +
+				keyFilter + ` GROUP BY k.person_id ORDER BY hits DESC, k.person_id LIMIT ?`
 		}
-		if err := scan(query, args, filter != ""); err != nil {
-			return nil, 0, err
+		// With a filter left to test, the best-ranked are read twice as many
+		// as are needed, and only if too few pass (a district's worker
+		// searching a city's common name) again up to maxRanked: reading
+		// ten thousand IDs into Go for every search cost more than the rare
+		// second query does.
+		limits := []int{maxCandidates}
+		if rest != "" {
+			limits = []int{2 * maxCandidates, maxRanked}
 		}
-	case len(keys) > 1:
-		in := `k.key IN (?` + strings.Repeat(", ?", len(keys)-1) + `)`
-		args := make([]any, 0, len(keys)+len(fargs)+1)
-		for _, k := range keys {
-			args = append(args, k)
+		for _, limit := range limits {
+			cands = cands[:0]
+			clear(seen)
+			args := make([]any, 0, len(keys)+len(kargs)+1)
+			for _, k := range keys {
+				args = append(args, k)
+			}
+			if err := scan(query, append(append(args, kargs...), limit), false); err != nil {
+				return nil, 0, err
+			}
+			read := len(cands)
+			if rest != "" {
+				if cands, err = db.narrow(ctx, cands, rest, rargs); err != nil {
+					return nil, 0, err
+				}
+			}
+			if read < limit || len(cands) >= maxCandidates {
+				break
+			}
 		}
-		// Without filters people is not joined: that cost a row lookup for
-		// each person sharing a common name.
-		query := `SELECT k.person_id, COUNT(*) AS hits FROM person_name_keys k WHERE ` + in +
-			` GROUP BY k.person_id ORDER BY hits DESC, k.person_id LIMIT ?`
-		if filter != "" {
-			// Grouped by the primary key, so the name columns may be selected.
-			query = `SELECT p.id, COUNT(*) AS hits, ` + nameColumns + ` FROM person_name_keys k JOIN people p ON p.id = k.person_id
-				WHERE ` + in + filter + ` GROUP BY p.id ORDER BY hits DESC, p.id LIMIT ?`
-			args = append(args, fargs...)
-		}
-		if err := scan(query, append(args, maxCandidates), filter != ""); err != nil {
-			return nil, 0, err
+		// The prefix search below adds only people not already kept.
+		clear(seen)
+		for _, c := range cands {
+			seen[c.id] = true
 		}
 	}
 	// A first word of two or more letters also matches given names that
@@ -178,6 +201,53 @@ func (db *DB) SearchPeople(ctx context.Context, q PersonQuery, actor audit.Event
 	return hits, total, nil
 }
 
+// narrow keeps, in their order, the candidates that pass filter (SQL on
+// people p, as personFilter and searchScope make), up to maxCandidates, and
+// reads their names on the way.
+func (db *DB) narrow(ctx context.Context, cs []candidate, filter string, fargs []any) ([]candidate, error) {
+	at := make(map[string]int, len(cs))
+	for i := range cs {
+		at[cs[i].id] = i
+	}
+	keep := make([]bool, len(cs))
+	kept := 0
+	r := db.reader()
+	for start := 0; start < len(cs) && kept < maxCandidates; start += 500 {
+		batch := cs[start:min(len(cs), start+500)]
+		args := make([]any, 0, len(batch)+len(fargs))
+		for _, c := range batch {
+			args = append(args, c.id)
+		}
+		rows, err := r.query(ctx, `SELECT p.id, `+nameColumns+` FROM people p WHERE p.id IN (?`+strings.Repeat(", ?", len(batch)-1)+`)`+filter, append(args, fargs...)...)
+		if err != nil {
+			return nil, classify(err)
+		}
+		for rows.Next() {
+			var id string
+			var n candidate
+			if err := rows.Scan(&id, &n.given, &n.family, &n.nickname, &n.givenLatin, &n.familyLatin); err != nil {
+				rows.Close()
+				return nil, classify(err)
+			}
+			c := &cs[at[id]]
+			c.given, c.family, c.nickname, c.givenLatin, c.familyLatin, c.named = n.given, n.family, n.nickname, n.givenLatin, n.familyLatin, true
+			keep[at[id]] = true
+			kept++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, classify(err)
+		}
+	}
+	out := cs[:0]
+	for i, c := range cs {
+		if keep[i] && len(out) < maxCandidates {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 // candidateNames reads what ranking needs of the candidates found without
 // their names.
 func (db *DB) candidateNames(ctx context.Context, cs []candidate) error {
@@ -213,6 +283,36 @@ func (db *DB) candidateNames(ctx context.Context, cs []candidate) error {
 	return nil
 }
 
+// personKeyFilter is personFilter's selective part as SQL on the name key
+// index k: birth year and district are columns of the key rows (indexed
+// with the key), a community the IDs of its people, read from the
+// people_community_id index without touching a row.
+//
+// On SQLite the unary + keeps the planner from driving the query by the
+// community's people (a probe of the key index for each of them); it scans
+// the key's range and tests each holder against the set instead.
+// PostgreSQL chooses from its statistics and has no unary + for text.
+func personKeyFilter(q PersonQuery, postgres bool) (string, []any) {
+	var b strings.Builder
+	var args []any
+	if q.BirthYear > 0 {
+		b.WriteString(` AND k.birth_year = ?`)
+		args = append(args, q.BirthYear)
+	}
+	if q.CommunityCode != "" {
+		col := "+k.person_id"
+		if postgres {
+			col = "k.person_id"
+		}
+		b.WriteString(` AND ` + col + ` IN (SELECT p.id FROM people p WHERE p.community_id = (SELECT id FROM places WHERE code = ? AND kind = 'community'))`)
+		args = append(args, strings.ToUpper(q.CommunityCode))
+	} else if q.DistrictCode != "" {
+		b.WriteString(` AND k.district_code = ?`)
+		args = append(args, q.DistrictCode)
+	}
+	return b.String(), args
+}
+
 // personFilter turns the query's narrowing fields into SQL on people p.
 func personFilter(q PersonQuery) (string, []any) {
 	var b strings.Builder
@@ -220,10 +320,6 @@ func personFilter(q PersonQuery) (string, []any) {
 	if q.BirthYear > 0 {
 		b.WriteString(` AND p.birth_year = ?`)
 		args = append(args, q.BirthYear)
-	}
-	if q.Sex != people.Unknown {
-		b.WriteString(` AND p.sex = ?`)
-		args = append(args, string(q.Sex))
 	}
 	if q.CommunityCode != "" {
 		b.WriteString(` AND p.community_id = (SELECT id FROM places WHERE code = ? AND kind = 'community')`)
@@ -233,7 +329,15 @@ func personFilter(q PersonQuery) (string, []any) {
 			JOIN places d ON d.id = s.parent_id WHERE d.code = ?)`)
 		args = append(args, q.DistrictCode)
 	}
-	return b.String(), args
+	sex, sargs := sexFilter(q)
+	return b.String() + sex, append(args, sargs...)
+}
+
+func sexFilter(q PersonQuery) (string, []any) {
+	if q.Sex == people.Unknown {
+		return "", nil
+	}
+	return ` AND p.sex = ?`, []any{string(q.Sex)}
 }
 
 func searchDetail(q PersonQuery, total int) string {

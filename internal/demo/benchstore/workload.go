@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -162,6 +163,7 @@ func Drive(b *testing.B, clients int, do func(i int) error) Latencies {
 	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup
+	cpu0 := processCPU()
 	b.ResetTimer()
 	for range clients {
 		wg.Go(func() {
@@ -183,7 +185,23 @@ func Drive(b *testing.B, clients int, do func(i int) error) Latencies {
 	}
 	wg.Wait()
 	b.StopTimer()
+	// CPU time of the whole process (clients, server and, for SQLite, the
+	// database) per request: unlike requests/s it hardly moves when other
+	// work shares the machine, so before/after pairs compare on a busy one.
+	// Two cores' worth divided by it is the rate an idle machine could reach.
+	if b.N > 0 {
+		b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+	}
 	return lat
+}
+
+// processCPU is the user and system CPU time this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // Clients is the number of concurrent clients of the benchmarks
