@@ -8,9 +8,9 @@ import (
 	"io"
 	"log/slog"
 	"maps"
-	"slices"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
