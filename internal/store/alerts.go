@@ -204,6 +204,9 @@ func (t *Tx) openAlerts(ctx context.Context, alerts []flower.Alert, assessmentID
 			a.PersonID = fa.SubjectID
 		}
 		inds, _ := json.Marshal(a.Indicators)
+		if err := t.dashTouchSubject(ctx, a.Subject, fa.SubjectID); err != nil {
+			return nil, err
+		}
 		if _, err := t.exec(ctx, `INSERT INTO alerts (id, alert_key, severity, subject, person_id, household_id, dimension, indicators,
 			assessment_id, organisation_id, committee_id, status, escalation, opened_at, due_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
@@ -450,6 +453,9 @@ func (db *DB) moveAlert(ctx context.Context, id string, version int, to AlertSta
 			return errs.New(errs.Conflict, "alert.already_resolved")
 		case a.Status == to:
 			return errs.New(errs.Conflict, "alert.already_acknowledged")
+		}
+		if err := t.dashTouchSubject(ctx, a.Subject, a.PersonID+a.HouseholdID); err != nil {
+			return err
 		}
 		now := t.now()
 		var res sql.Result

@@ -333,6 +333,9 @@ func (t *Tx) insertAssessment(ctx context.Context, e *evaluated, actor audit.Eve
 	answers, _ := json.Marshal(out.Answers)
 	result, _ := json.Marshal(out.Result)
 	levels := out.Result.Levels()
+	if err := t.dashTouchSubject(ctx, out.Subject, out.PersonID+out.HouseholdID); err != nil {
+		return err
+	}
 	now := t.now()
 	if _, err := t.exec(ctx, `INSERT INTO assessments (id, subject, person_id, household_id, instrument_code, instrument_version,
 		assessed_on, source, organisation_id, author_id, economy, safety, education, health, answers, result, created_at)

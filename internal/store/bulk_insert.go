@@ -188,6 +188,20 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 			return classify(err)
 		}
 	}
+	hids := make([]string, len(hs))
+	for i, h := range hs {
+		hids[i] = h.ID
+	}
+	pids := make([]string, len(ps))
+	for i, p := range ps {
+		pids[i] = p.ID
+	}
+	if err := t.dashTouchHousehold(ctx, hids...); err != nil {
+		return err
+	}
+	if err := t.dashTouchPerson(ctx, pids...); err != nil {
+		return err
+	}
 	now := t.now()
 	today := t.db.Now().Format("2006-01-02")
 	hw := newBulkWriter(t, householdTable)
@@ -406,6 +420,13 @@ func (db *DB) InsertRecords(ctx context.Context, rs []people.Record, actor audit
 			if err := people.ValidateRecord(r, birth, db.Now()); err != nil {
 				return err
 			}
+		}
+		var touched []string
+		for i := range out {
+			touched = append(touched, out[i].PersonID)
+		}
+		if err := t.dashTouchPerson(ctx, touched...); err != nil {
+			return err
 		}
 		now := t.now()
 		w := newBulkWriter(t, recordTable)

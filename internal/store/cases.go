@@ -163,6 +163,9 @@ func (db *DB) OpenCase(ctx context.Context, in CaseInput, actor audit.Event) (Ca
 		if err := t.activeMember(ctx, in.ManagerID, in.OrganisationID, "organisation_id"); err != nil {
 			return err
 		}
+		if err := t.dashTouchSubject(ctx, flower.Subject(c.Subject), c.PersonID+c.HouseholdID); err != nil {
+			return err
+		}
 		now := t.now()
 		c.OpenedAt = parseTS(now)
 		if _, err := t.exec(ctx, `INSERT INTO cases (id, subject, person_id, household_id, status, risk, origin, origin_id, organisation_id,
@@ -382,6 +385,9 @@ func (db *DB) updateCase(ctx context.Context, id string, version int, actor audi
 		}
 		if version != c.Version {
 			return errs.New(errs.Stale, "error.stale")
+		}
+		if err := t.dashTouchCase(ctx, id); err != nil {
+			return err
 		}
 		if err := fn(t, &c); err != nil {
 			return err

@@ -120,6 +120,9 @@ func (t *Tx) insertHandoff(ctx context.Context, in HandoffInput, actor audit.Eve
 	}
 	body, _ := json.Marshal(concerns)
 	stage := string(people.StageAt(p.BirthDate, false, people.NoSchooling, t.db.Now()))
+	if err := t.dashTouchPerson(ctx, in.PersonID); err != nil {
+		return "", err
+	}
 	id := NewID()
 	if _, err := t.exec(ctx, `INSERT INTO handoffs (id, person_id, from_org, to_org, reason, from_stage, to_stage, concerns, record_id, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, id, in.PersonID, nullString(in.FromOrg), in.ToOrg, string(in.Reason), stage, stage,
@@ -234,6 +237,9 @@ func (db *DB) AcknowledgeHandoff(ctx context.Context, id string, version int, ac
 		}
 		if h.AcknowledgedAt != nil {
 			return errs.New(errs.Conflict, "handoff.already_acknowledged")
+		}
+		if err := t.dashTouchPerson(ctx, h.PersonID); err != nil {
+			return err
 		}
 		res, err := t.exec(ctx, `UPDATE handoffs SET acknowledged_at = ?, acknowledged_by = ?, version = version + 1 WHERE id = ? AND version = ?`,
 			t.now(), actor.ActorID, id, version)

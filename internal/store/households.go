@@ -72,12 +72,26 @@ func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit
 		now := t.now()
 		if h.ID == "" {
 			h.ID, h.Version = NewID(), 1
+			if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
+				return err
+			}
 			if _, err := t.exec(ctx, `INSERT INTO households (id, community_id, address, head_id, caregiver_id, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?)`, h.ID, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
 				return classify(err)
 			}
 		} else {
 			if _, err := t.getHousehold(ctx, h.ID); err != nil {
+				return err
+			}
+			// Members move with their household.
+			members, err := t.strings(ctx, `SELECT id FROM people WHERE household_id = ?`, h.ID)
+			if err != nil {
+				return err
+			}
+			if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
+				return err
+			}
+			if err := t.dashTouchPerson(ctx, members...); err != nil {
 				return err
 			}
 			res, err := t.exec(ctx, `UPDATE households SET community_id = ?, address = ?, head_id = ?, caregiver_id = ?, version = version + 1, updated_at = ?

@@ -452,6 +452,21 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 			return errs.Internalf("import of job %s: %w", job.ID, err)
 		}
 	}
+	// Everyone this batch creates, changes or adds records to moves the
+	// dashboard counters.
+	var touched []string
+	for _, p := range plan {
+		touched = append(touched, p.personID)
+		for _, r := range p.records {
+			touched = append(touched, r.rec.PersonID)
+		}
+	}
+	for id := range updates {
+		touched = append(touched, id)
+	}
+	if err := t.dashTouchPerson(ctx, touched...); err != nil {
+		return err
+	}
 	bi := bulkInserter{db: s.db, communities: map[string]string{}}
 	if err := bi.insertTx(ctx, t, nil, fresh); err != nil {
 		return err

@@ -55,6 +55,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err := db.seedInstruments(ctx); err != nil {
 		return fmt.Errorf("seed instruments: %w", err)
 	}
+	if err := db.rebuildDashboardsIfStale(ctx); err != nil {
+		return fmt.Errorf("dashboard counters: %w", err)
+	}
 	return nil
 }
 

@@ -96,6 +96,9 @@ func (db *DB) CreatePerson(ctx context.Context, p people.Person, actor audit.Eve
 		if err := t.placePerson(ctx, &p); err != nil {
 			return err
 		}
+		if err := t.dashTouchPerson(ctx, p.ID); err != nil {
+			return err
+		}
 		now := t.now()
 		if _, err := t.exec(ctx, `INSERT INTO people (id, household_id, community_id, title, given_name, family_name, nickname,
 			given_name_latin, family_name_latin, sex, birth_date, birth_year, nationality, phone, relation, from_pregnancy_id, search_name, created_at, updated_at)
@@ -289,6 +292,9 @@ func (db *DB) UpdatePerson(ctx context.Context, p people.Person, actor audit.Eve
 			return errs.New(errs.Stale, "error.stale")
 		}
 		if err := t.placePerson(ctx, &p); err != nil {
+			return err
+		}
+		if err := t.dashTouchPerson(ctx, p.ID); err != nil {
 			return err
 		}
 		res, err := t.exec(ctx, `UPDATE people SET household_id = ?, community_id = ?, title = ?, given_name = ?, family_name = ?, nickname = ?,

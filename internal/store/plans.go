@@ -147,6 +147,9 @@ func (db *DB) MoveStep(ctx context.Context, stepID string, version int, to cases
 		if err := cases.CheckStepMove(s.Status, to, note); err != nil {
 			return err
 		}
+		if err := t.dashTouchCase(ctx, s.CaseID); err != nil {
+			return err
+		}
 		now := t.now()
 		var doneAt any
 		if to == cases.Done {

@@ -56,6 +56,9 @@ func (db *DB) AddRecord(ctx context.Context, r people.Record, actor audit.Event)
 		if err != nil {
 			return err
 		}
+		if err := t.dashTouchPerson(ctx, r.PersonID); err != nil {
+			return err
+		}
 		if _, err := t.exec(ctx, `INSERT INTO service_records (id, person_id, pregnancy_id, kind, occurred_on, organisation_id, author_id,
 			dimension, sensitivity, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			r.ID, nullString(r.PersonID), nullString(r.PregnancyID), string(r.Kind), r.OccurredOn, r.OrganisationID, r.AuthorID,

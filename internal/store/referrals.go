@@ -116,6 +116,9 @@ func (db *DB) SendReferral(ctx context.Context, in ReferralInput, actor audit.Ev
 			}
 		}
 		accept, complete := cases.Deadlines(in.Urgency)
+		if err := t.dashTouchPerson(ctx, in.PersonID); err != nil {
+			return err
+		}
 		now := t.db.Now()
 		id := NewID()
 		if _, err := t.exec(ctx, `INSERT INTO referrals (id, person_id, case_id, from_org, from_user, to_org, service, urgency, reason, shared_info,
@@ -245,6 +248,9 @@ func (db *DB) MoveReferral(ctx context.Context, id string, version int, to cases
 			return errs.New(errs.Stale, "error.stale")
 		}
 		if err := cases.CheckReferralMove(r.Status, to, side, text); err != nil {
+			return err
+		}
+		if err := t.dashTouchPerson(ctx, r.PersonID); err != nil {
 			return err
 		}
 		now := t.now()

@@ -105,6 +105,13 @@ func (db *DB) RunRetention(ctx context.Context, dryRun bool) ([]RetentionCount, 
 					return err
 				}
 				in := placeholders(len(ids))
+				persons, err := t.strings(ctx, `SELECT DISTINCT person_id FROM service_records WHERE person_id IS NOT NULL AND id IN (`+in+`)`, anyArgs(ids)...)
+				if err != nil {
+					return err
+				}
+				if err := t.dashTouchPerson(ctx, persons...); err != nil {
+					return err
+				}
 				if _, err := t.exec(ctx, `DELETE FROM import_keys WHERE object_id IN (`+in+`)`, anyArgs(ids)...); err != nil {
 					return classify(err)
 				}

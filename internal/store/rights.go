@@ -506,6 +506,9 @@ func (db *DB) ErasePerson(ctx context.Context, personID string, actor audit.Even
 			`UPDATE households SET caregiver_id = NULL WHERE caregiver_id = ?`,
 			`DELETE FROM people WHERE id = ?`,
 		}
+		if err := t.dashTouchPerson(ctx, personID); err != nil {
+			return err
+		}
 		for _, q := range steps {
 			if _, err := t.exec(ctx, q, personID); err != nil {
 				return classify(err)

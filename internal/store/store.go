@@ -253,6 +253,9 @@ type queryer interface {
 type Tx struct {
 	q  queryer
 	db *DB
+	// dash holds the dashboard contributions of the subjects this
+	// transaction changes, from before the change (dash_agg.go).
+	dash *dashPending
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -301,7 +304,13 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	// that raced with this transaction was filled under the old generation
 	// and is dropped (see WriteGeneration).
 	defer db.writes.Add(1)
-	return db.inTx(ctx, fn)
+	return db.inTx(ctx, func(t *Tx) error {
+		if err := fn(t); err != nil {
+			return err
+		}
+		// The dashboard counters move with the change, in its transaction.
+		return t.dashFinish(ctx)
+	})
 }
 
 // inTx is InTx without counting the write, for transactions that change
