@@ -48,15 +48,34 @@ type grid struct {
 	r, c int
 	v    [][]int64
 	mark [][]Mark
+	opt  Options
+}
+
+// Options say which totals the reader already knows from elsewhere, so
+// that they can neither be hidden nor help hide: in the flower table every
+// dimension's total is the number of children; a breakdown of a published
+// row (by place, by life stage) has that row as its column totals.
+type Options struct {
+	FixedRowTotals bool
+	FixedColTotals bool
 }
 
 // Protect decides what of counts (rows × columns, all rows the same
 // length, no negatives) may be published.
-func Protect(counts [][]int64) Table {
+func Protect(counts [][]int64) Table { return ProtectWith(counts, Options{}) }
+
+// ProtectWith is Protect with totals the reader knows. A known total is
+// published as it is; the caller makes sure it is safe to (no count of 1
+// to 4 in it, or the table withheld).
+func ProtectWith(counts [][]int64, opt Options) Table {
 	g := newGrid(counts)
+	g.opt = opt
 	var small [][2]int
 	for i := 0; i <= g.r; i++ {
 		for j := 0; j <= g.c; j++ {
+			if g.fixed(i, j) {
+				continue
+			}
 			if v := g.v[i][j]; v > 0 && v < Threshold {
 				g.mark[i][j] = Small
 				small = append(small, [2]int{i, j})
@@ -73,6 +92,11 @@ func Protect(counts [][]int64) Table {
 		}
 	}
 	return g.table()
+}
+
+// fixed reports whether a cell is a total the reader knows.
+func (g *grid) fixed(i, j int) bool {
+	return (g.opt.FixedRowTotals && j == g.c) || (g.opt.FixedColTotals && i == g.r)
 }
 
 func newGrid(counts [][]int64) *grid {
@@ -195,8 +219,12 @@ func (g *grid) markIfHidden(i, j int) Mark {
 // candidates calls fn with every pattern pair and sign that moves (i, j).
 func (g *grid) candidates(i, j int, fn func(a, b pattern, d int64) bool) {
 	for _, a := range patterns(g.r, i) {
+		// A known column total must not move: rows shift against rows.
+		if g.opt.FixedColTotals && a.minus < 0 {
+			continue
+		}
 		for _, b := range patterns(g.c, j) {
-			if g.shift(a, b, i, j) == 0 {
+			if (g.opt.FixedRowTotals && b.minus < 0) || g.shift(a, b, i, j) == 0 {
 				continue
 			}
 			for _, d := range []int64{1, -1} {
@@ -268,10 +296,13 @@ func (g *grid) complete(i, j int) bool {
 
 // withhold hides every cell, small ones too: even "< 5" says "at least
 // one", and enough of those beside a small total pin each other down.
+// Known totals stay as they are: they are published elsewhere.
 func (g *grid) withhold() {
 	for i := range g.mark {
 		for j := range g.mark[i] {
-			g.mark[i][j] = Hidden
+			if !g.fixed(i, j) {
+				g.mark[i][j] = Hidden
+			}
 		}
 	}
 	g.v = nil

@@ -1,0 +1,83 @@
+package store
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"termtem/internal/audit"
+	"termtem/internal/dashboards"
+	"termtem/internal/errs"
+	"termtem/internal/places"
+)
+
+// PlaceFigure is one place's value of an indicator: Count of Of, both
+// published (suppressed) counts, and the share when both are shown.
+type PlaceFigure struct {
+	Place places.Place
+	Count dashboards.Cell
+	Of    dashboards.Cell
+	Share string
+}
+
+// IndicatorFigures are an indicator's values for the places one level
+// below a place (for a map or a ranking), with the place's own dashboard.
+type IndicatorFigures struct {
+	Dashboard Dashboard
+	Indicator string
+	Places    []PlaceFigure
+	Withheld  bool
+}
+
+// DashboardIndicator reads an indicator for the places under q.PlaceID.
+// The figures are a breakdown of the place's own published row (its
+// flower row or its continuity gap), so nothing in the two together can
+// be subtracted; when that row is not published whole the breakdown is
+// withheld.
+func (db *DB) DashboardIndicator(ctx context.Context, q DashboardQuery, indicator string, actor audit.Event) (IndicatorFigures, error) {
+	if !dashboards.KnownIndicator(indicator) {
+		return IndicatorFigures{}, errs.Field("indicator", "dashboards.unknown_indicator", nil)
+	}
+	if dim, ok := strings.CutPrefix(indicator, "red_"); ok {
+		q.Dimension = dim
+	}
+	d, err := db.Dashboard(ctx, q, actor)
+	if err != nil {
+		return IndicatorFigures{}, err
+	}
+	out := IndicatorFigures{Dashboard: d, Indicator: indicator}
+	var table dashboards.Table
+	if strings.HasPrefix(indicator, "red_") {
+		table = d.Places // its column 0 is red, its row totals all children
+		for i, p := range d.Children {
+			out.Places = append(out.Places, PlaceFigure{Place: p, Count: table.Cells[i][0], Of: table.RowTotals[i]})
+		}
+	} else {
+		row := slices.Index(gapRows, indicator)
+		var heads []dashboards.Head
+		var counts [][]int64
+		r := db.reader()
+		for _, p := range d.Children {
+			child := Dashboard{Place: p, Period: d.Period, UnseenDays: d.UnseenDays}
+			if err := r.gapTable(ctx, &child); err != nil {
+				return out, err
+			}
+			heads = append(heads, dashboards.Head{Key: p.ID, TH: p.NameTH, EN: p.NameEN})
+			counts = append(counts, []int64{rawCount(child.Gaps, row, 0), rawCount(child.Gaps, row, 1)})
+		}
+		table = dashboards.NewBreakdown("map_"+indicator, heads, keyHeads([]string{"gap", "other"}), counts,
+			d.Gaps.Cells[row], d.Gaps.RowTotals[row])
+		for i, p := range d.Children {
+			out.Places = append(out.Places, PlaceFigure{Place: p, Count: table.Cells[i][0], Of: table.RowTotals[i]})
+		}
+	}
+	out.Withheld = table.Withheld
+	for i := range out.Places {
+		out.Places[i].Share = dashboards.Share(out.Places[i].Count, out.Places[i].Of)
+	}
+	return out, nil
+}
+
+// rawCount is a count before suppression: the gap tables of the places
+// below are never published themselves, only as a protected breakdown.
+func rawCount(t dashboards.Table, row, col int) int64 { return t.Raw(row, col) }
