@@ -150,6 +150,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/map", can(account.ReportsAggregate)},
 		{"/map?indicator=red_health&area=1011", can(account.ReportsAggregate)},
 		{"/reports/committee", can(account.ReportsAggregate)},
+		{"/map?view=communities", can(account.ReportsAggregate)},
 		{"/households/" + household.ID + "/assess", can(account.AssessmentsWrite)},
 		{"/households/" + household.ID + "/deprivation", can(account.AssessmentsRead)},
 		{"/instruments", func(p *account.Principal) bool {

@@ -206,7 +206,7 @@ func TestBrowserAccessibilityPrivacy(t *testing.T) {
 func TestBrowserAccessibilityMapAndReport(t *testing.T) {
 	s := newA11ySession(t)
 	s.as("demo.committee")
-	s.pages([]string{"/map", "/map?indicator=red_health", "/reports/committee", "/map?indicator=nope"}, nil) // the last: a 400 page
+	s.pages([]string{"/map", "/map?indicator=red_health", "/map?view=communities", "/reports/committee", "/map?indicator=nope"}, nil) // the last: a 400 page
 	s.as("demo.executive")
 	s.pages([]string{"/map", "/map?area=10-Z4&indicator=red_education"}, nil)
 }

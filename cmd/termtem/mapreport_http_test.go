@@ -2,9 +2,11 @@ package main
 
 import (
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -207,5 +209,67 @@ func TestReportPDF(t *testing.T) {
 	}
 	if resp, _ := c2.get(t, "/reports/committee", nil); resp.StatusCode != http.StatusOK {
 		t.Errorf("HTML report without Chromium: %d", resp.StatusCode)
+	}
+}
+
+// An administrator gives a community its location on the community form
+// (a slip refused on the form, naming the field); the committee member's
+// map then shows it as a point with its value.
+func TestCommunityLocationAndPoints(t *testing.T) {
+	ts := startServer(t, testEnv(t))
+	reportWorld(t, ts)
+	ts.addUser(t, "admin.mr", "system_admin", "HC-MR", testPassword)
+	db := ts.openDB(t)
+	community, err := db.GetPlaceByCode(t.Context(), "101103-MR")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newClient(t, ts.URL)
+	login(t, a, "admin.mr", testPassword)
+	resp, body := a.get(t, "/places/"+community.ID+"/edit", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(body, `id="latitude"`) {
+		t.Fatalf("community form: %d, location fields: %v", resp.StatusCode, strings.Contains(body, `id="latitude"`))
+	}
+	form := url.Values{"code": {community.Code}, "name_th": {community.NameTH}, "version": {strconv.Itoa(community.Version)},
+		"latitude": {"100.7782"}, "longitude": {"13.7279"}} // swapped
+	resp, body = a.post(t, "/places/"+community.ID, form, nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="latitude-error"`) || !strings.Contains(body, "นอกกรุงเทพมหานคร") {
+		t.Fatalf("swapped coordinates: %d", resp.StatusCode)
+	}
+	if !strings.Contains(body, `value="100.7782"`) {
+		t.Error("the form lost what was typed")
+	}
+	form.Set("latitude", "13,7279") // a phone's decimal comma
+	form.Set("longitude", "")
+	if resp, body = a.post(t, "/places/"+community.ID, form, nil); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `id="longitude-error"`) {
+		t.Fatalf("latitude alone: %d", resp.StatusCode)
+	}
+	form.Set("longitude", "100.7782")
+	if resp, _ = a.post(t, "/places/"+community.ID, form, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save location: %d", resp.StatusCode)
+	}
+	if got, _ := db.GetPlace(t.Context(), community.ID); !got.Located || got.Lat != 13.7279 || got.Lon != 100.7782 {
+		t.Fatalf("stored %+v", got)
+	}
+
+	c := newClient(t, ts.URL)
+	login(t, c, "committee.mr", testPassword)
+	resp, body = c.get(t, "/map?area=1011&view=communities", nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("community map: %d", resp.StatusCode)
+	}
+	for _, want := range []string{`class="community-map"`, `aria-label="ชุมชนรายงาน: 100.0%"`, `id="map-table"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("community map lacks %s", want)
+		}
+	}
+	if strings.Contains(body, reportChildName) {
+		t.Error("the community map names a child")
+	}
+	if resp, _ := c.get(t, "/map?area=1011&view=houses", nil); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("unknown view: %d", resp.StatusCode)
+	}
+	if resp, _ := c.get(t, "/map?area=1001&view=communities", nil); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("another district's communities: %d", resp.StatusCode)
 	}
 }

@@ -2,6 +2,7 @@ package maps_test
 
 import (
 	"encoding/xml"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -131,5 +132,33 @@ func TestRenderIsAccessibleAndSelfContained(t *testing.T) {
 	}
 	if strings.Contains(svg, "http://") && strings.Count(svg, "http://") != 1 { // the xmlns only
 		t.Error("the map references another address")
+	}
+}
+
+func TestRenderPoints(t *testing.T) {
+	svg := maps.RenderPoints([]maps.Point{
+		{Name: "ชุมชนร่มเกล้า", Lat: 13.7279, Lon: 100.7782, Figure: maps.Suppress(6, 12)},
+		{Name: "ชุมชน <b>", Lat: 13.7401, Lon: 100.7510, Figure: maps.Suppress(2, 30)},
+	}, maps.Labels{Title: "จุด", Desc: "ชุมชน", Suppressed: "น้อยกว่า 5", NoData: "ไม่มี", Legend: "คำอธิบาย"})
+	if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+		t.Fatalf("not XML: %v", err)
+	}
+	for _, want := range []string{`aria-label="ชุมชนร่มเกล้า: 50.0%"`, `aria-label="ชุมชน &lt;b&gt;: &lt; 5"`, `<title id="pts-t">จุด</title>`} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("points lack %s", want)
+		}
+	}
+	// East is right, north is up.
+	var x1, y1, x2, y2 float64
+	first := svg[strings.Index(svg, "ชุมชนร่มเกล้า"):]
+	if _, err := fmt.Sscanf(first[strings.Index(first, "<circle cx=\"")+len("<circle "):], `cx="%f" cy="%f"`, &x1, &y1); err != nil {
+		t.Fatal(err)
+	}
+	rest := svg[strings.Index(svg, "ชุมชน &lt;b&gt;"):]
+	if _, err := fmt.Sscanf(rest[strings.Index(rest, "<circle cx=\"")+len("<circle "):], `cx="%f" cy="%f"`, &x2, &y2); err != nil {
+		t.Fatal(err)
+	}
+	if !(x1 > x2 && y1 > y2) {
+		t.Errorf("Rom Klao (east, south) at %v,%v; the other at %v,%v", x1, y1, x2, y2)
 	}
 }

@@ -76,14 +76,7 @@ func Render(areas []Area, l Labels) (string, error) {
 	w(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="district-map" role="group" aria-labelledby="map-t" aria-describedby="map-d">`, width, height)
 	w(`<title id="map-t">%s</title>`, esc(l.Title))
 	w(`<desc id="map-d">%s</desc>`, esc(l.Desc))
-	w(`<defs>`)
-	// Patterns by class, dark ink on the light classes, white on the dark.
-	w(`<pattern id="map-p2" width="8" height="8" patternUnits="userSpaceOnUse"><circle cx="4" cy="4" r="1.4" fill="%s" fill-opacity="0.55"/></pattern>`, colourInk)
-	w(`<pattern id="map-p3" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0" stroke="%s" stroke-opacity="0.5" stroke-width="1.3"/></pattern>`, colourInk)
-	w(`<pattern id="map-p4" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0M0 0L8 8" stroke="#ffffff" stroke-opacity="0.6" stroke-width="1.3"/></pattern>`)
-	w(`<pattern id="map-p5" width="6" height="6" patternUnits="userSpaceOnUse"><path d="M0 6L6 0M0 0L6 6" stroke="#ffffff" stroke-opacity="0.7" stroke-width="1.6"/></pattern>`)
-	w(`<pattern id="map-ps" width="10" height="10" patternUnits="userSpaceOnUse"><path d="M0 5H10" stroke="%s" stroke-opacity="0.6" stroke-width="1.5"/></pattern>`, colourInk)
-	w(`</defs>`)
+	b.WriteString(patternDefs())
 
 	for _, a := range drawn {
 		t := tiles[a.Code]
@@ -149,6 +142,18 @@ func Render(areas []Area, l Labels) (string, error) {
 	w(`</g>`)
 	w(`</svg>`)
 	return b.String(), nil
+}
+
+// patternDefs are the fill patterns of the classes, dark ink on the light
+// classes and white on the dark, shared by both drawings.
+func patternDefs() string {
+	return `<defs>` +
+		`<pattern id="map-p2" width="8" height="8" patternUnits="userSpaceOnUse"><circle cx="4" cy="4" r="1.4" fill="` + colourInk + `" fill-opacity="0.55"/></pattern>` +
+		`<pattern id="map-p3" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0" stroke="` + colourInk + `" stroke-opacity="0.5" stroke-width="1.3"/></pattern>` +
+		`<pattern id="map-p4" width="8" height="8" patternUnits="userSpaceOnUse"><path d="M0 8L8 0M0 0L8 8" stroke="#ffffff" stroke-opacity="0.6" stroke-width="1.3"/></pattern>` +
+		`<pattern id="map-p5" width="6" height="6" patternUnits="userSpaceOnUse"><path d="M0 6L6 0M0 0L6 6" stroke="#ffffff" stroke-opacity="0.7" stroke-width="1.6"/></pattern>` +
+		`<pattern id="map-ps" width="10" height="10" patternUnits="userSpaceOnUse"><path d="M0 5H10" stroke="` + colourInk + `" stroke-opacity="0.6" stroke-width="1.5"/></pattern>` +
+		`</defs>`
 }
 
 func valueText(a Area, c Class, l Labels) string {

@@ -44,6 +44,10 @@ type Place struct {
 	NameTH    string
 	NameEN    string
 	Postcode  string
+	// Lat and Lon are a community's location (WGS 84 degrees), for the
+	// map's community view; Located is false when none was given.
+	Lat, Lon  float64
+	Located   bool
 	Version   int
 	CreatedAt time.Time
 	UpdatedAt time.Time
@@ -98,6 +102,31 @@ func Validate(p *Place, parent *Place) error {
 	}
 	if p.Kind == Subdistrict && !strings.HasPrefix(p.Code, parent.Code) {
 		return errs.Field("code", "place.code_format", map[string]any{"Kind": string(p.Kind)})
+	}
+	return validateLocation(p)
+}
+
+// Bangkok's extent in degrees, with a margin: a location outside it is a
+// typing slip (latitude and longitude swapped, a digit lost).
+const (
+	minLat, maxLat = 13.45, 14.05
+	minLon, maxLon = 100.25, 101.0
+)
+
+// validateLocation accepts a location on communities only, inside Bangkok.
+func validateLocation(p *Place) error {
+	if !p.Located {
+		p.Lat, p.Lon = 0, 0
+		return nil
+	}
+	if p.Kind != Community {
+		return errs.Field("latitude", "mapreport.location_community", nil)
+	}
+	if p.Lat < minLat || p.Lat > maxLat {
+		return errs.Field("latitude", "mapreport.location_bangkok", map[string]any{"Min": minLat, "Max": maxLat})
+	}
+	if p.Lon < minLon || p.Lon > maxLon {
+		return errs.Field("longitude", "mapreport.location_bangkok", map[string]any{"Min": minLon, "Max": maxLon})
 	}
 	return nil
 }

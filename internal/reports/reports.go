@@ -228,3 +228,31 @@ func redShare(levels map[string]int) maps.Figure {
 	}
 	return maps.Suppress(levels[string(flower.Red)], total)
 }
+
+// CommunityFigure is one community's value of an indicator.
+type CommunityFigure struct {
+	Community places.Place
+	Figure    maps.Figure
+}
+
+// CommunityFigures computes an indicator for each community of a district
+// on a day (small cells suppressed, as everywhere). Communities without a
+// location are returned too: the page lists them under the map.
+func CommunityFigures(ctx context.Context, db *store.DB, district places.Place, in Indicator, asOf time.Time) ([]CommunityFigure, error) {
+	if district.Kind != places.District {
+		return nil, &errs.Error{Code: errs.BadRequest, MessageID: "mapreport.view_district", Field: "view"}
+	}
+	communities, err := db.Communities(ctx, district.ID)
+	if err != nil {
+		return nil, err
+	}
+	tally, err := db.ChildLevelsByCommunity(ctx, district.ID, day(asOf))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CommunityFigure, len(communities))
+	for i, c := range communities {
+		out[i] = CommunityFigure{Community: c, Figure: redShare(tally[c.ID][in.Dimension])}
+	}
+	return out, nil
+}

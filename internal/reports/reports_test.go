@@ -268,3 +268,27 @@ func TestCommitteeReport(t *testing.T) {
 	_, err = reports.BuildCommittee(ctx, db, g, z, p, in, db.Now())
 	wantCode(t, err, errs.BadRequest, "area")
 }
+
+func TestCommunityFigures(t *testing.T) {
+	db, _ := world(t)
+	ctx := context.Background()
+	in, _ := reports.IndicatorByCode("red_safety")
+	lk, err := db.GetPlaceByCode(ctx, "1011")
+	if err != nil {
+		t.Fatal(err)
+	}
+	figs, err := reports.CommunityFigures(ctx, db, lk, in, db.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(figs) != 1 || figs[0].Community.Code[len(figs[0].Community.Code)-3:] != "-R1" || figs[0].Figure != (maps.Figure{Count: 6, Total: 12}) {
+		t.Fatalf("communities of Lat Krabang: %+v", figs)
+	}
+	nc, _ := db.GetPlaceByCode(ctx, "1003")
+	if figs, err = reports.CommunityFigures(ctx, db, nc, in, db.Now()); err != nil || !figs[0].Figure.Suppressed {
+		t.Errorf("Nong Chok's community (2 of 10): %+v %v", figs, err)
+	}
+	zone, _ := db.GetPlaceByCode(ctx, "10-Z4")
+	_, err = reports.CommunityFigures(ctx, db, zone, in, db.Now())
+	wantCode(t, err, errs.BadRequest, "view")
+}

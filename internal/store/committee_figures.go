@@ -7,6 +7,7 @@ import (
 	"termtem/internal/errs"
 
 	"termtem/internal/people"
+	"termtem/internal/places"
 )
 
 // The raw counts behind the map and the committee report. They leave the
@@ -39,7 +40,25 @@ type LevelTally map[string]map[people.Dimension]map[string]int
 // all) by the levels of their latest staff assessment on or before asOf
 // ("YYYY-MM-DD"), by district code.
 func (db *DB) ChildLevels(ctx context.Context, districtIDs []string, asOf string) (LevelTally, error) {
-	q := `SELECT d.code, a.economy, a.safety, a.education, a.health, COUNT(*)
+	q, args := latestChildLevels("d.code", asOf)
+	if districtIDs != nil {
+		q += ` AND d.id IN (` + inList(len(districtIDs)) + `)`
+		args = append(args, anyArgs(districtIDs)...)
+	}
+	return db.tallyLevels(ctx, q+` GROUP BY d.code, a.economy, a.safety, a.education, a.health`, args)
+}
+
+// ChildLevelsByCommunity counts a district's children as ChildLevels
+// does, by community ID.
+func (db *DB) ChildLevelsByCommunity(ctx context.Context, districtID, asOf string) (LevelTally, error) {
+	q, args := latestChildLevels("c.id", asOf)
+	return db.tallyLevels(ctx, q+` AND d.id = ? GROUP BY c.id, a.economy, a.safety, a.education, a.health`, append(args, districtID))
+}
+
+// latestChildLevels selects (key, four levels, count) of the children's
+// latest staff assessments on or before asOf, to be narrowed and grouped.
+func latestChildLevels(key, asOf string) (string, []any) {
+	return `SELECT ` + key + `, a.economy, a.safety, a.education, a.health, COUNT(*)
 		FROM assessments a
 		JOIN people p ON p.id = a.person_id
 		JOIN places c ON c.id = p.community_id
@@ -47,13 +66,11 @@ func (db *DB) ChildLevels(ctx context.Context, districtIDs []string, asOf string
 		JOIN places d ON d.id = s.parent_id
 		WHERE a.subject = 'child' AND a.source = 'staff' AND a.assessed_on <= ?
 		AND NOT EXISTS (SELECT 1 FROM assessments b WHERE b.person_id = a.person_id AND b.subject = 'child'
-			AND b.source = 'staff' AND b.assessed_on <= ? AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id)))`
-	args := []any{asOf, asOf}
-	if districtIDs != nil {
-		q += ` AND d.id IN (` + inList(len(districtIDs)) + `)`
-		args = append(args, anyArgs(districtIDs)...)
-	}
-	q += ` GROUP BY d.code, a.economy, a.safety, a.education, a.health`
+			AND b.source = 'staff' AND b.assessed_on <= ? AND (b.assessed_on > a.assessed_on OR (b.assessed_on = a.assessed_on AND b.id > a.id)))`,
+		[]any{asOf, asOf}
+}
+
+func (db *DB) tallyLevels(ctx context.Context, q string, args []any) (LevelTally, error) {
 	rows, err := db.reader().query(ctx, q, args...)
 	if err != nil {
 		return nil, classify(err)
@@ -61,21 +78,40 @@ func (db *DB) ChildLevels(ctx context.Context, districtIDs []string, asOf string
 	defer rows.Close()
 	out := LevelTally{}
 	for rows.Next() {
-		var code string
+		var key string
 		var lv [4]string
 		var n int
-		if err := rows.Scan(&code, &lv[0], &lv[1], &lv[2], &lv[3], &n); err != nil {
+		if err := rows.Scan(&key, &lv[0], &lv[1], &lv[2], &lv[3], &n); err != nil {
 			return nil, classify(err)
 		}
-		if out[code] == nil {
-			out[code] = map[people.Dimension]map[string]int{}
+		if out[key] == nil {
+			out[key] = map[people.Dimension]map[string]int{}
 		}
 		for i, d := range people.Dimensions {
-			if out[code][d] == nil {
-				out[code][d] = map[string]int{}
+			if out[key][d] == nil {
+				out[key][d] = map[string]int{}
 			}
-			out[code][d][lv[i]] += n
+			out[key][d][lv[i]] += n
 		}
+	}
+	return out, classify(rows.Err())
+}
+
+// Communities returns the communities of a district, ordered by code.
+func (db *DB) Communities(ctx context.Context, districtID string) ([]places.Place, error) {
+	rows, err := db.reader().query(ctx, `SELECT `+placeColumns+` FROM places
+		WHERE kind = 'community' AND parent_id IN (SELECT id FROM places WHERE parent_id = ?) ORDER BY code`, districtID)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []places.Place
+	for rows.Next() {
+		p, err := scanPlace(rows)
+		if err != nil {
+			return nil, classify(err)
+		}
+		out = append(out, p)
 	}
 	return out, classify(rows.Err())
 }

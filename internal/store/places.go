@@ -12,13 +12,15 @@ import (
 	"termtem/internal/places"
 )
 
-const placeColumns = `id, kind, code, COALESCE(parent_id, ''), name_th, name_en, postcode, version, created_at, updated_at`
+const placeColumns = `id, kind, code, COALESCE(parent_id, ''), name_th, name_en, postcode, latitude, longitude, version, created_at, updated_at`
 
 func scanPlace(row interface{ Scan(...any) error }) (places.Place, error) {
 	var p places.Place
 	var kind, created, updated string
-	err := row.Scan(&p.ID, &kind, &p.Code, &p.ParentID, &p.NameTH, &p.NameEN, &p.Postcode, &p.Version, &created, &updated)
+	var lat, lon sql.NullFloat64
+	err := row.Scan(&p.ID, &kind, &p.Code, &p.ParentID, &p.NameTH, &p.NameEN, &p.Postcode, &lat, &lon, &p.Version, &created, &updated)
 	p.Kind, p.CreatedAt, p.UpdatedAt = places.Kind(kind), parseTS(created), parseTS(updated)
+	p.Lat, p.Lon, p.Located = lat.Float64, lon.Float64, lat.Valid && lon.Valid
 	return p, err
 }
 
@@ -175,8 +177,9 @@ func (db *DB) SavePlace(ctx context.Context, p places.Place, actor audit.Event) 
 		now := t.now()
 		if p.ID == "" {
 			p.ID, p.Version = NewID(), 1
-			if _, err := t.exec(ctx, `INSERT INTO places (id, kind, code, parent_id, name_th, name_en, postcode, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, string(p.Kind), p.Code, nullString(p.ParentID), p.NameTH, p.NameEN, p.Postcode, now, now); err != nil {
+			if _, err := t.exec(ctx, `INSERT INTO places (id, kind, code, parent_id, name_th, name_en, postcode, latitude, longitude, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, string(p.Kind), p.Code, nullString(p.ParentID), p.NameTH, p.NameEN, p.Postcode,
+				location(p, p.Lat), location(p, p.Lon), now, now); err != nil {
 				return fieldConflict(classify(err), "code")
 			}
 		} else {
@@ -190,8 +193,9 @@ func (db *DB) SavePlace(ctx context.Context, p places.Place, actor audit.Event) 
 			if err := t.noCycle(ctx, p.ID, p.ParentID); err != nil {
 				return err
 			}
-			res, err := t.exec(ctx, `UPDATE places SET code = ?, parent_id = ?, name_th = ?, name_en = ?, postcode = ?, version = version + 1, updated_at = ?
-				WHERE id = ? AND version = ?`, p.Code, nullString(p.ParentID), p.NameTH, p.NameEN, p.Postcode, now, p.ID, p.Version)
+			res, err := t.exec(ctx, `UPDATE places SET code = ?, parent_id = ?, name_th = ?, name_en = ?, postcode = ?, latitude = ?, longitude = ?,
+				version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, p.Code, nullString(p.ParentID), p.NameTH, p.NameEN, p.Postcode,
+				location(p, p.Lat), location(p, p.Lon), now, p.ID, p.Version)
 			if err != nil {
 				return fieldConflict(classify(err), "code")
 			}
@@ -207,6 +211,14 @@ func (db *DB) SavePlace(ctx context.Context, p places.Place, actor audit.Event) 
 		return places.Place{}, err
 	}
 	return db.GetPlace(ctx, p.ID)
+}
+
+// location is a coordinate to store: NULL when the place has none.
+func location(p places.Place, v float64) any {
+	if !p.Located {
+		return nil
+	}
+	return v
 }
 
 // noCycle refuses to move a place under one of its own descendants.

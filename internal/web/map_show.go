@@ -4,9 +4,13 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"time"
 
 	"termtem/internal/account"
+	"termtem/internal/errs"
+	"termtem/internal/httpx"
 	"termtem/internal/maps"
+	"termtem/internal/places"
 	"termtem/internal/reports"
 	"termtem/internal/thai"
 )
@@ -31,6 +35,11 @@ type mapView struct {
 	SVG        template.HTML
 	Rows       []mapRow
 	AsOf       string
+	// The community view: a district's communities as points.
+	Communities bool
+	CanPoints   bool     // the area is a district: the view may be chosen
+	Unlocated   []string // communities without a location, not drawn
+	Area        string   // the area's code
 }
 
 // MapShow draws Bangkok's districts coloured by an indicator, for the
@@ -69,6 +78,20 @@ func (h *Handler) MapShow(w http.ResponseWriter, r *http.Request) {
 		v.Indicators = append(v.Indicators, option{Value: i.Code, Label: h.indicatorName(lang, i), Selected: i.Code == in.Code})
 	}
 	v.Areas = areaOptions(g, scope, area, lang)
+	v.Area, v.CanPoints = area.Place.Code, area.Place.Kind == places.District
+	switch q.Get("view") {
+	case "", "districts":
+	case "communities":
+		if err := h.communityView(r, &v, in, area, now); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.render(w, r, http.StatusOK, "map", h.view(r, "mapreport.map_title", v))
+		return
+	default:
+		h.fail(w, r, &errs.Error{Code: errs.BadRequest, MessageID: "mapreport.view_unknown", Field: "view"})
+		return
+	}
 	svg, err := maps.Render(h.mapAreas(figs, in, lang, scope), h.mapLabels(lang, in, area.Place.Name(lang)))
 	if err != nil {
 		h.fail(w, r, err)
@@ -83,6 +106,33 @@ func (h *Handler) MapShow(w http.ResponseWriter, r *http.Request) {
 			Report: reportHref(f.District.Code, in.Code)})
 	}
 	h.render(w, r, http.StatusOK, "map", h.view(r, "mapreport.map_title", v))
+}
+
+// communityView draws a district's communities that have a location as
+// points, and lists the rest.
+func (h *Handler) communityView(r *http.Request, v *mapView, in reports.Indicator, area reports.Area, now time.Time) error {
+	lang := httpx.Lang(r.Context())
+	figs, err := reports.CommunityFigures(r.Context(), h.DB, area.Place, in, now)
+	if err != nil {
+		return err
+	}
+	v.Communities, v.Rows = true, nil
+	var points []maps.Point
+	for _, f := range figs {
+		v.Rows = append(v.Rows, mapRow{District: f.Community.Name(lang), Figure: f.Figure})
+		if f.Community.Located {
+			points = append(points, maps.Point{Name: f.Community.Name(lang), Lat: f.Community.Lat, Lon: f.Community.Lon, Figure: f.Figure})
+		} else {
+			v.Unlocated = append(v.Unlocated, f.Community.Name(lang))
+		}
+	}
+	l := h.mapLabels(lang, in, area.Place.Name(lang))
+	l.Title = h.Cat.T(lang, "mapreport.points_title", map[string]any{"Indicator": v.Indicator, "Area": area.Place.Name(lang)})
+	l.Desc = h.Cat.T(lang, "mapreport.points_desc", map[string]any{"Indicator": v.Indicator})
+	if len(points) > 0 {
+		v.SVG = template.HTML(maps.RenderPoints(points, l)) // every text escaped by maps
+	}
+	return nil
 }
 
 // geography reads the districts and the user's scope.

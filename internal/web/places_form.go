@@ -15,6 +15,8 @@ type placeForm struct {
 	Parent  places.Place
 	Parents []places.Place // where it may hang (e.g. the zones, to regroup a district)
 	New     bool
+	// Lat and Lon: a community's location as typed (see readLocation).
+	Lat, Lon string
 }
 
 // PlaceNew shows the form for a new community under a sub-district.
@@ -50,7 +52,7 @@ func (h *Handler) PlaceEdit(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) placeFormFor(r *http.Request, pl places.Place) (placeForm, error) {
-	f := placeForm{Place: pl, New: pl.ID == ""}
+	f := placeForm{Place: pl, New: pl.ID == "", Lat: locationText(pl, pl.Lat), Lon: locationText(pl, pl.Lon)}
 	if pl.ParentID != "" {
 		parent, err := h.DB.GetPlace(r.Context(), pl.ParentID)
 		if err != nil {
@@ -99,7 +101,11 @@ func (h *Handler) PlaceSave(w http.ResponseWriter, r *http.Request) {
 			pl.ParentID = old.ParentID
 		}
 	}
-	saved, err := h.DB.SavePlace(r.Context(), pl, httpx.Actor(r))
+	err := readLocation(&pl, r.PostFormValue("latitude"), r.PostFormValue("longitude"))
+	var saved places.Place
+	if err == nil {
+		saved, err = h.DB.SavePlace(r.Context(), pl, httpx.Actor(r))
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {
@@ -111,6 +117,7 @@ func (h *Handler) PlaceSave(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, ferr)
 			return
 		}
+		f.Lat, f.Lon = r.PostFormValue("latitude"), r.PostFormValue("longitude")
 		title := "place.edit"
 		if f.New {
 			title = "place.new"
