@@ -38,10 +38,7 @@ func RenderPoints(points []Point, l Labels) string {
 
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	w(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="community-map" role="group" aria-labelledby="pts-t" aria-describedby="pts-d">`, pointsW, height)
-	w(`<title id="pts-t">%s</title>`, esc(l.Title))
-	w(`<desc id="pts-d">%s</desc>`, esc(l.Desc))
-	b.WriteString(patternDefs())
+	openSVG(&b, "community-map", "pts", pointsW, height, l)
 	w(`<rect x="0" y="0" width="%d" height="%d" fill="#f7f7f4" stroke="%s"/>`, pointsW, pointsH, colourEdge)
 	for _, p := range points {
 		x := offX + (p.Lon-minLon)*k*scale
@@ -71,13 +68,7 @@ func RenderPoints(points []Point, l Labels) string {
 		if pattern != "" {
 			w(`<circle cx="%d" cy="%d" r="11" fill="url(#%s)"/>`, x+16, ly+43, pattern)
 		}
-		text := ClassRange(c)
-		switch c {
-		case ClassSuppressed:
-			text = "< 5: " + l.Suppressed
-		case ClassNoData:
-			text = "–: " + l.NoData
-		}
+		text := legendText(c, l)
 		w(`<text x="%d" y="%d" font-size="11" fill="%s"%s>%s</text>`, x+32, ly+48, colourInk, fit(text, 13, itemW-36), esc(text))
 	}
 	w(`</g></svg>`)

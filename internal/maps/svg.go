@@ -73,10 +73,7 @@ func Render(areas []Area, l Labels) (string, error) {
 
 	var b strings.Builder
 	w := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	w(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="district-map" role="group" aria-labelledby="map-t" aria-describedby="map-d">`, width, height)
-	w(`<title id="map-t">%s</title>`, esc(l.Title))
-	w(`<desc id="map-d">%s</desc>`, esc(l.Desc))
-	b.WriteString(patternDefs())
+	openSVG(&b, "district-map", "map", width, height, l)
 
 	for _, a := range drawn {
 		t := tiles[a.Code]
@@ -126,15 +123,7 @@ func Render(areas []Area, l Labels) (string, error) {
 		if pattern != "" {
 			w(`<rect x="%d" y="%d" width="30" height="22" fill="url(#%s)"/>`, x+4, ly+32, pattern)
 		}
-		text := ClassRange(c)
-		switch c {
-		case ClassSuppressed:
-			text = "< 5: " + l.Suppressed
-		case ClassNoData:
-			text = "–: " + l.NoData
-		case ClassOutside:
-			text = l.Outside
-		}
+		text := legendText(c, l)
 		w(`<text x="%d" y="%d" font-size="11" fill="%s"%s>%s</text>`, x+40, ly+48, colourInk, fit(text, 11, itemW-44), esc(text))
 	}
 	w(`<path d="M4 %dH34" stroke="%s" stroke-width="3.5"/>`, ly+80, colourInk)
@@ -142,6 +131,28 @@ func Render(areas []Area, l Labels) (string, error) {
 	w(`</g>`)
 	w(`</svg>`)
 	return b.String(), nil
+}
+
+// openSVG starts a drawing: its element, accessible name and description,
+// and the patterns.
+func openSVG(b *strings.Builder, class, id string, width, height int, l Labels) {
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" class="%s" role="group" aria-labelledby="%s-t" aria-describedby="%s-d">`,
+		width, height, class, id, id)
+	fmt.Fprintf(b, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, id, esc(l.Title), id, esc(l.Desc))
+	b.WriteString(patternDefs())
+}
+
+// legendText says what a class means in the legend.
+func legendText(c Class, l Labels) string {
+	switch c {
+	case ClassSuppressed:
+		return "< 5: " + l.Suppressed
+	case ClassNoData:
+		return "–: " + l.NoData
+	case ClassOutside:
+		return l.Outside
+	}
+	return ClassRange(c)
 }
 
 // patternDefs are the fill patterns of the classes, dark ink on the light

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"termtem/internal/errs"
@@ -99,21 +100,9 @@ func (db *DB) tallyLevels(ctx context.Context, q string, args []any) (LevelTally
 
 // Communities returns the communities of a district, ordered by code.
 func (db *DB) Communities(ctx context.Context, districtID string) ([]places.Place, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+placeColumns+` FROM places
-		WHERE kind = 'community' AND parent_id IN (SELECT id FROM places WHERE parent_id = ?) ORDER BY code`, districtID)
-	if err != nil {
-		return nil, classify(err)
-	}
-	defer rows.Close()
-	var out []places.Place
-	for rows.Next() {
-		p, err := scanPlace(rows)
-		if err != nil {
-			return nil, classify(err)
-		}
-		out = append(out, p)
-	}
-	return out, classify(rows.Err())
+	return queryAll(ctx, db.reader(), `SELECT `+placeColumns+` FROM places
+		WHERE kind = 'community' AND parent_id IN (SELECT id FROM places WHERE parent_id = ?) ORDER BY code`, []any{districtID},
+		func(r *sql.Rows) (places.Place, error) { return scanPlace(r) })
 }
 
 // placesUnder returns the IDs of a district's sub-districts and
