@@ -37,7 +37,10 @@ func TestSearchReadsFromReplica(t *testing.T) {
 	}
 	caughtUp := func() {
 		t.Helper()
-		lsn := pgQuery(t, c.URL, "SELECT pg_current_wal_lsn()::text")
+		// The insert position, not the write position: the throw-away
+		// cluster commits asynchronously, so a commit may still be in
+		// WAL buffers that the replica has not been sent.
+		lsn := pgQuery(t, c.URL, "SELECT pg_current_wal_insert_lsn()::text")
 		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
 			if pgQuery(t, c.ReplicaURL, "SELECT (pg_last_wal_replay_lsn() >= '"+lsn+"'::pg_lsn)::text") == "true" {
 				return
