@@ -10,8 +10,10 @@ import (
 	"termtem/internal/audit"
 	"termtem/internal/auth"
 	"termtem/internal/cases"
+	"termtem/internal/committees"
 	"termtem/internal/directory"
 	"termtem/internal/flower"
+	"termtem/internal/organisations"
 	"termtem/internal/people"
 	"termtem/internal/places"
 	"termtem/internal/store"
@@ -66,6 +68,20 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	importJob := importMatrixJob(t, db, org.ID)
+	committee, err := db.SaveOrganisation(t.Context(), organisations.Organisation{Code: "QOL-M1", Kind: organisations.DistrictQualityOfLife,
+		NameTH: "พชข. ทดสอบ", PlaceID: latKrabang.ID, Active: true}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	meeting, err := db.SaveMeeting(t.Context(), committees.Meeting{CommitteeID: committee.ID, Title: "ประชุม", HeldOn: "2026-11-01"}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	constraint, err := db.RaiseConstraint(t.Context(), store.ConstraintInput{OrganisationID: org.ID, Constraint: committees.Constraint{Theme: "service_gap",
+		Title: "ไม่มีนักจิตวิทยาเด็ก", Description: "รอนาน"}}, audit.Event{ActorID: manager.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	service, err := db.SaveService(t.Context(), directory.Service{OrganisationID: org.ID, NameTH: "สอนเสริม", Dimension: people.Education,
 		Indicators: []string{"EDU02"}, AreaPlaceID: latKrabang.ID, Free: true, Active: true}, audit.Event{})
 	if err != nil {
@@ -197,6 +213,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/guides", can(account.OrganisationsRead)},
 		{"/api/v1/guides/EDU02/red", can(account.OrganisationsRead)},
 		{"/api/v1/lessons", can(account.CasesRead)},
+		{"/meetings", can(account.OrganisationsRead)},
+		{"/meetings/new?committee=" + committee.ID, func(*account.Principal) bool { return false }}, // nobody here sits on it
+		{"/meetings/" + meeting.ID, func(*account.Principal) bool { return false }},
+		{"/constraints", can(account.OrganisationsRead)},
+		{"/constraints/new", can(account.OrganisationsRead)},
+		{"/constraints/" + constraint.ID, can(account.OrganisationsRead)}, // raised by their organisation
+		{"/api/v1/meetings", can(account.OrganisationsRead)},
+		{"/api/v1/meetings/" + meeting.ID, func(*account.Principal) bool { return false }},
+		{"/api/v1/constraints", can(account.OrganisationsRead)},
+		{"/api/v1/constraints/" + constraint.ID, can(account.OrganisationsRead)},
 		{"/api/v1/people/" + child.ID, can(account.PeopleRead)},
 		{"/api/v1/people/" + child.ID + "/timeline", can(account.PeopleRead)},
 		{"/api/v1/households/" + household.ID, can(account.PeopleRead)},

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"termtem/internal/audit"
 	"termtem/internal/flower"
@@ -118,5 +119,142 @@ func TestBrowserServiceNetworkReferral(t *testing.T) {
 	list, err := db.ListServices(t.Context(), store.ServiceFilter{Search: thBackToSchool})
 	if err != nil || len(list) != 1 || list[0].Outcomes.Sent != 1 {
 		t.Fatalf("the service's outcomes do not count the referral: %+v %v", list, err)
+	}
+}
+
+// The issue's "done when", second part: the district quality-of-life
+// committee meets with an agenda drawn from its district's figures,
+// records who came and the minutes, records a resolution with an owner
+// from its agencies (one from outside is refused first), raises a system
+// constraint with evidence from the figures and passes it up; Bangkok's
+// child-protection committee finds it, decides and names who acts; the
+// district committee sees the answer.
+func TestBrowserCommitteeLoop(t *testing.T) {
+	ts := startServer(t, testEnv(t), "--demo")
+	db := ts.openDB(t)
+	ctx := t.Context()
+	qol, err := db.GetOrganisationByCode(ctx, "LKB-QOL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	member, err := db.GetUserByUsername(ctx, "demo.committee")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outOfSchoolChild(t, db, "ด.ญ.ใบบัว", "บัว")
+
+	c := newBrowser(t, ts)
+	if status := c.login("demo.committee", demoPassword(t, ts, "demo.committee")); status != http.StatusOK {
+		c.fatalf("login: %d", status)
+	}
+	c.open("/meetings")
+	if status := c.clickAndWait("#new-meeting-LKB-QOL"); status != http.StatusOK {
+		c.fatalf("new meeting: %d", status)
+	}
+	agenda := c.value("#agenda")
+	for _, want := range []string{"เด็กที่ผลประเมินล่าสุดเป็นสีแดงด้านการศึกษา", "การส่งต่อภายในเขตที่ยังไม่มีผู้ตอบรับ", "เด็กที่ไม่มีหน่วยงานใดพบใน 90 วัน",
+		"บริการที่ต้องรอนาน: เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด"} {
+		if !strings.Contains(agenda, want) {
+			c.fatalf("agenda lacks %q:\n%s", want, agenda)
+		}
+	}
+	c.fill("#title", "ประชุม พชข. ครั้งที่ 2")
+	if status := c.clickAndWait("#meeting-save"); status != http.StatusOK || c.text(".flash") != "บันทึกการประชุมแล้ว" {
+		c.fatalf("save meeting: %d %q %q", status, c.text(".flash"), c.text("#form-error"))
+	}
+	meetingPath := c.path()
+	if n := len(c.texts("#meeting-agenda li")); n < 8 {
+		c.fatalf("agenda items %d", n)
+	}
+	c.check("#present-" + member.ID)
+	c.fill("#minutes", "ที่ประชุมเห็นว่าต้องเร่งรับเด็กกลับเข้าเรียน")
+	if status := c.clickAndWait("#minutes-save"); status != http.StatusOK || c.path() != meetingPath {
+		c.fatalf("minutes: %d %s", status, c.path())
+	}
+	if !c.has("#present-"+member.ID+":checked") || c.value("#minutes") != "ที่ประชุมเห็นว่าต้องเร่งรับเด็กกลับเข้าเรียน" {
+		c.fatalf("attendance or minutes not kept")
+	}
+
+	// A resolution: the owner is the district's social worker (her unit sits
+	// on the committee); a date that is not one is refused first.
+	c.unfold("#resolution-add")
+	c.fill("#res-text", "ฝ่ายพัฒนาชุมชนฯ และโรงเรียนรับเด็กกลับเข้าเรียนภายในหนึ่งเดือน")
+	c.choose("#res-owner", "ปวีณา ทองดี")
+	c.fill("#res-due", "พรุ่งนี้")
+	if status := c.clickAndWait("#resolution-save"); status != http.StatusUnprocessableEntity || c.jsAttr("#res-due", "aria-invalid") != "true" {
+		c.fatalf("bad date: %d %q", status, c.text("#form-error"))
+	}
+	c.fill("#res-due", beDate(time.Now().AddDate(0, 1, 0)))
+	if status := c.clickAndWait("#resolution-save"); status != http.StatusOK || c.text(".flash") != "บันทึกมติแล้ว" {
+		c.fatalf("resolution: %d %q %q", status, c.text(".flash"), c.text("#form-error"))
+	}
+	if got := c.text("#resolutions"); !strings.Contains(got, "ปวีณา ทองดี") || !strings.Contains(got, "ยังไม่เริ่ม") {
+		c.fatalf("resolutions %q", got)
+	}
+
+	// A system constraint from the meeting, with figures as evidence.
+	if status := c.clickAndWait("#raise-constraint"); status != http.StatusOK {
+		c.fatalf("constraint form: %d", status)
+	}
+	if got := c.selectedText("#organisation_id"); !strings.Contains(got, "พัฒนาคุณภาพชีวิต") {
+		c.fatalf("raised for %q", got)
+	}
+	c.choose("#theme", "ไม่มีบริการในพื้นที่")
+	c.fill("#title", "ที่เรียนเสริมไม่พอสำหรับเด็กที่หลุดจากระบบ")
+	c.fill("#description", "เด็กที่หลุดจากระบบการศึกษาต้องรอที่เรียนเสริมนาน โรงเรียนในเขตรับได้ไม่พอ")
+	// The long wait of the grant is a figure that may be shown.
+	var waitFigure string
+	for _, id := range jsEval[[]string](c, `Array.from(document.querySelectorAll('#evidence input[name=figure]')).filter(e => e.parentElement.textContent.includes('รอ 45 วัน')).map(e => '#' + e.id)`) {
+		waitFigure = id
+	}
+	if waitFigure == "" {
+		c.fatalf("no waiting-time figure offered: %q", c.text("#evidence"))
+	}
+	c.check(waitFigure)
+	if status := c.clickAndWait("#constraint-save"); status != http.StatusOK || c.text(".flash") != "เสนอข้อจำกัดเชิงระบบแล้ว" {
+		c.fatalf("raise: %d %q %q", status, c.text(".flash"), c.text("#form-error"))
+	}
+	constraintPath := c.path()
+	if got := c.text("#constraint-evidence"); !strings.Contains(got, "45 วัน") {
+		c.fatalf("evidence %q", got)
+	}
+	if status := c.clickAndWait("#escalate"); status != http.StatusOK || c.text(".flash") != "ส่งต่อไปยังระดับที่สูงขึ้นแล้ว" {
+		c.fatalf("escalate: %d %q", status, c.text("#form-error"))
+	}
+	if got := c.text("#constraint-holder"); !strings.Contains(got, "คณะกรรมการคุ้มครองเด็กกรุงเทพมหานคร") {
+		c.fatalf("holder %q", got)
+	}
+
+	// Bangkok's committee answers.
+	bkk := newBrowser(t, ts)
+	if status := bkk.login("demo.executive", demoPassword(t, ts, "demo.executive")); status != http.StatusOK {
+		bkk.fatalf("login: %d", status)
+	}
+	bkk.open("/constraints")
+	if got := bkk.text("#held-constraints"); !strings.Contains(got, "ที่เรียนเสริมไม่พอ") {
+		bkk.fatalf("held %q", got)
+	}
+	if got := bkk.text("#constraints-overview"); !strings.Contains(got, "ลาดกระบัง") {
+		bkk.fatalf("executive overview %q", got)
+	}
+	bkk.open(constraintPath)
+	bkk.choose("#answer-status", "มีมติแล้ว")
+	bkk.fill("#decision", "จัดครูอาสาสอนเสริมหมุนเวียนในเขตลาดกระบัง")
+	if status := bkk.clickAndWait("#answer-save"); status != http.StatusUnprocessableEntity || bkk.jsAttr("#who_acts", "aria-invalid") != "true" {
+		bkk.fatalf("decision without who acts: %d %q", status, bkk.text("#form-error"))
+	}
+	bkk.fill("#who_acts", "สำนักการศึกษา กรุงเทพมหานคร")
+	if status := bkk.clickAndWait("#answer-save"); status != http.StatusOK || bkk.text(".flash") != "บันทึกคำตอบแล้ว ผู้เสนอจะเห็นคำตอบนี้" {
+		bkk.fatalf("answer: %d %q %q", status, bkk.text(".flash"), bkk.text("#form-error"))
+	}
+
+	// The district committee sees the answer.
+	c.open(constraintPath)
+	if c.text("#constraint-status") != "มีมติแล้ว" || c.text("#constraint-who") != "สำนักการศึกษา กรุงเทพมหานคร" ||
+		!strings.Contains(c.text("#constraint-decision"), "ครูอาสา") {
+		c.fatalf("answer not seen: %q %q", c.text("#constraint-status"), c.text("#constraint-who"))
+	}
+	if got := c.text("#constraint-holder"); !strings.Contains(got, "กรุงเทพมหานคร") || qol.ID == "" {
+		c.fatalf("holder after the answer %q", got)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"termtem/internal/audit"
 	"termtem/internal/cases"
+	"termtem/internal/committees"
 	"termtem/internal/directory"
 	"termtem/internal/flower"
 	"termtem/internal/learning"
@@ -108,6 +109,42 @@ func loadNetwork(ctx context.Context, db *store.DB, orgs map[string]organisation
 		}
 	}
 	fmt.Fprintf(out, "guides:        %d practice guides\n", len(demoGuides))
+	return loadCommittees(ctx, db, orgs, users, out)
+}
+
+// loadCommittees seats the district's agencies on its committees, and
+// records a first meeting of the quality-of-life committee with a
+// resolution, and a system constraint the social worker raised.
+func loadCommittees(ctx context.Context, db *store.DB, orgs map[string]organisations.Organisation, users map[string]string, out io.Writer) error {
+	actor := audit.Event{ActorID: users["demo.committee"], RequestID: "demo-load", Detail: "demo"}
+	for _, committee := range []string{"LKB-QOL", "LKB-CPC"} {
+		for _, member := range []string{"LKB-DSW", "LKB-HC45", "LKB-CDC-FNRK", "LKB-SCH-KRK", "LKB-SCH-SPR", "LKB-NGO-TR"} {
+			if err := db.AddCommitteeOrganisation(ctx, orgs[committee].ID, orgs[member].ID, actor); err != nil {
+				return fmt.Errorf("demo: seat %s on %s: %w", member, committee, err)
+			}
+		}
+	}
+	today := dateOf(db.Now())
+	m, err := db.SaveMeeting(ctx, committees.Meeting{CommitteeID: orgs["LKB-QOL"].ID, Title: "ประชุม พชข. ลาดกระบัง (ตัวอย่าง)",
+		HeldOn: today.AddDate(0, -1, 0).Format(time.DateOnly), Location: "ห้องประชุมสำนักงานเขตลาดกระบัง",
+		Agenda:     "1. เด็กหลุดจากระบบการศึกษาในชุมชนร่มเกล้า\n2. บริการที่ต้องรอนานกว่า 30 วัน",
+		Minutes:    "ที่ประชุมรับทราบสถานการณ์เด็กหลุดจากระบบการศึกษา และมอบหมายฝ่ายพัฒนาชุมชนฯ ประสานโรงเรียน (ข้อมูลสมมติ)",
+		Attendance: []committees.Attendee{{UserID: users["demo.committee"], Present: true}}}, actor)
+	if err != nil {
+		return fmt.Errorf("demo: meeting: %w", err)
+	}
+	if _, err := db.AddResolution(ctx, m.ID, committees.Resolution{Text: "ฝ่ายพัฒนาชุมชนฯ ประสานโรงเรียนในเขตรับเด็กที่หลุดจากระบบกลับเข้าเรียน และรายงานในการประชุมครั้งหน้า",
+		OwnerID: users[userSocialWork], DueOn: today.AddDate(0, 1, 0).Format(time.DateOnly)}, actor); err != nil {
+		return fmt.Errorf("demo: resolution: %w", err)
+	}
+	if _, err := db.RaiseConstraint(ctx, store.ConstraintInput{OrganisationID: orgs[orgWelfare].ID, Constraint: committees.Constraint{Theme: "staff_shortage",
+		Title:       "ไม่มีนักจิตวิทยาเด็กในเขตลาดกระบัง (ตัวอย่าง)",
+		Description: "เด็กที่ต้องพบนักจิตวิทยาต้องเดินทางไปโรงพยาบาลนอกเขตและรอคิวนาน ครอบครัวจำนวนมากไม่ได้ไป",
+		Evidence:    []committees.Figure{{Label: "เวลารอพบนักจิตวิทยาเด็กที่โรงพยาบาลนอกเขต", Value: 90, Unit: "days"}}}},
+		audit.Event{ActorID: users[userSocialWork], RequestID: "demo-load", Detail: "demo"}); err != nil {
+		return fmt.Errorf("demo: constraint: %w", err)
+	}
+	fmt.Fprintf(out, "committees:    agencies seated on the district committees, a meeting with a resolution, a system constraint raised\n")
 	return nil
 }
 

@@ -70,6 +70,10 @@ type DB struct {
 	// Channels are the notification channels configured (Enqueue writes
 	// deliveries for these only).
 	Channels Channels
+	// MinistryContact is the organisation (ID) that receives system
+	// constraints escalated beyond Bangkok's child-protection committee;
+	// empty: none is configured and Bangkok is the top.
+	MinistryContact string
 }
 
 // Options select and tune the database.
