@@ -111,7 +111,7 @@ func TestSystemConstraintsEscalated(t *testing.T) {
 	bkkMember := newUser(t, db, "bkk", account.Membership{OrganisationID: bkk.ID, RoleCode: account.RoleCommitteeMember})
 	in := store.ConstraintInput{OrganisationID: w.dsw.ID, Constraint: committees.Constraint{Theme: "staff_shortage", Title: "ไม่มีนักจิตวิทยาเด็กในเขต",
 		Description: "เด็กที่ต้องพบนักจิตวิทยาต้องรอนานกว่า 90 วัน",
-		Evidence: []committees.Figure{{Label: "เด็กที่รอพบนักจิตวิทยา", Value: 3, Unit: "children"}, {Label: "เวลารอ", Value: 92, Unit: "days"}}}}
+		Evidence:    []committees.Figure{{Label: "เด็กที่รอพบนักจิตวิทยา", Value: 3, Unit: "children"}, {Label: "เวลารอ", Value: 92, Unit: "days"}}}}
 	_, err = db.RaiseConstraint(ctx, in, by(w.worker))
 	wantErr(t, err, errs.Invalid, "evidence[0].value", "constraint.evidence_small")
 	in.Constraint.Evidence[0].Value = 12

@@ -164,11 +164,11 @@ func (h *Handler) ConstraintCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 type constraintPage struct {
-	C          committees.Constraint
-	Holder     bool
-	Moves      []committees.ConstraintStatus
+	C           committees.Constraint
+	Holder      bool
+	Moves       []committees.ConstraintStatus
 	CanEscalate bool
-	Form       map[string]string
+	Form        map[string]string
 }
 
 // ConstraintShow shows a constraint, its evidence and its way up (GET /constraints/{id}).

@@ -323,7 +323,9 @@ func (h *Handler) ResolutionFollowUp(w http.ResponseWriter, r *http.Request) {
 	h.redirectWithFlash(w, r, back, "flash.resolution_saved")
 }
 
-func storeUsersIn(orgID string) store.UserFilter { return store.UserFilter{OrganisationIDs: []string{orgID}} }
+func storeUsersIn(orgID string) store.UserFilter {
+	return store.UserFilter{OrganisationIDs: []string{orgID}}
+}
 
 // orgNameOf is the name of the user's organisation orgID.
 func orgNameOf(u account.User, orgID, lang string) string {
