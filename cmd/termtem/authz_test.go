@@ -167,6 +167,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/map?indicator=red_health&area=1011", can(account.ReportsAggregate)},
 		{"/reports/committee", can(account.ReportsAggregate)},
 		{"/map?view=communities", can(account.ReportsAggregate)},
+		{"/dashboards", can(account.ReportsAggregate)},
+		{"/dashboards/1011", can(account.ReportsAggregate)},
+		{"/dashboards/1011?from=2026-01&to=2026-03&dimension=health&unseen=180", can(account.ReportsAggregate)},
+		{"/dashboards/1011/export.xlsx", can(account.ReportsAggregate)},
+		// Outside the unit's district: only the installation-wide administrator.
+		{"/dashboards/1001", func(p *account.Principal) bool { return p.Can(account.ReportsAggregate) && p.Global() }},
+		// Names of an empty (or small) cell: refused to everyone.
+		{"/dashboards/1011/names?dimension=safety&level=red", func(*account.Principal) bool { return false }},
+		{"/api/v1/dashboards/1011", can(account.ReportsAggregate)},
+		{"/api/v1/dashboards/1001", func(p *account.Principal) bool { return p.Can(account.ReportsAggregate) && p.Global() }},
 		{"/households/" + household.ID + "/assess", can(account.AssessmentsWrite)},
 		{"/households/" + household.ID + "/deprivation", can(account.AssessmentsRead)},
 		{"/instruments", func(p *account.Principal) bool {

@@ -33,6 +33,7 @@ Usage:
   termtem backup --out FILE                                      online backup of the SQLite database
   termtem audit verify                                           check the tamper-evident audit chain
   termtem retention run [--dry-run]                              delete records past their retention period (or count them)
+  termtem dashboards rebuild [--check]                           recompute the dashboard counters from the records
   termtem import csv|43|status|resume|report …                   import other agencies' files ("termtem import" lists)
   termtem demo fhir [--children N] [--out FILE]                  write the demo health centre's FHIR bundle (no database needed)
   termtem version
@@ -76,6 +77,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.imports(ctx, rest)
 	case "retention":
 		return e.retention(ctx, rest)
+	case "dashboards":
+		return e.dashboards(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "termtem", version)
 		return nil

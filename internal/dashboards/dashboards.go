@@ -239,13 +239,12 @@ func (p Period) Months() []string {
 // ParsePeriod reads a period from YYYY-MM months; empty means the twelve
 // months up to today's.
 func ParsePeriod(from, to string, now time.Time) (Period, error) {
-	now = now.UTC()
 	this := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC)
 	p := Period{From: this.AddDate(0, -11, 0), To: this, On: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)}
 	var err error
 	if to != "" {
 		if p.To, err = time.Parse("2006-01", to); err != nil {
-			return p, errs.Field("to", "dashboards.month_format", nil)
+			return p, BadParam("to", "dashboards.month_format", nil)
 		}
 		if p.To.Before(this) {
 			// A past period is judged at its own end.
@@ -257,17 +256,17 @@ func ParsePeriod(from, to string, now time.Time) (Period, error) {
 	}
 	if from != "" {
 		if p.From, err = time.Parse("2006-01", from); err != nil {
-			return p, errs.Field("from", "dashboards.month_format", nil)
+			return p, BadParam("from", "dashboards.month_format", nil)
 		}
 	}
 	if p.To.After(this) {
-		return p, errs.Field("to", "dashboards.future", nil)
+		return p, BadParam("to", "dashboards.future", nil)
 	}
 	if p.From.After(p.To) {
-		return p, errs.Field("from", "dashboards.reversed", nil)
+		return p, BadParam("from", "dashboards.reversed", nil)
 	}
 	if n := len(p.Months()); n > MaxMonths {
-		return p, errs.Field("from", "dashboards.too_long", map[string]any{"Max": MaxMonths})
+		return p, BadParam("from", "dashboards.too_long", map[string]any{"Max": MaxMonths})
 	}
 	return p, nil
 }
@@ -336,4 +335,10 @@ func KnownIndicator(code string) bool {
 		}
 	}
 	return false
+}
+
+// BadParam is a wrong value in a page's address (a query parameter or a
+// path segment): 400 with the parameter named, not a form error.
+func BadParam(field, messageID string, data map[string]any) error {
+	return &errs.Error{Code: errs.BadRequest, MessageID: messageID, Field: field, Data: data}
 }

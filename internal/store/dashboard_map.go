@@ -7,7 +7,6 @@ import (
 
 	"termtem/internal/audit"
 	"termtem/internal/dashboards"
-	"termtem/internal/errs"
 	"termtem/internal/places"
 )
 
@@ -36,7 +35,7 @@ type IndicatorFigures struct {
 // withheld.
 func (db *DB) DashboardIndicator(ctx context.Context, q DashboardQuery, indicator string, actor audit.Event) (IndicatorFigures, error) {
 	if !dashboards.KnownIndicator(indicator) {
-		return IndicatorFigures{}, errs.Field("indicator", "dashboards.unknown_indicator", nil)
+		return IndicatorFigures{}, dashboards.BadParam("indicator", "dashboards.unknown_indicator", nil)
 	}
 	if dim, ok := strings.CutPrefix(indicator, "red_"); ok {
 		q.Dimension = dim

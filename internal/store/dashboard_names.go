@@ -24,7 +24,7 @@ const MaxDashboardNames = 200
 // for everyone: naming its children would undo the suppression.
 func (db *DB) DashboardNames(ctx context.Context, q DashboardQuery, level string, actor audit.Event) ([]people.Person, error) {
 	if !slices.Contains(dashboards.Levels, level) {
-		return nil, errs.Field("level", "dashboards.unknown_indicator", nil)
+		return nil, dashboards.BadParam("level", "dashboards.unknown_indicator", nil)
 	}
 	req, _, err := db.requestViewer(ctx)
 	if err != nil {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
+	"time"
 
 	"termtem/internal/access"
 	"termtem/internal/account"
@@ -201,13 +203,13 @@ func (db *DB) Dashboard(ctx context.Context, q DashboardQuery, actor audit.Event
 		q.Dimension = "safety"
 	}
 	if !dashboards.KnownDimension(q.Dimension) {
-		return Dashboard{}, errs.Field("dimension", "dashboards.unknown_indicator", nil)
+		return Dashboard{}, dashboards.BadParam("dimension", "dashboards.unknown_indicator", nil)
 	}
 	if q.UnseenDays == 0 {
 		q.UnseenDays = dashboards.UnseenDays[0]
 	}
 	if !slices.Contains(dashboards.UnseenDays, q.UnseenDays) {
-		return Dashboard{}, errs.Field("unseen_days", "field.choice", nil)
+		return Dashboard{}, dashboards.BadParam("unseen_days", "dashboards.unknown_indicator", nil)
 	}
 	p, err := db.requireDashboard(ctx, q.PlaceID, actor)
 	if err != nil {
@@ -575,4 +577,29 @@ func (t *Tx) gapTable(ctx context.Context, d *Dashboard) error {
 	}
 	d.Gaps = dashboards.NewTable("gaps", keyHeads(gapRows), keyHeads([]string{"gap", "other"}), g.v)
 	return nil
+}
+
+// AuditDashboardExport records that a dashboard's tables left the
+// platform as a file (who, which area, which period).
+func (db *DB) AuditDashboardExport(ctx context.Context, d Dashboard, actor audit.Event) error {
+	actor.Action, actor.ObjectType, actor.ObjectID = ActionDashboardExported, "place", d.Place.ID
+	actor.Detail = "xlsx period=" + d.Period.FromMonth() + ".." + d.Period.ToMonth()
+	return db.AuditRead(ctx, actor)
+}
+
+// ParseDashboardQuery reads a dashboard's parameters (from, to, dimension,
+// unseen) as the pages and the API take them; a wrong value is a bad
+// address (400) naming the parameter. now is Bangkok's.
+func ParseDashboardQuery(get func(string) string, now time.Time) (DashboardQuery, error) {
+	p, err := dashboards.ParsePeriod(get("from"), get("to"), now)
+	if err != nil {
+		return DashboardQuery{}, err
+	}
+	q := DashboardQuery{Period: p, Dimension: get("dimension")}
+	if s := get("unseen"); s != "" {
+		if q.UnseenDays, err = strconv.Atoi(s); err != nil || q.UnseenDays <= 0 {
+			return q, dashboards.BadParam("unseen", "dashboards.unknown_indicator", nil)
+		}
+	}
+	return q, nil
 }

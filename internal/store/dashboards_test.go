@@ -106,7 +106,7 @@ func TestDashboardShowsTheDistrictSuppressed(t *testing.T) {
 	_, err = db.Dashboard(as(t, db, w.nurse), store.DashboardQuery{PlaceID: w.district, Period: period}, by(w.nurse))
 	wantErr(t, err, errs.Forbidden, "", "")
 	_, err = db.Dashboard(as(t, db, w.member), store.DashboardQuery{PlaceID: w.district, Period: period, Dimension: "wealth"}, by(w.member))
-	wantErr(t, err, errs.Invalid, "dimension", "dashboards.unknown_indicator")
+	wantErr(t, err, errs.BadRequest, "dimension", "dashboards.unknown_indicator")
 	// The continuity gaps count the children: the fourteen children.
 	if g := d.Gaps.RowTotals[0]; !g.Shown() || g.N != 14 {
 		t.Fatalf("unseen row %+v", d.Gaps)
@@ -122,7 +122,7 @@ func TestParsePeriodRefusesNonsense(t *testing.T) {
 		{"", "2027-01", "to", "dashboards.future"},
 	} {
 		_, err := dashboards.ParsePeriod(c.from, c.to, now)
-		wantErr(t, err, errs.Invalid, c.field, c.msg)
+		wantErr(t, err, errs.BadRequest, c.field, c.msg)
 	}
 	p, err := dashboards.ParsePeriod("", "", now)
 	if err != nil || len(p.Months()) != 12 || p.ToMonth() != "2026-03" {
@@ -162,7 +162,7 @@ func TestDashboardDrillDownToNames(t *testing.T) {
 	_, err = db.DashboardNames(as(t, db, w.member), q, "red", by(w.member))
 	wantErr(t, err, errs.Forbidden, "", "dashboards.names_forbidden")
 	_, err = db.DashboardNames(as(t, db, w.secret), q, "purple", by(w.secret))
-	wantErr(t, err, errs.Invalid, "level", "dashboards.unknown_indicator")
+	wantErr(t, err, errs.BadRequest, "level", "dashboards.unknown_indicator")
 }
 
 func TestDashboardIndicatorByPlace(t *testing.T) {
@@ -186,7 +186,7 @@ func TestDashboardIndicatorByPlace(t *testing.T) {
 		t.Fatalf("red health by place sums to %d: %+v", red, f.Places)
 	}
 	_, err = db.DashboardIndicator(as(t, db, w.member), q, "happiness", by(w.member))
-	wantErr(t, err, errs.Invalid, "indicator", "dashboards.unknown_indicator")
+	wantErr(t, err, errs.BadRequest, "indicator", "dashboards.unknown_indicator")
 	if _, err := db.DashboardIndicator(as(t, db, w.member), q, "unseen", by(w.member)); err != nil {
 		t.Fatal(err)
 	}
