@@ -7,6 +7,11 @@ type AccountKind string
 const (
 	StaffAccount  AccountKind = "staff"
 	FamilyAccount AccountKind = "family"
+	// ServiceAccount is an agency's system, not a person: it belongs to
+	// exactly one organisation with one staff role, signs in only with
+	// bearer tokens (it has no password) and sees what a person of that
+	// role and organisation would see.
+	ServiceAccount AccountKind = "service"
 )
 
 // Role is a named set of permissions. Built-in roles are seeded at migration

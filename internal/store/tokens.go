@@ -25,22 +25,30 @@ func scanToken(row interface{ Scan(...any) error }) (account.APIToken, error) {
 // CreateAPIToken makes a bearer token for a user and returns it once; only
 // its hash is stored.
 func (db *DB) CreateAPIToken(ctx context.Context, userID, name string, lifetime time.Duration, actor audit.Event) (string, account.APIToken, error) {
+	var token string
+	var tk account.APIToken
+	err := db.InTx(ctx, func(t *Tx) error {
+		var err error
+		token, tk, err = t.createAPIToken(ctx, userID, name, lifetime, actor)
+		return err
+	})
+	return token, tk, err
+}
+
+// createAPIToken stores a new token's hash and audits its issue.
+func (t *Tx) createAPIToken(ctx context.Context, userID, name string, lifetime time.Duration, actor audit.Event) (string, account.APIToken, error) {
 	token, hash, err := account.NewSecret(account.APITokenPrefix)
 	if err != nil {
 		return "", account.APIToken{}, err
 	}
-	tk := account.APIToken{ID: NewID(), UserID: userID, Name: name, TokenHash: hash}
-	err = db.InTx(ctx, func(t *Tx) error {
-		now := db.Now()
-		tk.CreatedAt, tk.ExpiresAt = now, now.Add(lifetime)
-		if _, err := t.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			tk.ID, userID, name, hash, ts(tk.CreatedAt), ts(tk.ExpiresAt)); err != nil {
-			return classify(err)
-		}
-		actor.Action, actor.ObjectType, actor.ObjectID = audit.TokenCreated, "api_token", tk.ID
-		return t.Audit(ctx, actor)
-	})
-	return token, tk, err
+	now := t.db.Now()
+	tk := account.APIToken{ID: NewID(), UserID: userID, Name: name, TokenHash: hash, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	if _, err := t.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		tk.ID, userID, name, hash, ts(tk.CreatedAt), ts(tk.ExpiresAt)); err != nil {
+		return "", tk, classify(err)
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID = audit.TokenCreated, "api_token", tk.ID
+	return token, tk, t.Audit(ctx, actor)
 }
 
 // GetAPITokenByHash finds a token by the hash of its secret.
@@ -72,17 +80,19 @@ func (db *DB) ListAPITokens(ctx context.Context, userID string) ([]account.APITo
 
 // RevokeAPIToken ends a token at once.
 func (db *DB) RevokeAPIToken(ctx context.Context, id string, actor audit.Event) error {
-	return db.InTx(ctx, func(t *Tx) error {
-		res, err := t.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, t.now(), id)
-		if err != nil {
-			return classify(err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return errs.New(errs.NotFound, "token.not_found")
-		}
-		actor.Action, actor.ObjectType, actor.ObjectID = audit.TokenRevoked, "api_token", id
-		return t.Audit(ctx, actor)
-	})
+	return db.InTx(ctx, func(t *Tx) error { return t.revokeAPIToken(ctx, id, actor) })
+}
+
+func (t *Tx) revokeAPIToken(ctx context.Context, id string, actor audit.Event) error {
+	res, err := t.exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`, t.now(), id)
+	if err != nil {
+		return classify(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return errs.New(errs.NotFound, "token.not_found")
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID = audit.TokenRevoked, "api_token", id
+	return t.Audit(ctx, actor)
 }
 
 // TouchAPIToken records a token's use, at most once a minute per token.
