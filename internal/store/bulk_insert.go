@@ -223,6 +223,9 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 	// follow each statement, once the people they refer to are stored.
 	for len(ps) > 0 {
 		n := min(len(ps), insertStatementRows)
+		if pw.copies() {
+			n = min(len(ps), copyFlushRows) // COPY has no parameter limit
+		}
 		chunk := ps[:n]
 		ps = ps[n:]
 		districts := b.districts[:0]
@@ -340,7 +343,7 @@ func newBulkWriter(t *Tx, tab bulkTable) *bulkWriter { return &bulkWriter{t: t, 
 func (w *bulkWriter) add(ctx context.Context, row ...any) error {
 	w.args = append(w.args, row...)
 	w.rows++
-	if w.rows == w.tab.perStatement {
+	if w.rows == w.tab.perStatement && !w.copies() || w.rows == copyFlushRows {
 		return w.flush(ctx)
 	}
 	return nil
@@ -354,6 +357,9 @@ func (w *bulkWriter) flush(ctx context.Context) error {
 	n, args := w.rows, w.args
 	w.rows, w.args = 0, w.args[:0]
 	defer clear(args) // drop references to the caller's strings
+	if w.copies() {
+		return w.copy(ctx, n, args)
+	}
 	tx, ok := w.t.q.(*sql.Tx)
 	if n < w.tab.perStatement || !ok {
 		_, err := w.t.exec(ctx, multiRowInsert(w.tab.head, w.tab.row, n), args...)

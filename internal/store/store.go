@@ -260,6 +260,9 @@ type Tx struct {
 	// dash holds the dashboard contributions of the subjects this
 	// transaction changes, from before the change (dash_agg.go).
 	dash *dashPending
+	// conn is the connection a PostgreSQL write transaction runs on, for
+	// COPY (see bulkWriter); nil on SQLite and for reads.
+	conn *sql.Conn
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -320,11 +323,24 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // inTx is InTx without counting the write, for transactions that change
 // nothing a cache may hold (the read audit's group commit).
 func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
-	tx, err := db.write.BeginTx(ctx, nil)
+	var conn *sql.Conn
+	var tx *sql.Tx
+	var err error
+	if db.postgres {
+		// On a connection of its own, so that bulk writes can reach the
+		// driver's COPY inside the transaction.
+		if conn, err = db.write.Conn(ctx); err != nil {
+			return classify(err)
+		}
+		defer conn.Close()
+		tx, err = conn.BeginTx(ctx, nil)
+	} else {
+		tx, err = db.write.BeginTx(ctx, nil)
+	}
 	if err != nil {
 		return classify(err)
 	}
-	if err := fn(&Tx{q: tx, db: db}); err != nil {
+	if err := fn(&Tx{q: tx, db: db, conn: conn}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
