@@ -292,10 +292,23 @@ func (b *Bound) Row(line int, cells []string, format Format, now time.Time) (*Ro
 		return nil, rowErr(line, b.firstCol(LocalID, NationalIDCol), "import.key_missing", nil)
 	}
 	row := &Row{Line: line, Key: key, Person: p, Columns: b.columns}
-	hashes := []string{personHash(p)}
+	hashes, rerr := b.addRecords(row, key, p.BirthDate, get, format, now, []string{personHash(p)})
+	if rerr != nil {
+		return nil, rerr
+	}
+	row.Hash = hashOf(hashes...)
+	return row, nil
+}
+
+// addRecords adds the service records a row's cells give (a school or
+// child-care enrolment, a welfare grant), keyed by the person's key, and
+// returns hashes with the records' hashes added. birth bounds their dates
+// when known.
+func (b *Bound) addRecords(row *Row, key, birth string, get func(Target) string, format Format, now time.Time, hashes []string) ([]string, *RowError) {
+	line := row.Line
 	add := func(kind people.RecordKind, on string, d people.RecordData) *RowError {
 		r := people.Record{Kind: kind, OccurredOn: on, Data: d}
-		if verr := people.ValidateRecord(&r, p.BirthDate, now); verr != nil {
+		if verr := people.ValidateRecord(&r, birth, now); verr != nil {
 			return AsRowError(verr, line, b.columns)
 		}
 		h := recordHash(r)
@@ -345,8 +358,7 @@ func (b *Bound) Row(line int, cells []string, format Format, now time.Time) (*Ro
 			return nil, err
 		}
 	}
-	row.Hash = hashOf(hashes...)
-	return row, nil
+	return hashes, nil
 }
 
 // date reads a date cell in the mapping's era. XLSX dates come as Excel

@@ -78,6 +78,9 @@ func Bind(job *Job, now time.Time) (Table, Binder, *RowError) {
 		}
 		return nil, nil, rowErr(0, "", "import.read_failed", nil)
 	}
+	if job.Format == NDJSONRecords {
+		return t, bindRecords(t.Header(), now), nil
+	}
 	if job.Format == MOPH43 {
 		r43, rerr := NewReader43(job.FileName, t.Header())
 		if rerr != nil {
@@ -178,19 +181,20 @@ func readBatches(t Table, bind Binder, job *Job, out chan<- readBatch, stop <-ch
 		if err == io.EOF {
 			break
 		}
-		if err != nil {
+		var row *Row
+		var bad *RowError
+		if re, ok := lineOf(err); ok {
+			bad = &re // a line that is no row at all (NDJSON): rejected like a bad row
+		} else if err != nil {
 			var re *RowError
 			if !errors.As(err, &re) {
 				re = rowErr(line, "", "import.read_failed", nil)
 			}
 			send(readBatch{err: re})
 			return
-		}
-		if blank(cells) {
+		} else if blank(cells) {
 			continue
-		}
-		row, bad := bind(line, cells)
-		if bad == nil {
+		} else if row, bad = bind(line, cells); bad == nil {
 			bad = duplicate(row, seen, hashes)
 		}
 		if line <= linesDone {

@@ -51,6 +51,9 @@ func Open(path string, format Format, sheet string) (Table, error) {
 	if format == FHIR {
 		return openFHIR(path)
 	}
+	if IsNDJSON(format) {
+		return openNDJSON(path, format)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, rowErr(0, "", "import.read_failed", nil)
