@@ -260,6 +260,8 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/inbox", func(p *account.Principal) bool {
 			return p.Can(account.CasesRead) || p.Can(account.ReferralsManage) || p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise)
 		}},
+		{"/api/v1/service-accounts", can(account.UsersManage)},
+		{"/api/v1/bulk/jobs/" + importJob, can(account.ImportsRun)},
 	}
 	for _, role := range account.BuiltinRoles {
 		t.Run(role.Code, func(t *testing.T) {

@@ -32,6 +32,9 @@ type Handler struct {
 	DB  *store.DB
 	Cat *locale.Catalogue
 	Log *slog.Logger
+	// ImportDir keeps bulk uploads while their job runs (empty: a
+	// directory under the system's temporary directory).
+	ImportDir string
 }
 
 // ErrorBody is the shape of every error answer.

@@ -269,6 +269,15 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/constraints/{id}", hf(a.GetConstraint)},
 		{"POST", "/api/v1/constraints/{id}/answer", hf(a.AnswerConstraint)},
 		{"POST", "/api/v1/constraints/{id}/escalate", hf(a.EscalateConstraint)},
+		{"GET", "/api/v1/service-accounts", hf(a.ListServiceAccounts)},
+		{"POST", "/api/v1/service-accounts", hf(a.CreateServiceAccount)},
+		{"POST", "/api/v1/service-accounts/{id}/disable", hf(a.DisableServiceAccount)},
+		{"POST", "/api/v1/service-accounts/{id}/tokens", hf(a.IssueServiceToken)},
+		{"POST", "/api/v1/service-accounts/{id}/tokens/{token_id}/rotate", hf(a.RotateServiceToken)},
+		{"DELETE", "/api/v1/service-accounts/{id}/tokens/{token_id}", hf(a.RevokeServiceToken)},
+		{"POST", "/api/v1/bulk/people", hf(a.BulkPeople)},
+		{"POST", "/api/v1/bulk/records", hf(a.BulkRecords)},
+		{"GET", "/api/v1/bulk/jobs/{id}", hf(a.GetBulkJob)},
 		{"GET", "/api/", hf(s.apiNotFound)},
 	}
 	if !s.SeparateMetrics {

@@ -73,6 +73,7 @@ func New(d Deps) (*Server, error) {
 	wh.Printer = reports.NewPrinter(d.Chromium)
 	wh.PushKey, wh.OfflineKeyLife = d.PushKey, d.OfflineKeyLife
 	s := &Server{Deps: d, web: wh, api: &api.Handler{DB: d.DB, Cat: d.Cat, Log: d.Log}, mux: http.NewServeMux()}
+	s.api.ImportDir = d.ImportDir
 	s.Registry = prometheus.NewRegistry()
 	s.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.requests = prometheus.NewHistogramVec(prometheus.HistogramOpts{
