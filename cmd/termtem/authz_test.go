@@ -186,6 +186,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/imports/" + importJob, can(account.ImportsRun)},
 		{"/imports/" + importJob + "/mapping", can(account.ImportsRun)},
 		{"/imports/" + importJob + "/report.csv", can(account.ImportsRun)},
+		{"/exports", can(account.ExportsRun)},
 		{"/households/new", can(account.PeopleWrite)},
 		{"/households/" + household.ID, can(account.PeopleRead)},
 		{"/households/" + household.ID + "/self-code", can(account.AssessmentsWrite)},

@@ -184,6 +184,14 @@ func TestBrowserAccessibilityImports(t *testing.T) {
 	s.pages(pages, forms)
 }
 
+// The export screens and a FHIR bundle's mapping page, as a data officer.
+func TestBrowserAccessibilityExports(t *testing.T) {
+	s := newA11ySession(t)
+	pages, forms := a11yExportPages(t)
+	s.as("demo.dataofficer")
+	s.pages(pages, forms)
+}
+
 // Data-subject rights as a social worker, and the data-protection
 // officer's pages.
 func TestBrowserAccessibilityPrivacy(t *testing.T) {

@@ -177,6 +177,8 @@ func (s *Server) routes() []Route {
 		{"POST", "/imports/{id}/start", hf(w.ImportStart)},
 		{"GET", "/imports/{id}/report.csv", hf(w.ImportReport)},
 		{"POST", "/imports/{id}/resume", hf(w.ImportResume)},
+		{"GET", "/exports", hf(w.ExportsForm)},
+		{"POST", "/exports", hf(w.ExportDownload)},
 
 		{"GET", "/profile", hf(w.ProfileShow)},
 		{"POST", "/profile/password", hf(w.ProfilePassword)},
@@ -220,6 +222,7 @@ func (s *Server) routes() []Route {
 		{"GET", "/api/v1/people/{id}/timeline", hf(a.Timeline)},
 		{"POST", "/api/v1/households", hf(a.CreateHousehold)},
 		{"GET", "/api/v1/households/{id}", hf(a.GetHousehold)},
+		{"POST", "/api/v1/exports", hf(a.Export)},
 		{"GET", "/api/v1/instruments", hf(a.ListInstruments)},
 		{"POST", "/api/v1/instruments", hf(a.PublishInstrument)},
 		{"GET", "/api/v1/instruments/{code}/{version}", hf(a.GetInstrument)},

@@ -108,7 +108,7 @@ func (db *DB) Export(ctx context.Context, req exports.Request, personID string, 
 // everything is the platform's own view (the command line): every record.
 type everything struct{}
 
-func (everything) SeesSensitive(string) bool { return true }
+func (everything) SeesSensitive(string) bool  { return true }
 func (everything) InOrganisation(string) bool { return true }
 
 // exportArea checks the area against the exporter's districts and returns
@@ -263,3 +263,54 @@ type scanPlus struct {
 }
 
 func (s scanPlus) Scan(dest ...any) error { return s.row.Scan(append(dest, s.more)...) }
+
+// ExportArea is a place an exporter may choose: a district their
+// organisations serve, or a sub-district or community in it.
+type ExportArea struct {
+	ID, Kind, Code, NameTH, NameEN string
+	Depth                          int // 0 district, 1 sub-district, 2 community
+}
+
+// ExportAreas lists the areas the request may export, each district
+// followed by its sub-districts and their communities. The platform's own
+// work gets every district.
+func (db *DB) ExportAreas(ctx context.Context) ([]ExportArea, error) {
+	req, v, err := db.requestViewer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	q := `SELECT d.id, d.code FROM places d WHERE d.kind = 'district'`
+	var args []any
+	if req != nil {
+		q += ` AND d.id IN (` + inList(len(v.districts)) + `)`
+		args = anyArgs(v.districts)
+	}
+	r := db.reader()
+	rows, err := r.query(ctx, `SELECT p.id, p.kind, p.code, p.name_th, p.name_en FROM places p
+		LEFT JOIN places s ON s.id = p.parent_id LEFT JOIN places d2 ON d2.id = s.parent_id
+		WHERE p.id IN (SELECT id FROM (`+q+`) a) OR s.id IN (SELECT id FROM (`+q+`) b) OR d2.id IN (SELECT id FROM (`+q+`) c)
+		ORDER BY p.code`, append(append(append([]any{}, args...), args...), args...)...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	defer rows.Close()
+	var out []ExportArea
+	for rows.Next() {
+		var a ExportArea
+		if err := rows.Scan(&a.ID, &a.Kind, &a.Code, &a.NameTH, &a.NameEN); err != nil {
+			return nil, classify(err)
+		}
+		switch places.Kind(a.Kind) {
+		case places.District:
+			a.Depth = 0
+		case places.Subdistrict:
+			a.Depth = 1
+		case places.Community:
+			a.Depth = 2
+		default:
+			continue
+		}
+		out = append(out, a)
+	}
+	return out, classify(rows.Err())
+}
