@@ -51,6 +51,11 @@ const (
 )
 
 // Decide is the policy. Deny unless allowed.
+//
+// It is monotone in the facts that relate the viewer to the person: with
+// Restricted fixed, adding any of them never lowers the level. The store
+// relies on it to answer from a person's own row (area, restriction) when
+// that alone gives Full; a test checks it over every combination.
 func Decide(p *account.Principal, f Facts, now time.Time) Level {
 	if !p.Can(account.PeopleRead) {
 		return None

@@ -63,3 +63,36 @@ func TestCheckGlass(t *testing.T) {
 		t.Fatalf("a committee member: %v", err)
 	}
 }
+
+// Decide must be monotone in the relating facts (see its comment): for
+// every combination, setting one more of them never lowers the level.
+func TestDecideIsMonotone(t *testing.T) {
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	p := principal(account.PeopleRead)
+	facts := func(bits int, restricted bool) access.Facts {
+		f := access.Facts{Restricted: restricted, InArea: bits&1 != 0, InSearchArea: bits&2 != 0, OnCaseTeam: bits&4 != 0,
+			OpenReferral: bits&8 != 0, Handoff: bits&16 != 0, ServedBy: bits&32 != 0}
+		if bits&64 != 0 {
+			f.GlassUntil = now.Add(time.Hour)
+		}
+		return f
+	}
+	checked := 0
+	for _, restricted := range []bool{false, true} {
+		for bits := range 128 {
+			base := access.Decide(p, facts(bits, restricted), now)
+			for one := 1; one < 128; one <<= 1 {
+				if bits&one != 0 {
+					continue
+				}
+				if more := access.Decide(p, facts(bits|one, restricted), now); more < base {
+					t.Errorf("restricted=%v facts %07b → %v, adding %07b → %v", restricted, bits, base, one, more)
+				}
+				checked++
+			}
+		}
+	}
+	if checked != 2*64*7 {
+		t.Fatalf("checked %d pairs", checked)
+	}
+}

@@ -30,12 +30,13 @@ const personColumns = `p.id, p.version, COALESCE(p.household_id, ''), COALESCE(p
 	p.given_name_latin, p.family_name_latin, p.sex, p.birth_date, p.nationality, p.phone, p.relation,
 	COALESCE(p.from_pregnancy_id, ''), p.created_at, p.updated_at`
 
-func scanPerson(row interface{ Scan(...any) error }) (people.Person, error) {
+// scanPerson reads personColumns, then any more columns into more.
+func scanPerson(row interface{ Scan(...any) error }, more ...any) (people.Person, error) {
 	var p people.Person
 	var sex, nationality, relation, created, updated string
-	err := row.Scan(&p.ID, &p.Version, &p.HouseholdID, &p.CommunityID, &p.Title, &p.GivenName, &p.FamilyName, &p.Nickname,
+	err := row.Scan(append([]any{&p.ID, &p.Version, &p.HouseholdID, &p.CommunityID, &p.Title, &p.GivenName, &p.FamilyName, &p.Nickname,
 		&p.GivenNameLatin, &p.FamilyNameLatin, &sex, &p.BirthDate, &nationality, &p.Phone, &relation,
-		&p.FromPregnancyID, &created, &updated)
+		&p.FromPregnancyID, &created, &updated}, more...)...)
 	p.Sex, p.Nationality, p.Relation = people.Sex(sex), people.Nationality(nationality), people.Relationship(relation)
 	p.CreatedAt, p.UpdatedAt = parseTS(created), parseTS(updated)
 	return p, err
@@ -347,8 +348,9 @@ func (db *DB) LookupIdentifier(ctx context.Context, kind people.IdentifierKind, 
 	// The identifier and the person in one query, not two: a lookup is the
 	// API's most frequent call.
 	r := db.reader()
-	p, err := scanPerson(r.queryRow(ctx, `SELECT `+personColumns+` FROM person_identifiers i JOIN people p ON p.id = i.person_id
-		WHERE i.kind = ? AND i.value = ?`, string(id.Kind), id.Value))
+	var area personArea
+	p, err := scanPerson(r.queryRow(ctx, `SELECT `+personColumns+`, `+personAreaColumns+` FROM person_identifiers i JOIN people p ON p.id = i.person_id
+		`+personAreaJoins+` WHERE i.kind = ? AND i.value = ?`, string(id.Kind), id.Value), area.dest()...)
 	actor.Action, actor.ObjectType, actor.Detail = ActionPersonLookup, "person", string(kind)
 	if err == sql.ErrNoRows {
 		actor.Outcome = audit.Failure
@@ -360,7 +362,7 @@ func (db *DB) LookupIdentifier(ctx context.Context, kind people.IdentifierKind, 
 	if err != nil {
 		return people.Person{}, classify(err)
 	}
-	if err := db.requirePerson(ctx, p.ID, actor); err != nil {
+	if err := db.requirePersonRow(ctx, p.ID, area, actor); err != nil {
 		return people.Person{}, err
 	}
 	if err := r.personIdentifiers(ctx, &p); err != nil {

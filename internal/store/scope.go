@@ -204,6 +204,47 @@ func anyArgs(xs []string) []any {
 	return out
 }
 
+// personAreaColumns and personAreaJoins read what a person's own row says
+// about access: their district, its zone group and whether the record is
+// restricted. A query that reads the person anyway selects them too, and
+// then asks requirePersonRow, which needs no query of its own when they
+// decide (the common case: a person in the viewer's district).
+const (
+	personAreaColumns = `COALESCE(pd.id, ''), COALESCE(pd.parent_id, ''), p.restricted`
+	personAreaJoins   = ` LEFT JOIN places pc ON pc.id = p.community_id LEFT JOIN places ps ON ps.id = pc.parent_id
+		LEFT JOIN places pd ON pd.id = ps.parent_id AND pd.kind = 'district'`
+)
+
+// personArea is what personAreaColumns read.
+type personArea struct {
+	district, zone string
+	restricted     bool
+}
+
+func (a *personArea) dest() []any { return []any{&a.district, &a.zone, &a.restricted} }
+
+// requirePersonRow is requirePerson for a person whose row was read with
+// personAreaColumns. The facts the row lacks (case team, referrals,
+// hand-offs, services, glass) only ever add access (access.Decide), so when
+// the row's facts alone give Full the rest cannot change the answer.
+func (db *DB) requirePersonRow(ctx context.Context, personID string, a personArea, actor audit.Event) error {
+	req, v, err := db.requestViewer(ctx)
+	if err != nil || req == nil || db.areaGivesFull(req, v, a) {
+		return err
+	}
+	return db.requirePerson(ctx, personID, actor)
+}
+
+// areaGivesFull says whether a person's own row already decides Full.
+func (db *DB) areaGivesFull(req *access.Request, v *viewer, a personArea) bool {
+	if req.Principal == nil {
+		return false
+	}
+	f := access.Facts{Restricted: a.restricted, InArea: a.district != "" && contains(v.districts, a.district)}
+	f.InSearchArea = f.InArea || (a.zone != "" && contains(v.zones, a.zone))
+	return access.Decide(req.Principal, f, db.Now()) == access.Full
+}
+
 // personFacts gathers a viewer's relation to a person in one query.
 func (db *DB) personFacts(ctx context.Context, req *access.Request, v *viewer, personID string) (access.Facts, bool, error) {
 	var f access.Facts
@@ -250,6 +291,19 @@ func (db *DB) personLevel(ctx context.Context, personID string) (access.Level, e
 	req, v, err := db.requestViewer(ctx)
 	if err != nil || req == nil {
 		return access.Full, err
+	}
+	// The person's row first: in the viewer's district it decides alone,
+	// and the relation facts below are five more index probes.
+	var a personArea
+	err = db.reader().queryRow(ctx, `SELECT `+personAreaColumns+` FROM people p`+personAreaJoins+` WHERE p.id = ?`, personID).Scan(a.dest()...)
+	if err == sql.ErrNoRows {
+		return access.None, nil
+	}
+	if err != nil {
+		return access.None, classify(err)
+	}
+	if db.areaGivesFull(req, v, a) {
+		return access.Full, nil
 	}
 	f, ok, err := db.personFacts(ctx, req, v, personID)
 	if err != nil || !ok {
