@@ -166,7 +166,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/map", can(account.ReportsAggregate)},
 		{"/map?indicator=red_health&area=1011", can(account.ReportsAggregate)},
 		{"/reports/committee", can(account.ReportsAggregate)},
-		{"/map?view=communities", can(account.ReportsAggregate)},
+		{"/map?area=1011&view=communities", can(account.ReportsAggregate)},
 		{"/dashboards", can(account.ReportsAggregate)},
 		{"/dashboards/1011", can(account.ReportsAggregate)},
 		{"/dashboards/1011?from=2026-01&to=2026-03&dimension=health&unseen=180", can(account.ReportsAggregate)},

@@ -36,7 +36,7 @@ func TestBrowserMapAndReport(t *testing.T) {
 	// Back to safety; Lat Krabang's square says its value and leads to its report.
 	b.choose("#indicator", "สัดส่วนเด็กที่มิติสวัสดิภาพเป็นสีแดง")
 	b.clickAndWait("#map-show")
-	label := b.jsAttr(`.district-map a[data-code="1011"]`, "aria-label")
+	label := jsEval[string](b, `document.querySelector('.district-map a[data-code="1011"] title').textContent`)
 	if label != "ลาดกระบัง: 100.0%" {
 		b.fatalf("Lat Krabang's square: %q", label)
 	}

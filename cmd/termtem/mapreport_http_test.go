@@ -71,7 +71,7 @@ func TestMapAndReportHTTP(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/map: %d", resp.StatusCode)
 	}
-	for _, want := range []string{`class="district-map"`, `aria-label="ลาดกระบัง: 100.0%"`, `data-class="-2"`, "สัดส่วนเด็กที่มิติสวัสดิภาพเป็นสีแดง",
+	for _, want := range []string{`class="district-map"`, `<title>ลาดกระบัง: 100.0%</title>`, `data-class="-2"`, "สัดส่วนเด็กที่มิติสวัสดิภาพเป็นสีแดง",
 		`href="/reports/committee?area=1011&amp;indicator=red_safety"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("/map lacks %s", want)
@@ -114,7 +114,7 @@ func TestMapAndReportHTTP(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("/reports/committee: %d", resp.StatusCode)
 	}
-	for _, want := range []string{"รายงานเขตลาดกระบัง", "การกระจายของดอกไม้ 4 มิติ", `id="gap-unseen"`, `id="report-pdf"`, `class="district-map"`} {
+	for _, want := range []string{"รายงานเขตลาดกระบัง", "การกระจายของดอกไม้ 4 มิติ", `id="table-gaps"`, `id="table-flower_children"`, `id="report-pdf"`, `class="district-map"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("report lacks %s", want)
 		}
@@ -258,7 +258,7 @@ func TestCommunityLocationAndPoints(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("community map: %d", resp.StatusCode)
 	}
-	for _, want := range []string{`class="community-map"`, `aria-label="ชุมชนรายงาน: 100.0%"`, `id="map-table"`} {
+	for _, want := range []string{`class="community-map"`, `<title>ชุมชนรายงาน: 100.0%</title>`, `id="map-table"`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("community map lacks %s", want)
 		}

@@ -10,36 +10,24 @@ import (
 	"strconv"
 )
 
-// MinCell is the smallest count a committee or executive sees as a number:
-// 1 to MinCell-1 is a small cell, shown as "< 5".
-const MinCell = 5
+// SmallLabel is what a count of 1 to 4 is published as.
+const SmallLabel = "< 5"
 
-// Figure is one area's value of a share indicator, as the viewer may see
-// it: Count of Total, or a suppressed small cell.
+// Figure is one area's value of a share indicator as published to its
+// viewer: Count of Total, or, when the small-cell rule withholds the count
+// or the total, the labels published instead ("< 5", "—").
 type Figure struct {
-	Count      int
-	Total      int
-	Suppressed bool // a small cell: neither the count nor the share is shown
+	Count, Total int
+	// Suppressed: the share is not published (the count or the total is
+	// not); CountLabel and TotalLabel say what is.
+	Suppressed             bool
+	CountLabel, TotalLabel string
 }
 
-// Suppress applies the small-cell rule to a share: when the count, or the
-// rest of the total (Total-Count), is between 1 and MinCell-1 the share
-// would reveal a handful of children (3 of 40; or 38 of 40, hence "all but
-// 2"), so neither is shown. A zero count of a large total is shown.
-func Suppress(count, total int) Figure {
-	f := Figure{Count: count, Total: total}
-	small := func(n int) bool { return n > 0 && n < MinCell }
-	if small(count) || small(total-count) {
-		f = Figure{Suppressed: true}
-	}
-	return f
-}
-
-// HasData reports whether the figure has something to show (a suppressed
-// cell has: "< 5").
+// HasData reports whether the figure has something to show.
 func (f Figure) HasData() bool { return f.Suppressed || f.Total > 0 }
 
-// Share is Count/Total (0 when there is no total or the cell is suppressed).
+// Share is Count/Total (0 when there is no total or it is suppressed).
 func (f Figure) Share() float64 {
 	if f.Suppressed || f.Total == 0 {
 		return 0
@@ -47,55 +35,33 @@ func (f Figure) Share() float64 {
 	return float64(f.Count) / float64(f.Total)
 }
 
-// Percent renders the share, e.g. "12.5%", "< 5" for a small cell, "–" when
-// nobody was counted.
+// Percent renders the share, e.g. "12.5%"; the published count's label
+// ("< 5", "—") when the share is withheld; "–" when nobody was counted.
 func (f Figure) Percent() string {
 	switch {
+	case f.Suppressed && f.CountLabel == SmallLabel:
+		return SmallLabel
 	case f.Suppressed:
-		return "< " + strconv.Itoa(MinCell)
+		return "—"
 	case f.Total == 0:
 		return "–"
 	}
 	return strconv.FormatFloat(100*f.Share(), 'f', 1, 64) + "%"
 }
 
-// CountText renders the count for a table: a number, or "< 5" for a small
-// cell.
+// CountText and TotalText render the count and the total as published.
 func (f Figure) CountText() string {
-	if f.Suppressed {
-		return "< " + strconv.Itoa(MinCell)
+	if f.CountLabel != "" {
+		return f.CountLabel
 	}
 	return strconv.Itoa(f.Count)
 }
 
-// TotalText renders the total for a table ("< 5" hides it with the count:
-// a total would give the count back with the complement).
 func (f Figure) TotalText() string {
-	if f.Suppressed {
-		return "–"
+	if f.TotalLabel != "" {
+		return f.TotalLabel
 	}
 	return strconv.Itoa(f.Total)
-}
-
-// Count is a plain count a committee sees: a number, or "< 5".
-type Count struct {
-	N          int
-	Suppressed bool
-}
-
-// SuppressCount applies the small-cell rule to a single count.
-func SuppressCount(n int) Count {
-	if n > 0 && n < MinCell {
-		return Count{Suppressed: true}
-	}
-	return Count{N: n}
-}
-
-func (c Count) String() string {
-	if c.Suppressed {
-		return "< " + strconv.Itoa(MinCell)
-	}
-	return strconv.Itoa(c.N)
 }
 
 // Class is a figure's colour class on the map: 1 (lowest) to len(Breaks)+1,

@@ -41,23 +41,23 @@ func TestTilesCoverTheFiftyDistricts(t *testing.T) {
 	}
 }
 
-func TestSuppress(t *testing.T) {
+func TestFigure(t *testing.T) {
+	small := maps.Figure{Suppressed: true, CountLabel: "< 5", TotalLabel: "40"}
+	hidden := maps.Figure{Suppressed: true, CountLabel: "—", TotalLabel: "—"}
+	totalHidden := maps.Figure{Suppressed: true, CountLabel: "12", TotalLabel: "—"}
 	for _, c := range []struct {
-		count, total int
-		want         string
+		f                   maps.Figure
+		percent, count, tot string
 	}{
-		{0, 0, "–"}, {0, 12, "0.0%"}, {6, 12, "50.0%"}, {3, 40, "< 5"}, {38, 40, "< 5"}, {40, 40, "100.0%"}, {5, 9, "< 5"}, {5, 10, "50.0%"},
+		{maps.Figure{}, "–", "0", "0"}, {maps.Figure{Total: 12}, "0.0%", "0", "12"}, {maps.Figure{Count: 6, Total: 12}, "50.0%", "6", "12"},
+		{small, "< 5", "< 5", "40"}, {hidden, "—", "—", "—"}, {totalHidden, "—", "12", "—"},
 	} {
-		f := maps.Suppress(c.count, c.total)
-		if f.Percent() != c.want {
-			t.Errorf("%d of %d: %q, want %q", c.count, c.total, f.Percent(), c.want)
-		}
-		if f.Suppressed && (f.Count != 0 || f.Total != 0 || f.CountText() != "< 5" || f.TotalText() != "–") {
-			t.Errorf("%d of %d: a suppressed figure keeps its numbers: %+v", c.count, c.total, f)
+		if c.f.Percent() != c.percent || c.f.CountText() != c.count || c.f.TotalText() != c.tot {
+			t.Errorf("%+v: %q %q %q, want %q %q %q", c.f, c.f.Percent(), c.f.CountText(), c.f.TotalText(), c.percent, c.count, c.tot)
 		}
 	}
-	if maps.SuppressCount(4).String() != "< 5" || maps.SuppressCount(0).String() != "0" || maps.SuppressCount(5).String() != "5" {
-		t.Error("SuppressCount")
+	if maps.ClassOf(small) != maps.ClassSuppressed || maps.ClassOf(maps.Figure{}) != maps.ClassNoData {
+		t.Error("classes of the special figures")
 	}
 	for share, want := range map[float64]maps.Class{0: 1, 0.049: 1, 0.05: 2, 0.15: 3, 0.25: 4, 0.3: 5, 1: 5} {
 		if got := maps.ClassOf(maps.Figure{Count: int(share * 1000), Total: 1000}); got != want {
@@ -79,9 +79,9 @@ func TestRenderIsAccessibleAndSelfContained(t *testing.T) {
 		a := maps.Area{Code: code, Name: "เขต " + code, ZoneCode: "Z" + code[:3], Outside: true}
 		switch code {
 		case "1011":
-			a = maps.Area{Code: code, Name: "ลาดกระบัง <&>", ZoneCode: "10-Z4", Figure: maps.Suppress(6, 12), Href: "/reports/committee?area=1011&indicator=red_safety"}
+			a = maps.Area{Code: code, Name: "ลาดกระบัง <&>", ZoneCode: "10-Z4", Figure: maps.Figure{Count: 6, Total: 12}, Href: "/reports/committee?area=1011&indicator=red_safety"}
 		case "1003":
-			a = maps.Area{Code: code, Name: "หนองจอก", ZoneCode: "10-Z4", Figure: maps.Suppress(2, 10), Href: "/reports/committee?area=1003"}
+			a = maps.Area{Code: code, Name: "หนองจอก", ZoneCode: "10-Z4", Figure: maps.Figure{Suppressed: true, CountLabel: "< 5", TotalLabel: "10"}, Href: "/reports/committee?area=1003"}
 		case "1010":
 			a = maps.Area{Code: code, Name: "มีนบุรี", ZoneCode: "10-Z4"}
 		}
@@ -123,7 +123,7 @@ func TestRenderIsAccessibleAndSelfContained(t *testing.T) {
 	}
 	for _, want := range []string{
 		`<title id="map-t">แผนที่ทดสอบ</title>`, `<desc id="map-d">คำอธิบาย</desc>`,
-		`aria-label="ลาดกระบัง &lt;&amp;&gt;: 50.0%"`, `aria-label="หนองจอก: &lt; 5"`, `aria-label="มีนบุรี: –"`,
+		`<title>ลาดกระบัง &lt;&amp;&gt;: 50.0%</title>`, `<title>หนองจอก: &lt; 5</title>`, `<title>มีนบุรี: –</title>`,
 		`href="/reports/committee?area=1011&amp;indicator=red_safety"`, `data-class="-1"`, `data-class="-2"`, `class="zones"`, "คำอธิบายสัญลักษณ์",
 	} {
 		if !strings.Contains(svg, want) {
@@ -137,13 +137,13 @@ func TestRenderIsAccessibleAndSelfContained(t *testing.T) {
 
 func TestRenderPoints(t *testing.T) {
 	svg := maps.RenderPoints([]maps.Point{
-		{Name: "ชุมชนร่มเกล้า", Lat: 13.7279, Lon: 100.7782, Figure: maps.Suppress(6, 12)},
-		{Name: "ชุมชน <b>", Lat: 13.7401, Lon: 100.7510, Figure: maps.Suppress(2, 30)},
+		{Name: "ชุมชนร่มเกล้า", Lat: 13.7279, Lon: 100.7782, Figure: maps.Figure{Count: 6, Total: 12}},
+		{Name: "ชุมชน <b>", Lat: 13.7401, Lon: 100.7510, Figure: maps.Figure{Suppressed: true, CountLabel: "< 5", TotalLabel: "30"}},
 	}, maps.Labels{Title: "จุด", Desc: "ชุมชน", Suppressed: "น้อยกว่า 5", NoData: "ไม่มี", Legend: "คำอธิบาย"})
 	if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
 		t.Fatalf("not XML: %v", err)
 	}
-	for _, want := range []string{`aria-label="ชุมชนร่มเกล้า: 50.0%"`, `aria-label="ชุมชน &lt;b&gt;: &lt; 5"`, `<title id="pts-t">จุด</title>`} {
+	for _, want := range []string{`<title>ชุมชนร่มเกล้า: 50.0%</title>`, `<title>ชุมชน &lt;b&gt;: &lt; 5</title>`, `<title id="pts-t">จุด</title>`} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("points lack %s", want)
 		}

@@ -47,7 +47,7 @@ func RenderPoints(points []Point, l Labels) string {
 		value := p.Figure.Percent()
 		label := p.Name + ": " + value
 		fill, pattern := fillOf(c)
-		w(`<g class="community" data-class="%d" role="img" aria-label="%s"><title>%s</title>`, c, esc(label), esc(label))
+		w(`<g class="community" data-class="%d" role="img"><title>%s</title>`, c, esc(label))
 		w(`<circle cx="%.1f" cy="%.1f" r="13" fill="%s" stroke="%s" stroke-width="2"/>`, x, y, fill, colourInk)
 		if pattern != "" {
 			w(`<circle cx="%.1f" cy="%.1f" r="13" fill="url(#%s)"/>`, x, y, pattern)

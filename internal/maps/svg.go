@@ -85,9 +85,11 @@ func Render(areas []Area, l Labels) (string, error) {
 		value := valueText(a, c, l)
 		label := a.Name + ": " + value
 		if a.Href != "" {
-			w(`<a href="%s" class="district" data-code="%s" data-class="%d" aria-label="%s">`, esc(a.Href), esc(a.Code), c, esc(label))
+			// Named by its <title> (name and value), which holds the text
+			// shown on the square.
+			w(`<a href="%s" class="district" data-code="%s" data-class="%d">`, esc(a.Href), esc(a.Code), c)
 		} else {
-			w(`<g class="district" data-code="%s" data-class="%d" role="img" aria-label="%s">`, esc(a.Code), c, esc(label))
+			w(`<g class="district" data-code="%s" data-class="%d" role="img">`, esc(a.Code), c)
 		}
 		w(`<title>%s</title>`, esc(label))
 		fill, pattern := fillOf(c)
@@ -146,7 +148,7 @@ func openSVG(b *strings.Builder, class, id string, width, height int, l Labels) 
 func legendText(c Class, l Labels) string {
 	switch c {
 	case ClassSuppressed:
-		return "< 5: " + l.Suppressed
+		return "< 5, —: " + l.Suppressed
 	case ClassNoData:
 		return "–: " + l.NoData
 	case ClassOutside:

@@ -1,38 +1,58 @@
 // Package reports assembles what committees and executives see: the
 // district map of an indicator and the printable committee report of a
-// district and a period. Every figure passes the small-cell rule here
-// (maps.Suppress, SuppressRow) before any page shows it; no figure names a
-// person. It reads the store's raw counts and knows nothing of HTTP.
+// district and a period. Every figure comes from the dashboards' published
+// tables (store.Dashboard, store.DashboardIndicator): suppressed there
+// exactly as the dashboards show them, never counted again here; no figure
+// names a person. It knows nothing of HTTP.
 package reports
 
 import (
 	"context"
 	"slices"
-	"time"
+	"strings"
 
+	"termtem/internal/audit"
+	"termtem/internal/dashboards"
 	"termtem/internal/errs"
-	"termtem/internal/flower"
 	"termtem/internal/maps"
-	"termtem/internal/people"
 	"termtem/internal/places"
 	"termtem/internal/store"
-	"termtem/internal/thai"
 )
 
-// Indicator is a figure the map can be coloured by: the share of assessed
-// children whose latest assessment is red in one dimension.
+// Indicator is a figure the map can be coloured by (dashboards.Indicators):
+// the share of children red in a dimension ("red_safety"), or of children
+// in a continuity gap ("unseen").
 type Indicator struct {
-	Code      string
-	Dimension people.Dimension
+	Code string
+}
+
+// Dimension is the flower dimension of a red_ indicator, else "".
+func (in Indicator) Dimension() string {
+	d, _ := strings.CutPrefix(in.Code, "red_")
+	if d == in.Code {
+		return ""
+	}
+	return d
 }
 
 // Indicators lists the map's indicators, in the order offered.
-var Indicators = []Indicator{
-	{"red_safety", people.Safety},
-	{"red_health", people.Health},
-	{"red_education", people.Education},
-	{"red_economy", people.Economy},
-}
+var Indicators = func() []Indicator {
+	out := make([]Indicator, len(dashboards.Indicators))
+	for i, c := range dashboards.Indicators {
+		out[i] = Indicator{c}
+	}
+	// Safety first: the committees' first question.
+	slices.SortStableFunc(out, func(a, b Indicator) int {
+		switch {
+		case a.Code == DefaultIndicator:
+			return -1
+		case b.Code == DefaultIndicator:
+			return 1
+		}
+		return 0
+	})
+	return out
+}()
 
 // DefaultIndicator is shown when none is chosen.
 const DefaultIndicator = "red_safety"
@@ -42,13 +62,11 @@ func IndicatorByCode(code string) (Indicator, error) {
 	if code == "" {
 		code = DefaultIndicator
 	}
-	for _, in := range Indicators {
-		if in.Code == code {
-			return in, nil
-		}
+	if !dashboards.KnownIndicator(code) {
+		return Indicator{}, &errs.Error{Code: errs.BadRequest, MessageID: "mapreport.indicator_unknown", Field: "indicator",
+			Data: map[string]any{"Code": code}}
 	}
-	return Indicator{}, &errs.Error{Code: errs.BadRequest, MessageID: "mapreport.indicator_unknown", Field: "indicator",
-		Data: map[string]any{"Code": code}}
+	return Indicator{code}, nil
 }
 
 // Geography is Bangkok's districts with their zone groups.
@@ -193,40 +211,82 @@ type DistrictFigure struct {
 	Outside  bool // not in the area: drawn without a value
 }
 
-// MapFigures computes an indicator for every district of Bangkok on a day:
-// the districts of the area get their (suppressed) figure, the others are
-// marked outside.
-func MapFigures(ctx context.Context, db *store.DB, g *Geography, in Indicator, area Area, asOf time.Time) ([]DistrictFigure, error) {
-	ids := make([]string, len(area.Districts))
-	for i, d := range area.Districts {
-		ids[i] = d.ID
-	}
-	tally, err := db.ChildLevels(ctx, ids, day(asOf))
-	if err != nil {
-		return nil, err
+// MapFigures reads an indicator for every district of Bangkok in a period:
+// the districts of the area get their published figure, the others are
+// marked outside. A zone group's or the city's districts come from the
+// zone groups' dashboards (a breakdown published with them); a single
+// district's from its own dashboard row.
+func MapFigures(ctx context.Context, db *store.DB, g *Geography, in Indicator, area Area, p dashboards.Period, actor audit.Event) ([]DistrictFigure, error) {
+	figs := map[string]maps.Figure{}
+	q := store.DashboardQuery{Period: p}
+	if area.Place.Kind == places.District {
+		q.PlaceID = area.Place.ID
+		f, err := OwnFigure(ctx, db, q, in, actor)
+		if err != nil {
+			return nil, err
+		}
+		figs[area.Place.ID] = f
+	} else {
+		for _, z := range g.Zones {
+			if area.Place.Kind == places.Zone && z.ID != area.Place.ID {
+				continue
+			}
+			q.PlaceID = z.ID
+			res, err := db.DashboardIndicator(ctx, q, in.Code, actor)
+			if err != nil {
+				return nil, err
+			}
+			for _, pf := range res.Places {
+				figs[pf.Place.ID] = figure(pf.Count, pf.Of, res.Withheld)
+			}
+		}
 	}
 	out := make([]DistrictFigure, 0, len(g.Districts))
 	for _, d := range g.Districts {
 		f := DistrictFigure{District: d, Zone: g.zoneOf[d.ID], Outside: !area.Contains(d)}
 		if !f.Outside {
-			f.Figure = redShare(tally[d.Code][in.Dimension])
+			f.Figure = figs[d.ID]
 		}
 		out = append(out, f)
 	}
 	return out, nil
 }
 
-// day is t's date in Bangkok, as assessment dates are kept.
-func day(t time.Time) string { return t.In(thai.Bangkok()).Format(time.DateOnly) }
-
-// redShare is the share red among the assessed (unknown excluded: a
-// dimension with nothing answered is not counted as assessed).
-func redShare(levels map[string]int) maps.Figure {
-	total := 0
-	for _, l := range flower.Levels {
-		total += levels[string(l)]
+// OwnFigure is a place's own published figure of an indicator: its row of
+// the children's flower (red of all children) or of the continuity gaps.
+func OwnFigure(ctx context.Context, db *store.DB, q store.DashboardQuery, in Indicator, actor audit.Event) (maps.Figure, error) {
+	if d := in.Dimension(); d != "" {
+		q.Dimension = d
 	}
-	return maps.Suppress(levels[string(flower.Red)], total)
+	dash, err := db.Dashboard(ctx, q, actor)
+	if err != nil {
+		return maps.Figure{}, err
+	}
+	if d := in.Dimension(); d != "" {
+		return rowFigure(dash.FlowerChildren, d, "red"), nil
+	}
+	return rowFigure(dash.Gaps, in.Code, "gap"), nil
+}
+
+// rowFigure is one cell of a published table against its row's total.
+func rowFigure(t dashboards.Table, row, col string) maps.Figure {
+	r := slices.IndexFunc(t.Rows, func(h dashboards.Head) bool { return h.Key == row })
+	c := slices.IndexFunc(t.Cols, func(h dashboards.Head) bool { return h.Key == col })
+	if r < 0 || c < 0 || r >= len(t.Cells) {
+		return maps.Figure{}
+	}
+	return figure(t.Cells[r][c], t.RowTotals[r], t.Withheld)
+}
+
+// figure turns a published count and total into a map figure.
+func figure(count, of dashboards.Cell, withheld bool) maps.Figure {
+	switch {
+	case withheld:
+		return maps.Figure{Suppressed: true, CountLabel: "—", TotalLabel: "—"}
+	case count.Shown() && of.Shown():
+		return maps.Figure{Count: int(count.N), Total: int(of.N)}
+	}
+	return maps.Figure{Suppressed: true, CountLabel: count.Text(), TotalLabel: of.Text()}
 }
 
 // CommunityFigure is one community's value of an indicator.
@@ -235,24 +295,28 @@ type CommunityFigure struct {
 	Figure    maps.Figure
 }
 
-// CommunityFigures computes an indicator for each community of a district
-// on a day (small cells suppressed, as everywhere). Communities without a
-// location are returned too: the page lists them under the map.
-func CommunityFigures(ctx context.Context, db *store.DB, district places.Place, in Indicator, asOf time.Time) ([]CommunityFigure, error) {
+// CommunityFigures reads an indicator for each community of a district in
+// a period, from its sub-districts' dashboards (the communities are their
+// breakdown). Communities without a location are returned too: the page
+// lists them under the map.
+func CommunityFigures(ctx context.Context, db *store.DB, district places.Place, in Indicator, p dashboards.Period, actor audit.Event) ([]CommunityFigure, error) {
 	if district.Kind != places.District {
 		return nil, &errs.Error{Code: errs.BadRequest, MessageID: "mapreport.view_district", Field: "view"}
 	}
-	communities, err := db.Communities(ctx, district.ID)
+	subs, err := db.ListPlaces(ctx, store.PlaceFilter{ParentID: district.ID})
 	if err != nil {
 		return nil, err
 	}
-	tally, err := db.ChildLevelsByCommunity(ctx, district.ID, day(asOf))
-	if err != nil {
-		return nil, err
+	var out []CommunityFigure
+	for _, s := range subs {
+		res, err := db.DashboardIndicator(ctx, store.DashboardQuery{PlaceID: s.ID, Period: p}, in.Code, actor)
+		if err != nil {
+			return nil, err
+		}
+		for _, pf := range res.Places {
+			out = append(out, CommunityFigure{Community: pf.Place, Figure: figure(pf.Count, pf.Of, res.Withheld)})
+		}
 	}
-	out := make([]CommunityFigure, len(communities))
-	for i, c := range communities {
-		out[i] = CommunityFigure{Community: c, Figure: redShare(tally[c.ID][in.Dimension])}
-	}
+	slices.SortFunc(out, func(a, b CommunityFigure) int { return strings.Compare(a.Community.Code, b.Community.Code) })
 	return out, nil
 }

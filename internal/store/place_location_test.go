@@ -5,6 +5,7 @@ import (
 
 	"termtem/internal/errs"
 	"termtem/internal/places"
+	"termtem/internal/store"
 	"termtem/internal/store/storetest"
 )
 
@@ -26,11 +27,11 @@ func TestCommunityLocation(t *testing.T) {
 	if err != nil || other.Located {
 		t.Fatalf("community without a location: %+v %v", other, err)
 	}
-	lk := mustPlaceByCode(t, db, "1011")
-	list, err := db.Communities(ctx, lk.ID)
+	list, err := db.ListPlaces(ctx, store.PlaceFilter{ParentID: sub.ID})
 	if err != nil || len(list) != 2 || list[0].Code != "101103-LOC" || !list[0].Located || list[1].Located {
-		t.Fatalf("communities of Lat Krabang: %+v %v", list, err)
+		t.Fatalf("communities of Khlong Sam Prawet: %+v %v", list, err)
 	}
+	lk := mustPlaceByCode(t, db, "1011")
 	c.Lat, c.Lon = 13.73, 100.79
 	if c, err = db.SavePlace(ctx, c, actor()); err != nil || c.Lat != 13.73 || c.Version != 2 {
 		t.Fatalf("moved: %+v %v", c, err)

@@ -4,9 +4,9 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
-	"time"
 
 	"termtem/internal/account"
+	"termtem/internal/dashboards"
 	"termtem/internal/errs"
 	"termtem/internal/httpx"
 	"termtem/internal/maps"
@@ -68,7 +68,13 @@ func (h *Handler) MapShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := h.DB.Now()
-	figs, err := reports.MapFigures(ctx, h.DB, g, in, area, now)
+	period, err := reports.ParsePeriod("", "", now)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	dp := period.Dashboards(now)
+	figs, err := reports.MapFigures(ctx, h.DB, g, in, area, dp, httpx.Actor(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -82,7 +88,7 @@ func (h *Handler) MapShow(w http.ResponseWriter, r *http.Request) {
 	switch q.Get("view") {
 	case "", "districts":
 	case "communities":
-		if err := h.communityView(r, &v, in, area, now); err != nil {
+		if err := h.communityView(r, &v, in, area, dp); err != nil {
 			h.fail(w, r, err)
 			return
 		}
@@ -110,9 +116,9 @@ func (h *Handler) MapShow(w http.ResponseWriter, r *http.Request) {
 
 // communityView draws a district's communities that have a location as
 // points, and lists the rest.
-func (h *Handler) communityView(r *http.Request, v *mapView, in reports.Indicator, area reports.Area, now time.Time) error {
+func (h *Handler) communityView(r *http.Request, v *mapView, in reports.Indicator, area reports.Area, p dashboards.Period) error {
 	lang := httpx.Lang(r.Context())
-	figs, err := reports.CommunityFigures(r.Context(), h.DB, area.Place, in, now)
+	figs, err := reports.CommunityFigures(r.Context(), h.DB, area.Place, in, p, httpx.Actor(r))
 	if err != nil {
 		return err
 	}
@@ -146,7 +152,11 @@ func (h *Handler) geography(r *http.Request) (*reports.Geography, reports.Scope,
 }
 
 func (h *Handler) indicatorName(lang string, in reports.Indicator) string {
-	return h.Cat.T(lang, "mapreport.indicator_red", map[string]any{"Dimension": h.Cat.T(lang, "dimension."+string(in.Dimension), nil)})
+	if d := in.Dimension(); d != "" {
+		return h.Cat.T(lang, "mapreport.indicator_red", map[string]any{"Dimension": h.Cat.T(lang, "dimension."+d, nil)})
+	}
+	id := "mapreport.indicator_" + in.Code // the gap indicators
+	return h.Cat.T(lang, id, nil)
 }
 
 func (h *Handler) mapLabels(lang string, in reports.Indicator, area string) maps.Labels {

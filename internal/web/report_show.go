@@ -6,9 +6,10 @@ import (
 	"net/url"
 
 	"termtem/internal/account"
+	"termtem/internal/dashboards"
 	"termtem/internal/errs"
+	"termtem/internal/httpx"
 	"termtem/internal/maps"
-	"termtem/internal/people"
 	"termtem/internal/places"
 	"termtem/internal/reports"
 	"termtem/internal/thai"
@@ -19,21 +20,44 @@ type reportView struct {
 	Indicators []option
 	From, To   string // the month fields' values
 	R          *reports.Committee
-	Dimensions []people.Dimension
-	Levels     []string
-	Statuses   []string
+	Flower     tableView
+	Trend      tableView
+	Referrals  tableView
+	Gaps       tableView
 	MapSVG     template.HTML
 	Indicator  string
+	Dimension  string // of the trend
 	PDF        string // the same report as PDF
 	Made       string
 	Print      bool // the document printed to PDF: no menu, styles inline
 	PrintCSS   template.CSS
 }
 
+// tableView is a published dashboard table with its heads in words.
+type tableView struct {
+	ID       string
+	Corner   string // the heading over the row heads
+	Words    tableWords
+	Cols     []string
+	Rows     []tableRow
+	Totals   []string
+	Grand    string
+	Withheld bool
+}
+
+// tableWords are the words every table needs, in the page's language.
+type tableWords struct{ Total, Withheld, NoRows string }
+
+type tableRow struct {
+	Head  string
+	Cells []string
+	Total string
+}
+
 // ReportShow is the committee report of a district and a period as a
 // page that prints well (the browser's print, or the PDF link): the
-// flower distribution, the monthly trend, the referral flow, the
-// continuity gaps and the map, every figure with small cells suppressed.
+// dashboard's flower distribution, trend, referral flow and continuity
+// gaps, as published there, and the map.
 func (h *Handler) ReportShow(w http.ResponseWriter, r *http.Request) {
 	if h.require(w, r, account.ReportsAggregate) == nil {
 		return
@@ -51,7 +75,7 @@ func (h *Handler) ReportShow(w http.ResponseWriter, r *http.Request) {
 // period is a bad address (400); a district outside the user's area is
 // refused (403).
 func (h *Handler) committeeReport(r *http.Request) (*reportView, error) {
-	ctx, lang := r.Context(), h.view(r, "", nil).Lang
+	ctx, lang := r.Context(), httpx.Lang(r.Context())
 	q := r.URL.Query()
 	in, err := reports.IndicatorByCode(q.Get("indicator"))
 	if err != nil {
@@ -79,21 +103,47 @@ func (h *Handler) committeeReport(r *http.Request) (*reportView, error) {
 		}
 		area = reports.Area{Place: area.Districts[0], Districts: area.Districts[:1]}
 	}
-	c, err := reports.BuildCommittee(ctx, h.DB, g, area.Place, period, in, now)
+	c, err := reports.BuildCommittee(ctx, h.DB, g, area.Place, period, in, now, httpx.Actor(r))
 	if err != nil {
 		return nil, err
 	}
-	v := &reportView{R: c, From: period.FromValue(), To: period.ToValue(), Dimensions: people.Dimensions,
-		Indicator: h.indicatorName(lang, in), Made: thai.FormatDateTime(now, lang, thai.Bangkok())}
-	for _, l := range reports.LevelOrder {
-		v.Levels = append(v.Levels, string(l))
+	t := func(prefix string) func(dashboards.Head) string {
+		return func(hd dashboards.Head) string {
+			if name := hd.Name(lang); name != "" {
+				return name
+			}
+			return h.Cat.T(lang, prefix+hd.Key, nil)
+		}
 	}
-	for _, s := range reports.ReferralStatuses {
-		v.Statuses = append(v.Statuses, string(s))
+	level := func(hd dashboards.Head) string {
+		if hd.Key == "unknown" {
+			return h.Cat.T(lang, "mapreport.level_unknown", nil)
+		}
+		return h.Cat.T(lang, "level."+hd.Key, nil)
 	}
-	for _, d := range g.Districts {
-		if scope.Sees(d) {
-			v.Districts = append(v.Districts, option{Value: d.Code, Label: d.Name(lang), Selected: d.ID == area.Place.ID})
+	month := func(hd dashboards.Head) string { return reports.MonthText(hd.Key, lang) }
+	d := c.Dashboard
+	v := &reportView{R: c, From: period.FromValue(), To: period.ToValue(), Indicator: h.indicatorName(lang, in),
+		Dimension: h.Cat.T(lang, "dimension."+d.Dimension, nil), Made: thai.FormatDateTime(now, lang, thai.Bangkok()),
+		Flower:    tableOf(d.FlowerChildren, t("dimension."), level),
+		Trend:     tableOf(d.Trend, month, level),
+		Referrals: tableOf(d.ReferralServices, t("referral.service."), t("referral.status.")),
+		Gaps:      tableOf(d.Gaps, t("mapreport.gap_"), t("mapreport.gapcol_")),
+	}
+	words := tableWords{Total: h.Cat.T(lang, "mapreport.total", nil), Withheld: h.Cat.T(lang, "mapreport.withheld", nil),
+		NoRows: h.Cat.T(lang, "mapreport.no_rows", nil)}
+	for _, tv := range []*tableView{&v.Flower, &v.Trend, &v.Referrals, &v.Gaps} {
+		tv.Words = words
+	}
+	// A child is in every dimension's row: the columns do not add up.
+	v.Flower.Totals = nil
+	v.Flower.Corner = h.Cat.T(lang, "mapreport.dimension", nil)
+	v.Trend.Corner = h.Cat.T(lang, "mapreport.month", nil)
+	v.Referrals.Corner = h.Cat.T(lang, "mapreport.service", nil)
+	v.Gaps.Corner = h.Cat.T(lang, "mapreport.gap", nil)
+	for _, dist := range g.Districts {
+		if scope.Sees(dist) {
+			v.Districts = append(v.Districts, option{Value: dist.Code, Label: dist.Name(lang), Selected: dist.ID == area.Place.ID})
 		}
 	}
 	for _, i := range reports.Indicators {
@@ -107,4 +157,29 @@ func (h *Handler) committeeReport(r *http.Request) (*reportView, error) {
 	v.PDF = "/reports/committee.pdf?" + url.Values{"area": {area.Place.Code}, "indicator": {in.Code},
 		"from": {v.From}, "to": {v.To}}.Encode()
 	return v, nil
+}
+
+// tableOf puts a published table into words: its counts as published
+// ("< 5", "—"), its heads through the label functions.
+func tableOf(t dashboards.Table, row, col func(dashboards.Head) string) tableView {
+	tv := tableView{ID: t.ID, Withheld: t.Withheld, Grand: t.Grand.Text()}
+	for _, c := range t.Cols {
+		tv.Cols = append(tv.Cols, col(c))
+	}
+	for i, rh := range t.Rows {
+		tr := tableRow{Head: row(rh)}
+		if i < len(t.Cells) {
+			for _, c := range t.Cells[i] {
+				tr.Cells = append(tr.Cells, c.Text())
+			}
+		}
+		if i < len(t.RowTotals) {
+			tr.Total = t.RowTotals[i].Text()
+		}
+		tv.Rows = append(tv.Rows, tr)
+	}
+	for _, c := range t.ColTotals {
+		tv.Totals = append(tv.Totals, c.Text())
+	}
+	return tv
 }
