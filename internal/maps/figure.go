@@ -109,3 +109,39 @@ func ClassRange(c Class) string {
 	}
 	return fmt.Sprintf("%s–%s%%", pct(Breaks[i-1]), pct(Breaks[i]))
 }
+
+// MinCell is the smallest count published as a number.
+const MinCell = 5
+
+// Suppress applies the small-cell rule to a share counted outside the
+// dashboards (the meeting agenda's figures): when the count, or the rest
+// of the total, is 1 to 4 the share would single out a handful of
+// children, so neither is published.
+func Suppress(count, total int) Figure {
+	small := func(n int) bool { return n > 0 && n < MinCell }
+	if small(count) || small(total-count) {
+		return Figure{Suppressed: true, CountLabel: SmallLabel, TotalLabel: "—"}
+	}
+	return Figure{Count: count, Total: total}
+}
+
+// Count is a plain count as published: a number, or "< 5".
+type Count struct {
+	N          int
+	Suppressed bool
+}
+
+// SuppressCount applies the small-cell rule to a single count.
+func SuppressCount(n int) Count {
+	if n > 0 && n < MinCell {
+		return Count{Suppressed: true}
+	}
+	return Count{N: n}
+}
+
+func (c Count) String() string {
+	if c.Suppressed {
+		return SmallLabel
+	}
+	return strconv.Itoa(c.N)
+}

@@ -105,9 +105,9 @@ func (p Period) Dashboards(now time.Time) dashboards.Period {
 	return dp
 }
 
-// Committee is the committee report of a district and a period: the
+// Report is the committee report of a district and a period: the
 // district's dashboard tables, as published, and the map.
-type Committee struct {
+type Report struct {
 	District places.Place
 	Zone     places.Place
 	Period   Period
@@ -121,14 +121,14 @@ type Committee struct {
 	Map       []DistrictFigure
 }
 
-// BuildCommittee assembles a district's report from its dashboard. The
+// BuildReport assembles a district's report from its dashboard. The
 // store refuses (403) a district outside the viewer's area; each reading
 // is audited there.
-func BuildCommittee(ctx context.Context, db *store.DB, g *Geography, district places.Place, p Period, in Indicator, now time.Time, actor audit.Event) (*Committee, error) {
+func BuildReport(ctx context.Context, db *store.DB, g *Geography, district places.Place, p Period, in Indicator, now time.Time, actor audit.Event) (*Report, error) {
 	if district.Kind != places.District {
 		return nil, &errs.Error{Code: errs.BadRequest, MessageID: "mapreport.report_district", Field: "area"}
 	}
-	c := &Committee{District: district, Zone: g.ZoneOf(district), Period: p, Made: now, Indicator: in}
+	c := &Report{District: district, Zone: g.ZoneOf(district), Period: p, Made: now, Indicator: in}
 	dp := p.Dashboards(now)
 	q := store.DashboardQuery{PlaceID: district.ID, Period: dp, Dimension: in.Dimension()}
 	var err error

@@ -242,7 +242,7 @@ func TestCommitteeReport(t *testing.T) {
 	}
 	in, _ := reports.IndicatorByCode("")
 	p, _ := period(t, db)
-	c, err := reports.BuildCommittee(ctx, db, g, lk, p, in, db.Now(), audit.Event{})
+	c, err := reports.BuildReport(ctx, db, g, lk, p, in, db.Now(), audit.Event{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +261,7 @@ func TestCommitteeReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = reports.BuildCommittee(ctx, db, g, z, p, in, db.Now(), audit.Event{})
+	_, err = reports.BuildReport(ctx, db, g, z, p, in, db.Now(), audit.Event{})
 	wantCode(t, err, errs.BadRequest, "area")
 }
 
@@ -290,4 +290,36 @@ func TestCommunityFigures(t *testing.T) {
 	zone, _ := db.GetPlaceByCode(ctx, "10-Z4")
 	_, err = reports.CommunityFigures(ctx, db, zone, in, dp, audit.Event{})
 	wantCode(t, err, errs.BadRequest, "view")
+}
+
+// The meeting agenda's figures (counted from the records, by referral
+// direction) suppress small cells as the dashboards do.
+func TestAgendaFigures(t *testing.T) {
+	db, g := world(t)
+	ctx := context.Background()
+	in, _ := reports.IndicatorByCode("")
+	p, _ := period(t, db)
+	for code, want := range map[string]string{"1011": "6", "1003": "< 5"} {
+		d, err := db.GetPlaceByCode(ctx, code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := reports.BuildCommittee(ctx, db, g, d, p, in, db.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if red := c.Levels[1].Cells[0].String(); red != want { // people.Dimensions: economy, safety, …
+			t.Errorf("%s: %s red in safety, want %s", code, red, want)
+		}
+		if len(c.Referrals) != 3 || len(c.Trend) != 12 || c.UnseenDays != 90 {
+			t.Errorf("%s: %d referral rows, %d months", code, len(c.Referrals), len(c.Trend))
+		}
+	}
+	cells, total, hidden := reports.SuppressRow([]int{3, 10, 20})
+	if !cells[0].Suppressed || !cells[1].Suppressed || cells[2].N != 20 || hidden || total.N != 33 {
+		t.Errorf("complementary cell: %+v %+v %v", cells, total, hidden)
+	}
+	if _, _, hidden := reports.SuppressRow([]int{3, 0, 0}); !hidden {
+		t.Error("a lone small cell beside zeros: the total must be hidden")
+	}
 }

@@ -19,7 +19,7 @@ type reportView struct {
 	Districts  []option
 	Indicators []option
 	From, To   string // the month fields' values
-	R          *reports.Committee
+	R          *reports.Report
 	Flower     tableView
 	Trend      tableView
 	Referrals  tableView
@@ -103,7 +103,7 @@ func (h *Handler) committeeReport(r *http.Request) (*reportView, error) {
 		}
 		area = reports.Area{Place: area.Districts[0], Districts: area.Districts[:1]}
 	}
-	c, err := reports.BuildCommittee(ctx, h.DB, g, area.Place, period, in, now, httpx.Actor(r))
+	c, err := reports.BuildReport(ctx, h.DB, g, area.Place, period, in, now, httpx.Actor(r))
 	if err != nil {
 		return nil, err
 	}
