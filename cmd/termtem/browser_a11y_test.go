@@ -218,3 +218,13 @@ func TestBrowserAccessibilityMapAndReport(t *testing.T) {
 	s.as("demo.executive")
 	s.pages([]string{"/map", "/map?area=10-Z4&indicator=red_education"}, nil)
 }
+
+// The dashboards, as the demo's committee member (a district), the
+// committee secretary (names of a cell) and the executive (the city).
+func TestBrowserAccessibilityDashboards(t *testing.T) {
+	s := newA11ySession(t)
+	s.as("demo.committee")
+	s.pages([]string{"/dashboards/1011", "/dashboards/1011?dimension=health&unseen=365", "/dashboards/1011?from=2026-06&to=2026-01"}, nil) // the last: a 400 page
+	s.as("demo.executive")
+	s.pages([]string{"/dashboards"}, nil)
+}

@@ -1,0 +1,103 @@
+package store_test
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"termtem/internal/access"
+	"termtem/internal/account"
+	"termtem/internal/audit"
+	"termtem/internal/dashboards"
+	"termtem/internal/demo"
+	"termtem/internal/demo/benchstore"
+	"termtem/internal/store"
+)
+
+// dashboardSeed keeps the dashboards' population (people plus records and
+// assessments) apart from the other benchmarks' cached one.
+const dashboardSeed int64 = 16
+
+// BenchmarkDashboards reads every dashboard view at every level of place,
+// as a city-wide viewer, over a generated population
+// (TERMTEM_BENCH_PEOPLE people, about 5 records and 2 assessments each),
+// and reports the 95th percentile of one view. See docs/benchmarks.md.
+func BenchmarkDashboards(b *testing.B) {
+	db := benchstore.Open(b, benchstore.People(b), dashboardSeed)
+	ctx := context.Background()
+	var n int
+	if err := db.Ping(ctx); err != nil {
+		b.Fatal(err)
+	}
+	if org, err := db.GetOrganisationByCode(ctx, "BENCH-HC"); err == nil {
+		n, _ = db.CountAssessmentsBy(ctx, org.ID)
+	}
+	if n == 0 {
+		res, err := demo.PopulateActivity(ctx, db, demo.ActivityOptions{Seed: dashboardSeed, Progress: benchLog{b}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("activity: %d records, %d assessments in %s (%.0f rows/s)", res.Records, res.Assessments, res.Elapsed.Round(time.Second),
+			float64(res.Records+res.Assessments)/res.Elapsed.Seconds())
+	}
+	viewer := access.ForRequest(ctx, &account.Principal{
+		User:        account.User{ID: "bench-executive", Memberships: []account.Membership{{RoleCode: account.RoleSystemAdmin}}},
+		Permissions: map[account.Permission]bool{account.ReportsAggregate: true}})
+	district, err := db.GetPlaceByCode(ctx, "101103")
+	if err != nil {
+		b.Fatal(err)
+	}
+	communities, err := db.ListPlaces(ctx, store.PlaceFilter{ParentID: district.ID})
+	if err != nil || len(communities) == 0 {
+		b.Fatalf("communities of 101103: %d %v", len(communities), err)
+	}
+	lkb, _ := db.GetPlaceByCode(ctx, "1011")
+	levels := []struct{ name, id string }{
+		{"city", mustCode(b, db, "10")}, {"zone", lkb.ParentID}, {"district", lkb.ID}, {"subdistrict", district.ID}, {"community", communities[0].ID},
+	}
+	period, err := dashboards.ParsePeriod("", "", db.Now())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, lv := range levels {
+		for _, view := range []string{"dashboard", "map_red_safety", "map_unseen"} {
+			b.Run(lv.name+"/"+view, func(b *testing.B) {
+				q := store.DashboardQuery{PlaceID: lv.id, Period: period}
+				actor := audit.Event{ActorID: "bench-executive", RequestID: "bench"}
+				times := make([]time.Duration, 0, b.N)
+				b.ResetTimer()
+				for b.Loop() {
+					t0 := time.Now()
+					var err error
+					switch view {
+					case "dashboard":
+						_, err = db.Dashboard(viewer, q, actor)
+					case "map_red_safety":
+						_, err = db.DashboardIndicator(viewer, q, "red_safety", actor)
+					default:
+						_, err = db.DashboardIndicator(viewer, q, "unseen", actor)
+					}
+					if err != nil {
+						b.Fatal(err)
+					}
+					times = append(times, time.Since(t0))
+				}
+				slices.Sort(times)
+				b.ReportMetric(float64(times[len(times)*95/100].Microseconds())/1000, "p95-ms")
+			})
+		}
+	}
+}
+
+func mustCode(b *testing.B, db *store.DB, code string) string {
+	p, err := db.GetPlaceByCode(context.Background(), code)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p.ID
+}
+
+type benchLog struct{ b *testing.B }
+
+func (l benchLog) Write(p []byte) (int, error) { l.b.Log(string(p)); return len(p), nil }
