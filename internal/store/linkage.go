@@ -493,8 +493,8 @@ func (t *Tx) merge(ctx context.Context, survivorID, mergedID string, actor audit
 	}
 	rows.Close()
 	for _, k := range nameKeys {
-		if _, err := t.exec(ctx, `INSERT INTO person_name_keys (key, person_id) VALUES (?, ?)`, k, survivorID); err != nil {
-			return "", classify(err)
+		if err := t.insertNameKey(ctx, k, survivorID); err != nil {
+			return "", err
 		}
 	}
 	all = append(all, moved{Table: "person_name_keys", Column: "added_to_survivor", Keys: nameKeys})

@@ -195,12 +195,19 @@ func (t *Tx) writeIdentity(ctx context.Context, p people.Person) error {
 	// Each key row carries what search narrows by, as the people row
 	// written before it in this transaction has it.
 	for _, k := range nameKeys(p) {
-		if _, err := t.exec(ctx, `INSERT INTO person_name_keys (key, person_id, birth_year, district_code)
-			SELECT ?, p.id, p.birth_year, (`+districtOfCommunity+` WHERE c.id = p.community_id) FROM people p WHERE p.id = ?`, k, p.ID); err != nil {
-			return classify(err)
+		if err := t.insertNameKey(ctx, k, p.ID); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// insertNameKey gives a person a name key, carrying what search narrows by
+// (birth year, district) as the person's row has it in this transaction.
+func (t *Tx) insertNameKey(ctx context.Context, key, personID string) error {
+	_, err := t.exec(ctx, `INSERT INTO person_name_keys (key, person_id, birth_year, district_code)
+		SELECT ?, p.id, p.birth_year, (`+districtOfCommunity+` WHERE c.id = p.community_id) FROM people p WHERE p.id = ?`, key, personID)
+	return classify(err)
 }
 
 // districtOfCommunity selects the code of community c's district; the
