@@ -68,6 +68,19 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	importJob := importMatrixJob(t, db, org.ID)
+	// A family reporting on the case every 30 days.
+	family, err := svc.CreateUser(t.Context(), account.User{Username: "m.matrixfamily", DisplayName: "ครอบครัว", Kind: account.FamilyAccount,
+		Lang: "th", Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: account.RoleFamily}}}, testPassword, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kase, err = db.AddGoal(t.Context(), kase.ID, kase.Version, cases.Goal{Dimension: people.Education, From: flower.Red, Target: flower.Green,
+		TargetDate: "2027-06-01", Commitment: "ไปโรงเรียนทุกวัน"}, audit.Event{ActorID: manager.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetSelfReportSchedule(t.Context(), kase.ID, family.ID, 30, 0, audit.Event{ActorID: manager.ID}); err != nil {
+		t.Fatal(err)
+	}
 	committee, err := db.SaveOrganisation(t.Context(), organisations.Organisation{Code: "QOL-M1", Kind: organisations.DistrictQualityOfLife,
 		NameTH: "พชข. ทดสอบ", PlaceID: latKrabang.ID, Active: true}, audit.Event{})
 	if err != nil {
@@ -224,6 +237,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/api/v1/guides", can(account.OrganisationsRead)},
 		{"/api/v1/guides/EDU02/red", can(account.OrganisationsRead)},
 		{"/api/v1/lessons", can(account.CasesRead)},
+		{"/api/v1/cases/" + kase.ID + "/self-report", can(account.CasesRead)},
 		{"/meetings", can(account.OrganisationsRead)},
 		{"/meetings/new?committee=" + committee.ID, func(*account.Principal) bool { return false }}, // nobody here sits on it
 		{"/meetings/" + meeting.ID, func(*account.Principal) bool { return false }},

@@ -207,6 +207,7 @@ func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger, node strin
 	defer t.Stop()
 	escalate := job{db: db, log: log, holder: node, name: store.JobEscalateAlerts, ttl: 5 * time.Minute, every: 50 * time.Second}
 	checks := job{db: db, log: log, holder: node, name: store.JobScheduledCheck, ttl: 10 * time.Minute, every: 24 * time.Hour}
+	reports := job{db: db, log: log, holder: node, name: store.JobSelfReports, ttl: 10 * time.Minute, every: time.Hour}
 	for {
 		select {
 		case <-ctx.Done():
@@ -238,6 +239,14 @@ func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger, node strin
 			}
 			log.Info("scheduled checks done", slog.Int("alerts_opened", total))
 			return ctx.Err()
+		})
+		// Families' periodic self-reports: reminders and missed reports.
+		reports.run(ctx, func(func() bool) error {
+			run, err := db.RunSelfReports(ctx)
+			if err == nil && run.Reminded+run.Missed > 0 {
+				log.Info("self-reports", slog.Int("reminded", run.Reminded), slog.Int("missed", run.Missed))
+			}
+			return err
 		})
 	}
 }

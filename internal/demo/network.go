@@ -101,6 +101,9 @@ func loadNetwork(ctx context.Context, db *store.DB, orgs map[string]organisation
 		}
 		res.AssessmentsCreated++
 		fmt.Fprintf(out, "network:       a child of %d found out of school (red education), for the referral form's matches\n", y)
+		if err := demoSelfReporting(ctx, db, p, orgs, users, actor); err != nil {
+			return err
+		}
 		break
 	}
 	for _, g := range demoGuides {
@@ -145,6 +148,36 @@ func loadCommittees(ctx context.Context, db *store.DB, orgs map[string]organisat
 		return fmt.Errorf("demo: constraint: %w", err)
 	}
 	fmt.Fprintf(out, "committees:    agencies seated on the district committees, a meeting with a resolution, a system constraint raised\n")
+	return nil
+}
+
+// demoSelfReporting opens the out-of-school child's case with a goal in
+// the family's words, the family reporting every 30 days; and a closed
+// case of another child with the lesson its manager wrote.
+func demoSelfReporting(ctx context.Context, db *store.DB, child people.Person, orgs map[string]organisations.Organisation, users map[string]string, actor audit.Event) error {
+	c, err := db.OpenCase(ctx, store.CaseInput{Subject: flower.Child, SubjectID: child.ID, Risk: cases.RiskHigh, Origin: cases.FromWorker,
+		OrganisationID: orgs[orgWelfare].ID, ManagerID: users[userSocialWork]}, actor)
+	if err != nil {
+		return fmt.Errorf("demo: case: %w", err)
+	}
+	if c, err = db.AddGoal(ctx, c.ID, c.Version, cases.Goal{Dimension: people.Education, From: flower.Red, Target: flower.Green,
+		TargetDate: dateOf(db.Now()).AddDate(0, 6, 0).Format(time.DateOnly), Commitment: "แม่จะพาลูกไปโรงเรียนทุกวันและคุยกับครูทุกเดือน"}, actor); err != nil {
+		return fmt.Errorf("demo: goal: %w", err)
+	}
+	if _, err := db.SetSelfReportSchedule(ctx, c.ID, users["demo.family"], 30, 0, actor); err != nil {
+		return fmt.Errorf("demo: self-reporting: %w", err)
+	}
+	if c, err = db.MoveCase(ctx, c.ID, c.Version, cases.Closed, "ตัวอย่าง: ปิดเพื่อแสดงบทเรียน", actor); err != nil {
+		return fmt.Errorf("demo: close: %w", err)
+	}
+	if _, err := db.WriteLesson(ctx, store.LessonInput{CaseID: c.ID, OrganisationID: orgs[orgWelfare].ID, AuthorID: users[userSocialWork],
+		Lesson: learning.Lesson{Indicators: []string{"EDU02"}, Situation: "เด็กวัยประถมหลุดจากโรงเรียนหลังย้ายบ้าน ครอบครัวไม่มีเอกสารย้ายโรงเรียน",
+			Lesson: "โรงเรียนรับเด็กเข้าเรียนได้ก่อนโดยไม่ต้องรอเอกสาร เมื่อนักสังคมสงเคราะห์ไปคุยกับครูแนะแนวพร้อมผู้ปกครอง ควรนัดภายในสัปดาห์แรก"}}, actor); err != nil {
+		return fmt.Errorf("demo: lesson: %w", err)
+	}
+	if c, err = db.MoveCase(ctx, c.ID, c.Version, cases.Open, "ตัวอย่าง: เปิดใหม่ ติดตามการรายงานตนเองของครอบครัว", actor); err != nil {
+		return fmt.Errorf("demo: reopen: %w", err)
+	}
 	return nil
 }
 

@@ -16,11 +16,14 @@ type Inbox struct {
 	OverdueSteps []PlanStep `json:"overdue_steps"`
 	Handoffs     []Handoff  `json:"handoffs"`
 	Reviews      []Case     `json:"reviews"`
+	// MissedReports: families of the user's cases whose periodic report
+	// is overdue.
+	MissedReports []MissedReport `json:"missed_reports"`
 }
 
 // Count is the number of items waiting.
 func (i Inbox) Count() int {
-	return len(i.Alerts) + len(i.Referrals) + len(i.OverdueSteps) + len(i.Handoffs) + len(i.Reviews)
+	return len(i.Alerts) + len(i.Referrals) + len(i.OverdueSteps) + len(i.Handoffs) + len(i.Reviews) + len(i.MissedReports)
 }
 
 // ActionInboxRead is the audit action of reading an inbox.
@@ -57,6 +60,9 @@ func (db *DB) UserInbox(ctx context.Context, userID string, actor audit.Event) (
 	}
 	if in.Reviews, err = queryAll(ctx, r, `SELECT `+caseColumns+caseFrom+` WHERE c.manager_id = ? AND c.status <> 'closed'
 		AND c.review_on <> '' AND c.review_on <= ? ORDER BY c.review_on`, []any{userID, today}, scanCaseRow); err != nil {
+		return in, err
+	}
+	if in.MissedReports, err = r.missedReports(ctx, userID); err != nil {
 		return in, err
 	}
 	actor.Action, actor.ObjectType = ActionInboxRead, "inbox"

@@ -52,6 +52,9 @@ type casePage struct {
 	FormName     string
 	Today        string
 	DecisionRows []decisionRow
+
+	// SelfReport is the family's periodic report schedule, if set.
+	SelfReport *store.SelfReportSchedule
 }
 
 // decisionRow is one decision of the conference form, which becomes a plan
@@ -135,6 +138,9 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, status int,
 		Dimensions: people.Dimensions, Levels: flower.Levels, Form: form, FormName: formName, Today: h.todayInput(lang),
 		PlanStart: dayText(lang, c.PlanStart), ReviewOn: dayText(lang, c.ReviewOn), CanRefer: p.Can(account.ReferralsManage) && c.PersonID != ""}
 	pg.ReviewDue = pg.Case.ReviewDue
+	if sr, err := h.DB.SelfReportScheduleOf(ctx, c.ID); err == nil {
+		pg.SelfReport = &sr
+	}
 	if pg.Form == nil {
 		pg.Form = map[string]string{}
 	}

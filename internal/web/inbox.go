@@ -21,7 +21,9 @@ type inboxPage struct {
 	Steps     []stepRow
 	Handoffs  []handoffRow
 	Reviews   []caseRow
-	Total     int
+	// Missed are the families whose periodic report is overdue.
+	Missed []store.MissedReport
+	Total  int
 	// Sort: "due" (the earliest deadline first, the default) or "newest".
 	Sort string
 }
@@ -79,6 +81,7 @@ func (h *Handler) Inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	today := h.DB.Now().In(thai.Bangkok()).Format(time.DateOnly)
+	page.Missed = in.MissedReports
 	for _, c := range in.Reviews {
 		page.Reviews = append(page.Reviews, h.caseRow(lang, c, today))
 	}
