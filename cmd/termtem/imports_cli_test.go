@@ -113,14 +113,11 @@ func TestImportCommands(t *testing.T) {
 	}
 }
 
-// TestImportKilled runs "termtem import" as its own process, kills it with
-// SIGKILL in the middle, and checks that the database holds whole batches
-// only and that "import resume" finishes with exactly the expected counts.
-func TestImportKilled(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
-	getenv, db := importSetup(t)
+// killedImport runs "termtem import" of a roster of rows children as its
+// own process and kills it with SIGKILL after a few batches, leaving the
+// job marked running as a crash would.
+func killedImport(t *testing.T, getenv func(string) string, db *store.DB, rows int) imports.Job {
+	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "termtem")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -130,7 +127,6 @@ func TestImportKilled(t *testing.T) {
 	if err := os.WriteFile(mapping, []byte(rosterMappingJSON), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	const rows = 60000
 	roster := writeRoster(t, dir, rows, -1)
 	cmd := exec.Command(bin, "import", "csv", "--source", "school-k", "--file", roster, "--mapping", mapping, "--org", "SCH-K")
 	for _, kv := range os.Environ() {
@@ -180,6 +176,19 @@ func TestImportKilled(t *testing.T) {
 	if people != job.BatchesDone*imports.BatchRows || job.Counts.Created != people || job.LinesDone != people+1 {
 		t.Fatalf("after kill -9: %d people, job %+v: not whole batches", people, job)
 	}
+	return job
+}
+
+// TestImportKilled runs "termtem import" as its own process, kills it with
+// SIGKILL in the middle, and checks that the database holds whole batches
+// only and that "import resume" finishes with exactly the expected counts.
+func TestImportKilled(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	getenv, db := importSetup(t)
+	const rows = 60000
+	job := killedImport(t, getenv, db, rows)
 	t.Logf("killed after %d batches", job.BatchesDone)
 	// The job still looks running; an operator who knows the process is
 	// gone forces the resume (a later one would find it stale by itself).

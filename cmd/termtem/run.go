@@ -30,6 +30,7 @@ Usage:
   termtem user disable --username U
   termtem token create --user U [--expires 90d] [--name NAME]   print a bearer token for the API
   termtem token revoke --id TOKEN_ID
+  termtem service-account add|list|token|rotate|disable …       agency systems' accounts: one organisation, one role, tokens only
   termtem backup --out FILE                                      online backup of the SQLite database
   termtem audit verify                                           check the tamper-evident audit chain
   termtem retention run [--dry-run]                              delete records past their retention period (or count them)
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.user(ctx, rest)
 	case "token":
 		return e.token(ctx, rest)
+	case "service-account":
+		return e.serviceAccount(ctx, rest)
 	case "backup":
 		return e.backup(ctx, rest)
 	case "audit":

@@ -96,6 +96,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 	go watchAlerts(ctx, db, log, node)
 	go sealAudit(ctx, db, log, node)
 	go watchRetention(ctx, db, log, node)
+	go resumeImports(ctx, db, log, filepath.Join(cfg.DataDir, "imports"))
 	workerCtx, stopWorker := context.WithCancel(ctx)
 	defer stopWorker()
 	workerDone := make(chan struct{})

@@ -312,7 +312,7 @@ func encodeData(d map[string]any) string {
 // stopped by a bad row or file returns imports.ErrStopped (the job says
 // why); cancelled between batches, it is released as interrupted.
 func (db *DB) RunImportJob(ctx context.Context, id string, skipBadRows, force bool, actor audit.Event, progress func(*imports.Job)) (imports.Job, error) {
-	claim := NewID()
+	claim := newImportClaim()
 	j, err := db.ClaimImportJob(ctx, id, claim, skipBadRows, force, actor)
 	if err != nil {
 		return j, err
