@@ -1,6 +1,7 @@
 package fhir
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,7 +40,12 @@ type BundleReader struct {
 // NewBundleReader starts reading a bundle. It refuses what is not a JSON
 // object, and a resource that says it is not a Bundle.
 func NewBundleReader(r io.Reader) (*BundleReader, error) {
-	br := &BundleReader{dec: json.NewDecoder(r)}
+	// A byte-order mark, as Windows tools write, is not JSON: skip it.
+	buf := bufio.NewReader(r)
+	if b, err := buf.Peek(3); err == nil && string(b) == "\xEF\xBB\xBF" {
+		buf.Discard(3)
+	}
+	br := &BundleReader{dec: json.NewDecoder(buf)}
 	tok, err := br.dec.Token()
 	if err != nil {
 		if err == io.EOF {

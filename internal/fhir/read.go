@@ -327,6 +327,9 @@ func personOf(ids []Identifier, names []HumanName, telecom []ContactPoint, gende
 			it.Fields["phone"] = fmt.Sprintf("telecom[%d].value", i)
 		}
 	}
+	for k, v := range it.Fields {
+		it.Fields[k] = it.path(v)
+	}
 	switch gender {
 	case "male":
 		p.Sex = people.Male
@@ -335,9 +338,6 @@ func personOf(ids []Identifier, names []HumanName, telecom []ContactPoint, gende
 	case "", "other", "unknown":
 	default:
 		return nil, errs.Field("sex", "fhir.code", map[string]any{"Code": gender})
-	}
-	for k, v := range it.Fields {
-		it.Fields[k] = it.path(v)
 	}
 	if err := people.ValidatePerson(p, now); err != nil {
 		return nil, err
