@@ -24,6 +24,9 @@ type Household struct {
 	Address     string
 	HeadID      string // the head of the household (หัวหน้าครัวเรือน), a member
 	CaregiverID string // the main caregiver of the children, a member
+	// Situation is how the family lives now, as the last home visit found
+	// it (สภาพความเป็นอยู่).
+	Situation string
 	Version     int
 	CreatedAt   time.Time
 	UpdatedAt   time.Time

@@ -30,6 +30,9 @@ func validateHousehold(h *people.Household) error {
 	if len([]rune(h.Address)) > 300 {
 		return errs.Field("address", "field.too_long", map[string]any{"Max": 300})
 	}
+	if len([]rune(h.Situation)) > 2000 {
+		return errs.Field("situation", "field.too_long", map[string]any{"Max": 2000})
+	}
 	return nil
 }
 
@@ -75,8 +78,8 @@ func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit
 			if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
 				return err
 			}
-			if _, err := t.exec(ctx, `INSERT INTO households (id, community_id, address, head_id, caregiver_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`, h.ID, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
+			if _, err := t.exec(ctx, `INSERT INTO households (id, community_id, address, situation, head_id, caregiver_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.CommunityID, h.Address, h.Situation, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
 				return classify(err)
 			}
 		} else {
@@ -94,8 +97,8 @@ func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit
 			if err := t.dashTouchPerson(ctx, members...); err != nil {
 				return err
 			}
-			res, err := t.exec(ctx, `UPDATE households SET community_id = ?, address = ?, head_id = ?, caregiver_id = ?, version = version + 1, updated_at = ?
-				WHERE id = ? AND version = ?`, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, h.ID, h.Version)
+			res, err := t.exec(ctx, `UPDATE households SET community_id = ?, address = ?, situation = ?, head_id = ?, caregiver_id = ?, version = version + 1, updated_at = ?
+				WHERE id = ? AND version = ?`, h.CommunityID, h.Address, h.Situation, nullString(h.HeadID), nullString(h.CaregiverID), now, h.ID, h.Version)
 			if err != nil {
 				return classify(err)
 			}
@@ -124,8 +127,8 @@ func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit
 func (t *Tx) getHousehold(ctx context.Context, id string) (people.Household, error) {
 	var h people.Household
 	var created, updated string
-	err := t.queryRow(ctx, `SELECT id, community_id, address, COALESCE(head_id, ''), COALESCE(caregiver_id, ''), version, created_at, updated_at
-		FROM households WHERE id = ?`, id).Scan(&h.ID, &h.CommunityID, &h.Address, &h.HeadID, &h.CaregiverID, &h.Version, &created, &updated)
+	err := t.queryRow(ctx, `SELECT id, community_id, address, situation, COALESCE(head_id, ''), COALESCE(caregiver_id, ''), version, created_at, updated_at
+		FROM households WHERE id = ?`, id).Scan(&h.ID, &h.CommunityID, &h.Address, &h.Situation, &h.HeadID, &h.CaregiverID, &h.Version, &created, &updated)
 	if err == sql.ErrNoRows {
 		return h, errs.New(errs.NotFound, "household.not_found")
 	}

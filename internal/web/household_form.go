@@ -78,6 +78,7 @@ func (h *Handler) HouseholdSave(w http.ResponseWriter, r *http.Request) {
 		ID:          r.PathValue("id"),
 		CommunityID: r.PostFormValue("community_id"),
 		Address:     r.PostFormValue("address"),
+		Situation:   r.PostFormValue("situation"),
 		HeadID:      r.PostFormValue("head_id"),
 		CaregiverID: r.PostFormValue("caregiver_id"),
 	}
