@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
@@ -36,7 +37,9 @@ func (b *tab) setOnline(online bool) {
 		if _, err := cdp.Call(ctx, t, emulateNetworkConditions, networkConditions{Offline: !online, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
 			return err
 		}
-		return nil
+		// navigator.onLine and its online/offline events follow this one.
+		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: !online, DownloadThroughput: -1, UploadThroughput: -1})
+		return err
 	}))
 	// The page's conditions do not reach its service worker's own requests:
 	// the worker (its own DevTools target) is switched too.

@@ -97,7 +97,7 @@ func (db *DB) ApplyOfflineChange(ctx context.Context, kit OfflineKit, c OfflineC
 			resultID = v.ID
 		case ChangeAssessment:
 			if c.Source != ByStaff && c.Source != ByFamily {
-				err = errs.Field("source", "field.invalid", nil)
+				err = errs.Field("source", "field.choice", nil)
 				break
 			}
 			var a Assessment
@@ -107,7 +107,7 @@ func (db *DB) ApplyOfflineChange(ctx context.Context, kit OfflineKit, c OfflineC
 		case ChangeHousehold:
 			conflicts, err = db.mergeHousehold(ctx, c, actor)
 		default:
-			err = errs.Field("kind", "field.invalid", nil)
+			err = errs.Field("kind", "field.choice", nil)
 		}
 	}
 	res.Status = ChangeApplied
@@ -179,7 +179,7 @@ func (db *DB) mergeHousehold(ctx context.Context, c OfflineChange, actor audit.E
 		for field, mine := range c.New {
 			get, ok := householdFields[field]
 			if !ok {
-				return nil, errs.Field(field, "field.invalid", nil)
+				return nil, errs.Field(field, "field.choice", nil)
 			}
 			base := c.Base[field]
 			theirs := *get(&cur)

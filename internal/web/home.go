@@ -15,6 +15,7 @@ type homeTile struct {
 var homeTiles = []homeTile{
 	{"/people", "nav.people", "home.tile.people", account.PeopleRead},
 	{"/cases", "cases.title", "home.tile.cases", account.CasesRead},
+	{"/visits", "visits.title", "home.tile.visits", account.AssessmentsWrite},
 	{"/referrals", "referrals.title", "home.tile.referrals", account.ReferralsManage},
 	{"/places", "nav.places", "home.tile.places", account.PlacesRead},
 	{"/organisations", "nav.organisations", "home.tile.organisations", account.OrganisationsRead},

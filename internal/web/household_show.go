@@ -22,6 +22,8 @@ type householdPage struct {
 	// family and give it a self-assessment code.
 	CanAssess bool
 	Casework  *caseworkBlock
+	Visits    []store.HomeVisit
+	Conflicts []store.HouseholdConflict // changes two people made at once, both kept
 }
 
 type memberRow struct {
@@ -67,6 +69,14 @@ func (h *Handler) HouseholdShow(w http.ResponseWriter, r *http.Request) {
 	}
 	hp.CanAssess = p.Can(account.AssessmentsWrite)
 	if hp.Casework, err = h.caseworkSection(r, v.Lang, flower.Household, hv.Household.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if hp.Visits, err = h.DB.HomeVisits(ctx, hv.Household.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if hp.Conflicts, err = h.DB.HouseholdConflicts(ctx, hv.Household.ID); err != nil {
 		h.fail(w, r, err)
 		return
 	}

@@ -13,7 +13,13 @@ func (h *Handler) Logout(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
+		// Visits this login prepared end with it (mobile.go's wipe below).
+		if err := h.DB.EndSessionKits(r.Context(), p.SessionID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	h.clearSessionCookie(w)
+	wipeDevice(w)
 	h.redirectWithFlash(w, r, "/login", "flash.logged_out")
 }

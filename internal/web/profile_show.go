@@ -11,6 +11,7 @@ type profileView struct {
 	Sessions    int
 	MFA         bool // a second factor is set up
 	Devices     []store.PushSubscription
+	Kits        []store.OfflineKit // devices holding prepared home visits
 	PushKey     string
 }
 
@@ -47,6 +48,10 @@ func (h *Handler) renderProfile(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	pv.PushKey = h.PushKey
+	if pv.Kits, err = h.DB.OfflineKits(r.Context(), p.User.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v.Data, v.Error = pv, fe
 	h.render(w, r, status, "profile", v)
 }

@@ -35,6 +35,14 @@ var shellVersion = func() string {
 	return hex.EncodeToString(sum.Sum(nil))[:16]
 }()
 
+// wipeDevice tells the browser to delete everything this site stored on the
+// device — the encrypted offline visits (IndexedDB), the app shell's cache
+// and the service worker — so that nothing is left on a shared phone after
+// logging out.
+func wipeDevice(w http.ResponseWriter) {
+	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+}
+
 // ServiceWorker serves the service worker from the root, so that its scope
 // is the whole site; it is re-checked on every visit (no-cache) so that a
 // new release takes over promptly.

@@ -6,7 +6,7 @@
 // The server fills in the shell version below with a hash of the static files, so a
 // new release replaces the old shell.
 var SHELL = "termtem-shell-SHELL_VERSION";
-var FILES = ["/offline", "/static/termtem.css", "/static/htmx.min.js", "/static/app.js",
+var FILES = ["/offline", "/visits/offline", "/static/termtem.css", "/static/htmx.min.js", "/static/app.js", "/static/offline.js",
   "/static/flower.svg", "/static/icon.svg", "/static/icon-192.png", "/static/manifest.webmanifest"];
 
 self.addEventListener("install", function (e) {
@@ -27,8 +27,11 @@ self.addEventListener("fetch", function (e) {
   if (u.pathname.indexOf("/static/") === 0) {
     e.respondWith(caches.match(r).then(function (hit) { return hit || fetch(r); }));
   } else if (r.mode === "navigate") {
-    // Online: the page itself, never stored. Offline: the offline page.
-    e.respondWith(fetch(r).catch(function () { return caches.match("/offline"); }));
+    // Online: the page itself, never stored. Offline: the page if it is
+    // part of the shell (the offline visits), else the offline page.
+    e.respondWith(fetch(r).catch(function () {
+      return caches.match(u.pathname).then(function (hit) { return hit || caches.match("/offline"); });
+    }));
   }
 });
 
