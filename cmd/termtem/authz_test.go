@@ -148,6 +148,9 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/login/mfa", anyone}, // without a password step: back to the login form
 		{"/sw.js", anyone},
 		{"/offline", anyone},
+		{"/visits", can(account.AssessmentsWrite)},
+		{"/visits/offline", anyone},
+		{"/visits/conflicts", anyone},
 		{"/notifications", anyone},
 		{"/notifications/failed", can(account.UsersManage)},
 		{"/places", can(account.PlacesRead)},

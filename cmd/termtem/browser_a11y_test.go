@@ -228,3 +228,23 @@ func TestBrowserAccessibilityDashboards(t *testing.T) {
 	s.as("demo.executive")
 	s.pages([]string{"/dashboards"}, nil)
 }
+
+// The mobile pages as the demo's community volunteer: today's visits (the
+// demo has households to prepare), the offline visit app with a household
+// on it, the list of conflicts and the side-by-side conflict screen.
+func TestBrowserAccessibilityMobile(t *testing.T) {
+	s := newA11ySession(t)
+	w := newOfflineWorld(t, s.ts, "AX")
+	vol, err := w.db.GetUserByUsername(t.Context(), "demo.volunteer")
+	if err != nil {
+		t.Fatal(err)
+	}
+	conflict := a11yConflict(t, w, vol.ID)
+	s.as("demo.volunteer")
+	s.b.open("/visits")
+	if !s.b.has("#visit-candidates li") {
+		s.b.fatalf("the demo volunteer has no households to prepare")
+	}
+	s.pages([]string{"/visits", "/visits/offline", "/visits/conflicts", "/visits/conflicts/" + conflict, "/profile"},
+		map[string]func(*tab){"/visits/offline": func(b *tab) { b.prepareVisit(w) }})
+}

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strings"
+	"time"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -155,4 +157,161 @@ func TestBrowserOfflineVisit(t *testing.T) {
 	if got := b.offlineStore(); got != "none" {
 		b.fatalf("offline store after logout: %.200s", got)
 	}
+}
+
+// editOffline changes the household's situation on the offline page.
+func (b *tab) editSituationOffline(value string) {
+	b.t.Helper()
+	b.do("open the household", chromedp.Click(chromedp.CSS("#ov-h-0 details:nth-of-type(2) summary"), chromedp.NodeVisible))
+	b.fill("#ov-h-0 .ov-edit textarea", value)
+	b.do("save the household", chromedp.Click(chromedp.CSS("#ov-h-0 .ov-edit button"), chromedp.NodeVisible))
+	b.settle("change queued", `document.getElementById("ov-queue").textContent === "รอส่งเข้าระบบ 1 รายการ"`)
+}
+
+// TestBrowserOfflineConflict: two case managers prepare the same household
+// and change its living situation offline. The first to reconnect is
+// applied; the second is shown a conflict and, on the side-by-side screen,
+// chooses their own version. Both versions stay in the household's history.
+func TestBrowserOfflineConflict(t *testing.T) {
+	ts := startServer(t, testEnv(t))
+	ts.addOrganisation(t, "HC-OC")
+	ts.addUser(t, "cm.oc1", "case_manager", "HC-OC", testPassword)
+	ts.addUser(t, "cm.oc2", "case_manager", "HC-OC", testPassword)
+	w := newOfflineWorld(t, ts, "OC")
+	first := newBrowser(t, ts)
+	second := first.newDevice()
+	for _, d := range []struct {
+		b    *tab
+		user string
+	}{{first, "cm.oc1"}, {second, "cm.oc2"}} {
+		d.b.login(d.user, testPassword)
+		d.b.open("/")
+		d.b.settle("service worker in control", `navigator.serviceWorker.controller !== null || (navigator.serviceWorker.ready.then(() => location.reload()), false)`)
+		d.b.prepareVisit(w)
+		d.b.setOnline(false)
+	}
+	first.editSituationOffline("แม่ย้ายไปทำงานต่างจังหวัด ยายดูแลหลาน")
+	second.editSituationOffline("ครอบครัวย้ายไปอยู่ห้องเช่าใกล้ตลาด")
+
+	first.setOnline(true)
+	first.settle("first synced", `document.getElementById("ov-queue").textContent === "" && document.getElementById("ov-status").textContent === "ส่งเข้าระบบแล้ว 1 รายการ"`)
+	second.setOnline(true)
+	second.settle("conflict shown", `!document.getElementById("ov-conflicts").hidden && document.getElementById("ov-queue").textContent === ""`)
+	if got := second.text("#ov-conflicts"); !strings.Contains(got, "1 รายการ") {
+		second.fatalf("conflict link %q", got)
+	}
+	hv, err := w.db.GetHousehold(t.Context(), w.household.ID, audit.Event{})
+	if err != nil || hv.Household.Situation != "แม่ย้ายไปทำงานต่างจังหวัด ยายดูแลหลาน" {
+		t.Fatalf("the second change was written over the first: %q %v", hv.Household.Situation, err)
+	}
+
+	second.clickAndWait("#ov-conflicts")
+	second.clickAndWait("#conflict-list a")
+	if theirs, mine := second.text("#conflict-theirs"), second.text("#conflict-mine"); theirs != "แม่ย้ายไปทำงานต่างจังหวัด ยายดูแลหลาน" || mine != "ครอบครัวย้ายไปอยู่ห้องเช่าใกล้ตลาด" {
+		second.fatalf("side by side: theirs %q, mine %q", theirs, mine)
+	}
+	second.clickAndWait("#choose-mine")
+	if got := second.text("#household-situation"); got != "ครอบครัวย้ายไปอยู่ห้องเช่าใกล้ตลาด" || second.path() != "/households/"+w.household.ID {
+		second.fatalf("after choosing: %q at %s", got, second.path())
+	}
+	history := second.text("#household-conflicts")
+	if !strings.Contains(history, "แม่ย้ายไปทำงานต่างจังหวัด") || !strings.Contains(history, "ห้องเช่าใกล้ตลาด") || !strings.Contains(history, "เลือกใช้ฉบับที่บันทึกนอกสถานที่") {
+		second.fatalf("history %q", history)
+	}
+	second.open("/visits/conflicts")
+	if !second.has("#conflicts-none") {
+		second.fatalf("conflict still waiting")
+	}
+}
+
+// TestBrowserOfflineExpiry: the prepared visits are wiped when the key
+// expires, and the page shows nothing of them.
+func TestBrowserOfflineExpiry(t *testing.T) {
+	ts := startServer(t, withEnv(testEnv(t), map[string]string{"TERMTEM_OFFLINE_KEY_LIFE": "6s"}))
+	ts.addOrganisation(t, "HC-OE")
+	ts.addUser(t, "cm.oe", "case_manager", "HC-OE", testPassword)
+	w := newOfflineWorld(t, ts, "OE")
+	b := newBrowser(t, ts)
+	b.login("cm.oe", testPassword)
+	b.open("/")
+	b.settle("service worker in control", `navigator.serviceWorker.controller !== null || (navigator.serviceWorker.ready.then(() => location.reload()), false)`)
+	b.prepareVisit(w)
+	if b.offlineStore() == "none" {
+		b.fatalf("nothing stored")
+	}
+	// The key's life ends while the page is open (offline, so that no
+	// sync interferes): the store is wiped and the worker told.
+	b.setOnline(false)
+	b.settle("expired", `document.getElementById("ov-message").textContent === "ข้อมูลที่เตรียมไว้ครบเวลาแล้ว จึงถูกลบออกจากเครื่อง"`)
+	if got := b.offlineStore(); got != "none" {
+		b.fatalf("store after expiry: %.200s", got)
+	}
+	b.setOnline(true)
+	b.navigate("/visits/offline")
+	b.settle("nothing shown", `document.getElementById("ov").dataset.ready === "1"`)
+	if b.has("#ov-h-0") || !jsEval[bool](b, `!document.getElementById("ov-empty").hidden`) {
+		b.fatalf("households shown after expiry")
+	}
+
+}
+
+// TestBrowserOfflineRevoked: a device withdrawn on the profile page has its
+// data wiped and its queued changes refused with a message saying why.
+func TestBrowserOfflineRevoked(t *testing.T) {
+	ts := startServer(t, testEnv(t))
+	ts.addOrganisation(t, "HC-OR")
+	ts.addUser(t, "cm.oe", "case_manager", "HC-OR", testPassword)
+	w := newOfflineWorld(t, ts, "OR")
+	b := newBrowser(t, ts)
+	b.login("cm.oe", testPassword)
+	b.open("/")
+	b.settle("service worker in control", `navigator.serviceWorker.controller !== null || (navigator.serviceWorker.ready.then(() => location.reload()), false)`)
+	// Prepared, a change queued offline, the
+	// device withdrawn from the profile page on the office computer; on
+	// reconnecting the change is refused, and the device wiped.
+	b.prepareVisit(w)
+	b.setOnline(false)
+	b.editSituationOffline("ข้อความที่ต้องไม่เข้าระบบ")
+	profile := b.newDevice()
+	profile.login("cm.oe", testPassword)
+	profile.open("/profile")
+	profile.clickAndWait(".kit-revoke")
+	if got := profile.text(".flash"); !strings.HasPrefix(got, "ยกเลิกสิทธิ์อุปกรณ์แล้ว") {
+		profile.fatalf("flash %q", got)
+	}
+	b.setOnline(true)
+	b.do("send now", chromedp.Click(chromedp.CSS("#ov-sync"), chromedp.NodeVisible))
+	b.settle("refused", `document.getElementById("ov-message").textContent.startsWith("อุปกรณ์นี้ถูกยกเลิกสิทธิ์แล้ว")`)
+	if got := b.offlineStore(); got != "none" {
+		b.fatalf("store after withdrawal: %.200s", got)
+	}
+	hv, err := w.db.GetHousehold(t.Context(), w.household.ID, audit.Event{})
+	if err != nil || strings.Contains(hv.Household.Situation, "ต้องไม่เข้าระบบ") {
+		t.Fatalf("a withdrawn device's change was applied: %q %v", hv.Household.Situation, err)
+	}
+}
+
+// a11yConflict makes a conflict of userID's on the world's household: two
+// kits, two changes of its situation from the same version.
+func a11yConflict(t *testing.T, w offlineWorld, userID string) string {
+	t.Helper()
+	ctx := t.Context()
+	base := map[string]string{"address": w.household.Address, "situation": w.household.Situation}
+	var ids []string
+	for i, value := range []string{"ยายป่วย ต้องมีคนดูแล", "ครอบครัวย้ายไปอยู่บ้านญาติ"} {
+		kit, err := w.db.PrepareOfflineKit(ctx, userID, "a11y", "test", []string{w.household.ID}, time.Hour, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := w.db.ApplyOfflineChange(ctx, kit, store.OfflineChange{ID: fmt.Sprintf("a11y-change-%d", i), Kind: store.ChangeHousehold,
+			HouseholdID: w.household.ID, BaseVersion: w.household.Version, Base: base, New: map[string]string{"situation": value}}, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, res.Conflicts...)
+	}
+	if len(ids) != 1 {
+		t.Fatalf("conflicts %v", ids)
+	}
+	return ids[0]
 }

@@ -27,28 +27,38 @@ var emulateNetworkConditions = cdp.Command[networkConditions, cdp.Empty]{Method:
 // workerSessions are the DevTools sessions attached to service workers.
 var workerSessions = map[target.ID]context.Context{}
 
-// setOnline switches the tab's network off (airplane mode) or on.
+// setOnline switches the tab's network off (airplane mode) or on: its
+// service workers first (requests their page leaves to the network go out
+// under the worker's conditions), then the page, whose navigator.onLine and
+// online/offline events follow.
 func (b *tab) setOnline(online bool) {
 	b.t.Helper()
-	b.do("network online="+map[bool]string{true: "on", false: "off"}[online], chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	set := func(ctx context.Context, t *chromedp.Target, navigator bool) error {
 		if _, err := cdp.Call(ctx, t, cdp.Command[cdp.Empty, cdp.Empty]{Method: "Network.enable"}, cdp.Empty{}); err != nil {
 			return err
 		}
 		if _, err := cdp.Call(ctx, t, emulateNetworkConditions, networkConditions{Offline: !online, DownloadThroughput: -1, UploadThroughput: -1}); err != nil {
 			return err
 		}
-		// navigator.onLine and its online/offline events follow this one.
+		if !navigator {
+			return nil
+		}
 		_, err := cdp.Call(ctx, t, network.OverrideNetworkState, network.OverrideNetworkStateParams{Offline: !online, DownloadThroughput: -1, UploadThroughput: -1})
 		return err
-	}))
-	// The page's conditions do not reach its service worker's own requests:
-	// the worker (its own DevTools target) is switched too.
+	}
 	targets, err := chromedp.Targets(b.ctx)
 	if err != nil {
 		b.t.Fatal(err)
 	}
+	// This tab's browser context: another device's workers are left alone.
+	var mine cdp.BrowserContextID
 	for _, ti := range targets {
-		if ti.Type != "service_worker" {
+		if c := chromedp.FromContext(b.ctx); c != nil && c.Target != nil && ti.TargetID == c.Target.TargetID {
+			mine = ti.BrowserContextID
+		}
+	}
+	for _, ti := range targets {
+		if ti.Type != "service_worker" || ti.BrowserContextID != mine {
 			continue
 		}
 		// One session per worker for the whole test: its conditions last
@@ -60,17 +70,13 @@ func (b *tab) setOnline(online bool) {
 			workerSessions[ti.TargetID] = swCtx
 			b.t.Cleanup(func() { cancel(); delete(workerSessions, ti.TargetID) })
 		}
-		err := chromedp.Do(swCtx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			if _, err := cdp.Call(ctx, t, cdp.Command[cdp.Empty, cdp.Empty]{Method: "Network.enable"}, cdp.Empty{}); err != nil {
-				return err
-			}
-			_, err := cdp.Call(ctx, t, emulateNetworkConditions, networkConditions{Offline: !online, DownloadThroughput: -1, UploadThroughput: -1})
-			return err
-		}))
-		if err != nil {
+		if err := chromedp.Do(swCtx, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error { return set(ctx, t, false) })); err != nil {
 			b.t.Fatalf("service worker network: %v", err)
 		}
 	}
+	b.do("network online="+map[bool]string{true: "on", false: "off"}[online], chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		return set(ctx, t, true)
+	}))
 }
 
 // openOffline navigates without waiting for a response (there is none from

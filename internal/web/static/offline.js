@@ -79,12 +79,14 @@
           if (d.status !== 200) return refused(d);
           data = d.households; queue = old || [];
           return seal(data).then(function (b) {
+            arm();
             return put("kit", kit).then(function () { return put("data", b); }).then(saveQueue);
           });
         });
       });
     });
   }
+  var tries = 0;
   function sync() {
     if (!kit || !navigator.onLine) return Promise.resolve();
     return call("/visits/kits/" + kit.id + "/key").then(function (k) {
@@ -106,7 +108,12 @@
           if (problems.length) show(problems.join(" · "));
         });
       });
-    }).catch(function () { status(T.down); });
+    }).then(function () { tries = 0; }, function () {
+      // The signal is often back before the connection is usable: try again
+      // a few times, then wait for the next online event or button press.
+      status(T.down);
+      if (navigator.onLine && ++tries < 6) setTimeout(sync, 2000 * tries);
+    });
   }
   // The households as the server has them now (new versions after sync).
   function refresh() {
@@ -187,12 +194,18 @@
       list.appendChild(s);
     });
   }
+  // Wipe when the key's life ends, whether or not there is a signal.
+  var timer = 0;
+  function arm() {
+    clearTimeout(timer);
+    timer = setTimeout(function () { wipe().then(function () { show(T.expired); render(); }); }, Math.min(kit.expiresAt - Date.now(), 2147483647));
+  }
   function load() {
     return get("kit").then(function (k) {
       if (!k) return;
       kit = k;
       if (Date.now() >= kit.expiresAt) return wipe().then(function () { show(T.expired); });
-      setTimeout(function () { wipe().then(function () { show(T.expired); render(); }); }, Math.min(kit.expiresAt - Date.now(), 2147483647));
+      arm();
       return get("data").then(unseal).then(function (d) { data = d; return get("queue").then(unseal); })
         .then(function (q) { queue = q || []; });
     });
@@ -207,7 +220,7 @@
     if (!m) return;
     history.replaceState(null, "", location.pathname);
     return prepare(m[1]);
-  }).then(function () { render(); root.dataset.ready = "1"; return sync(); })
+  }).then(function () { render(); return sync(); })
     .then(function () { root.dataset.ready = "1"; })
     .catch(function () { show(T.failed); root.dataset.ready = "1"; });
 })();
