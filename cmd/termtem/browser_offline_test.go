@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -68,17 +67,6 @@ func (b *tab) offlineStore() string {
 			const t = db.transaction("kv").objectStore("kv").getAll(); t.onsuccess = () => { db.close();
 				res(JSON.stringify(t.result.map(v => v && v.ct ? new TextDecoder("utf-8", {fatal: false}).decode(v.ct) : JSON.stringify(v)))); }; }; });
 	})()`)
-}
-
-func jsAwait[T any](b *tab, expr string) T {
-	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, browserStepTimeout)
-	defer cancel()
-	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
-	if err != nil {
-		b.t.Fatalf("evaluate: %v\n  at %s", err, b.location())
-	}
-	return v
 }
 
 // TestBrowserOfflineVisit: a volunteer prepares today's visit, goes into
