@@ -117,4 +117,3 @@ func TestPushAllowedEndpoints(t *testing.T) {
 		}
 	}
 }
-

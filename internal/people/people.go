@@ -27,9 +27,9 @@ type Household struct {
 	// Situation is how the family lives now, as the last home visit found
 	// it (สภาพความเป็นอยู่).
 	Situation string
-	Version     int
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	Version   int
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Person is one child or adult in the record.

@@ -15,7 +15,7 @@ import (
 
 // Audit actions of offline home visits.
 const (
-	ActionOfflinePrepared  = "offline.prepared"  // a household put on a device, per household
+	ActionOfflinePrepared  = "offline.prepared"   // a household put on a device, per household
 	ActionOfflineKeyIssued = "offline.key_issued" // the device's key released to a login
 	ActionOfflineRevoked   = "offline.revoked"
 	ActionVisitCandidates  = "visits.listed"

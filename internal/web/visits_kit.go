@@ -227,4 +227,3 @@ func (h *Handler) KitRevoke(w http.ResponseWriter, r *http.Request) {
 	}
 	h.redirectWithFlash(w, r, "/profile", "flash.kit_revoked")
 }
-
