@@ -44,14 +44,25 @@ func (e env) audit(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	// Seal what is waiting first, so that the report covers everything
-	// old enough to be sealed.
-	for {
-		n, err := db.SealAudit(ctx)
-		if err != nil {
-			return err
+	// old enough to be sealed — under the sealing job's lease, as a node
+	// would: a node sealing at this moment would otherwise race this
+	// command for the chain's next number. Without the lease a node has
+	// just sealed, and sealing here is not needed.
+	holder := "audit-verify/" + nodeID()
+	if ok, err := db.ClaimJob(ctx, store.JobSealAudit, holder, time.Minute, 0); err != nil {
+		return err
+	} else if ok {
+		for {
+			n, err := db.SealAudit(ctx)
+			if err != nil {
+				return err
+			}
+			if n == 0 {
+				break
+			}
 		}
-		if n == 0 {
-			break
+		if _, err := db.FinishJob(ctx, store.JobSealAudit, holder); err != nil {
+			return err
 		}
 	}
 	rep, err := db.VerifyAudit(ctx)

@@ -306,3 +306,126 @@ func settle() (int, uint64) {
 	runtime.ReadMemStats(&ms)
 	return runtime.NumGoroutine(), ms.HeapInuse
 }
+
+// The long drill (TERMTEM_TEST_LONG=1): measure what the server sustains
+// with as many clients as it has slots, then offer twice that rate, open
+// loop, for 15 seconds. It sheds the excess with 503, serves the rest,
+// and is back to its goroutines and memory of before afterwards.
+func TestOverloadAtTwiceSustainableRate(t *testing.T) {
+	if !longFaults() {
+		t.Skip("long drill: TERMTEM_TEST_LONG=1")
+	}
+	const slots = 4
+	base := testEnv(t)
+	getenv := func(k string) string {
+		switch k {
+		case "TERMTEM_MAX_CONCURRENT":
+			return strconv.Itoa(slots)
+		case "TERMTEM_QUEUE_TIMEOUT":
+			return "50ms"
+		}
+		return base(k)
+	}
+	ts := startServer(t, getenv)
+	w := newFaultWorld(t, ts, "RATE")
+	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	search := map[string]any{"q": "สมชาย"}
+	call := func() (int, error) {
+		status, body, hdr, err := rawCall(hc, ts.URL, w.nurse.token, "POST", "/api/v1/people/search", search, nil)
+		if err == nil && status == http.StatusServiceUnavailable && hdr.Get("Retry-After") == "" {
+			err = fmt.Errorf("503 without Retry-After: %v", body)
+		}
+		return status, err
+	}
+	for i := 0; i < 50; i++ {
+		if status, err := call(); err != nil || status != 200 {
+			t.Fatalf("warm-up: %d %v", status, err)
+		}
+	}
+	goroutines0, heap0 := settle()
+
+	// Sustainable: closed loop, one client per slot.
+	var served int64
+	var mu sync.Mutex
+	measureFor := 5 * time.Second
+	end := time.Now().Add(measureFor)
+	var wg sync.WaitGroup
+	for c := 0; c < slots; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(end) {
+				if status, err := call(); err == nil && status == 200 {
+					mu.Lock()
+					served++
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	rate := float64(served) / measureFor.Seconds()
+	if rate < 1 {
+		t.Fatalf("sustained %.1f requests/s", rate)
+	}
+
+	// Twice that, open loop.
+	offered := 2 * rate
+	overFor := 15 * time.Second
+	total := int(offered * overFor.Seconds())
+	counts := map[int]int{}
+	errs := 0
+	// Paced by the clock, not a ticker (a ticker drops ticks when the
+	// generator falls behind, quietly lowering the rate), into a queue
+	// that a fixed pool of clients empties — as a real crowd of clients,
+	// not thousands of goroutines on the server's own two cores. A
+	// request the pool cannot take up in time is counted as not sent.
+	const pool = 8 * slots
+	queue := make(chan struct{}, pool)
+	notSent := 0
+	for c := 0; c < pool; c++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range queue {
+				status, err := call()
+				mu.Lock()
+				if err != nil {
+					errs++
+				} else {
+					counts[status]++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	start := time.Now()
+	for i := 0; i < total; i++ {
+		if d := time.Until(start.Add(time.Duration(float64(i) / offered * float64(time.Second)))); d > 0 {
+			time.Sleep(d)
+		}
+		select {
+		case queue <- struct{}{}:
+		default:
+			notSent++
+		}
+	}
+	close(queue)
+	wg.Wait()
+	took := time.Since(start)
+	sent := total - notSent
+	t.Logf("sustained %.0f requests/s with %d slots; offered %.0f/s for %s by %d clients: %d sent (%.0f/s), %d not sent (clients busy): %v, %d errors",
+		rate, slots, offered, overFor, pool, sent, float64(sent)/took.Seconds(), notSent, counts, errs)
+	if errs > 0 || counts[200] == 0 || counts[503] == 0 || counts[200]+counts[503] != sent {
+		t.Errorf("at twice the sustainable rate: %v, %d errors: want only 200 and 503, some of each", counts, errs)
+	}
+	if status, err := call(); err != nil || status != 200 {
+		t.Fatalf("after the overload: %d %v", status, err)
+	}
+	hc.CloseIdleConnections()
+	goroutines1, heap1 := settle()
+	t.Logf("goroutines %d → %d, heap in use %.1f → %.1f MB", goroutines0, goroutines1, float64(heap0)/1e6, float64(heap1)/1e6)
+	if goroutines1 > goroutines0+10 || heap1 > heap0+32<<20 {
+		t.Errorf("not back to baseline: goroutines %d → %d, heap %d → %d", goroutines0, goroutines1, heap0, heap1)
+	}
+}
