@@ -190,19 +190,7 @@ func TestConcurrentEditsOfOnePerson(t *testing.T) {
 // health check meanwhile, and afterwards is back to its goroutines and
 // memory of before.
 func TestOverloadShedsAndRecovers(t *testing.T) {
-	base := testEnv(t)
-	getenv := func(k string) string {
-		switch k {
-		case "TERMTEM_MAX_CONCURRENT":
-			return "2"
-		case "TERMTEM_QUEUE_TIMEOUT":
-			return "5ms"
-		}
-		return base(k)
-	}
-	ts := startServer(t, getenv)
-	w := newFaultWorld(t, ts, "LOAD")
-	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	ts, w, hc := sheddingServer(t, 2, "5ms", "LOAD")
 	search := map[string]any{"q": "สมชาย"}
 	// Warm up, then take the baseline.
 	for i := 0; i < 20; i++ {
@@ -289,6 +277,24 @@ func TestOverloadShedsAndRecovers(t *testing.T) {
 	}
 }
 
+// sheddingServer starts a server with few slots and a short queue, a
+// world in it, and an HTTP client keeping many connections.
+func sheddingServer(t *testing.T, slots int, queue, community string) (*testServer, faultWorld, *http.Client) {
+	t.Helper()
+	base := testEnv(t)
+	getenv := func(k string) string {
+		switch k {
+		case "TERMTEM_MAX_CONCURRENT":
+			return strconv.Itoa(slots)
+		case "TERMTEM_QUEUE_TIMEOUT":
+			return queue
+		}
+		return base(k)
+	}
+	ts := startServer(t, getenv)
+	return ts, newFaultWorld(t, ts, community), &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+}
+
 // settle collects garbage until the goroutine count stops falling (idle
 // connections closing) and returns it with the heap in use.
 func settle() (int, uint64) {
@@ -316,19 +322,7 @@ func TestOverloadAtTwiceSustainableRate(t *testing.T) {
 		t.Skip("long drill: TERMTEM_TEST_LONG=1")
 	}
 	const slots = 4
-	base := testEnv(t)
-	getenv := func(k string) string {
-		switch k {
-		case "TERMTEM_MAX_CONCURRENT":
-			return strconv.Itoa(slots)
-		case "TERMTEM_QUEUE_TIMEOUT":
-			return "50ms"
-		}
-		return base(k)
-	}
-	ts := startServer(t, getenv)
-	w := newFaultWorld(t, ts, "RATE")
-	hc := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 256}}
+	ts, w, hc := sheddingServer(t, slots, "50ms", "RATE")
 	search := map[string]any{"q": "สมชาย"}
 	call := func() (int, error) {
 		status, body, hdr, err := rawCall(hc, ts.URL, w.nurse.token, "POST", "/api/v1/people/search", search, nil)

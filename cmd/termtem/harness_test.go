@@ -75,6 +75,22 @@ func testEnv(t *testing.T) func(string) string {
 
 var runningAt = regexp.MustCompile(`running at (http://[0-9.:]+)`)
 
+// scanRunningAt reads a server's standard output and sends the address
+// it says it runs at; the channel closes when the output ends.
+func scanRunningAt(r io.Reader) <-chan string {
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(r)
+		for sc.Scan() {
+			if m := runningAt.FindStringSubmatch(sc.Text()); m != nil {
+				found <- m[1]
+			}
+		}
+		close(found)
+	}()
+	return found
+}
+
 // startServer boots "termtem serve" in-process and waits until /healthz answers.
 func startServer(t *testing.T, getenv func(string) string, args ...string) *testServer {
 	t.Helper()
@@ -85,16 +101,7 @@ func startServer(t *testing.T, getenv func(string) string, args ...string) *test
 		ts.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), getenv, strings.NewReader(""), io.MultiWriter(pw, ts.out), ts.logs)
 		pw.Close()
 	}()
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := runningAt.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		close(found)
-	}()
+	found := scanRunningAt(pr)
 	select {
 	case u, ok := <-found:
 		if !ok {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"database/sql"
 	"fmt"
@@ -66,17 +65,13 @@ func startBin(t *testing.T, bin string, getenv func(string) string) *binServer {
 			_ = cmd.Wait()
 		}
 	})
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(pr)
-		for sc.Scan() {
-			if m := runningAt.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-	}()
+	found := scanRunningAt(pr)
 	select {
-	case s.url = <-found:
+	case u, ok := <-found:
+		if !ok {
+			t.Fatalf("termtem stopped before listening:\n%s", s.out.String())
+		}
+		s.url = u
 	case <-time.After(2 * time.Minute):
 		t.Fatalf("termtem did not start:\n%s", s.out.String())
 	}
