@@ -760,3 +760,49 @@ func (t *Tx) dashTouchSubject(ctx context.Context, subject flower.Subject, id st
 	}
 	return t.dashTouchPerson(ctx, id)
 }
+
+// dashMovePlace carries a place's counters from the places above it before
+// a move in the area tree to those above it after: the place's own rows
+// are the totals of everything under it.
+func (t *Tx) dashMovePlace(ctx context.Context, id string, before, after []string) error {
+	if slices.Equal(before, after) {
+		return nil
+	}
+	delta := dashCounts{}
+	for tab, d := range dashTables {
+		cols := append(append([]string{}, d.keys...), d.vals...)
+		rows, err := t.query(ctx, `SELECT `+strings.Join(cols, ", ")+` FROM `+d.name+` WHERE place_id = ?`, id)
+		if err != nil {
+			return classify(err)
+		}
+		err = eachRow(rows, func(s scanner) error {
+			keys := make([]string, len(d.keys))
+			var v dashVal
+			dest := make([]any, 0, len(cols))
+			for i := range keys {
+				dest = append(dest, &keys[i])
+			}
+			for i := range d.vals {
+				dest = append(dest, &v[i])
+			}
+			if err := s.Scan(dest...); err != nil {
+				return err
+			}
+			neg := v
+			for i := range neg {
+				neg[i] = -neg[i]
+			}
+			for _, p := range before {
+				delta.add(tab, p, neg, keys...)
+			}
+			for _, p := range after {
+				delta.add(tab, p, v, keys...)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return t.dashApply(ctx, delta)
+}

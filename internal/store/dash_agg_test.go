@@ -37,6 +37,10 @@ func TestDashboardCountersMatchRebuild(t *testing.T) {
 		}
 	}
 	communities := []string{w.household.CommunityID, newCommunity(t, db, "D2").ID, newCommunity(t, db, "D3").ID}
+	subs, err := db.ListPlaces(ctx, store.PlaceFilter{ParentID: mustPlaceByCode(t, db, "1011").ID})
+	if err != nil || len(subs) < 2 {
+		t.Fatalf("sub-districts %d %v", len(subs), err)
+	}
 	households := []people.Household{w.household}
 	children := []people.Person{w.child}
 	var referrals []store.Referral
@@ -73,7 +77,15 @@ func TestDashboardCountersMatchRebuild(t *testing.T) {
 		}
 	}
 	for step := range 160 {
-		switch op := rng.IntN(13); op {
+		switch op := rng.IntN(14); op {
+		case 13: // a community is moved to another sub-district
+			p, err := db.GetPlace(ctx, communities[1+rng.IntN(len(communities)-1)])
+			if err != nil {
+				t.Fatal(err)
+			}
+			p.ParentID = subs[rng.IntN(len(subs))].ID
+			_, err = db.SavePlace(ctx, p, actor())
+			refusable("move community", err)
 		case 0: // a child is born or registered
 			h := households[rng.IntN(len(households))]
 			nat := people.Thai
@@ -246,7 +258,7 @@ func TestDashboardCountersMatchRebuild(t *testing.T) {
 		}
 	}
 	t.Logf("changes made: %v", done)
-	for _, op := range []string{"child", "assess child", "assess household", "referral", "open case", "move child", "move household"} {
+	for _, op := range []string{"child", "assess child", "assess household", "referral", "open case", "move child", "move household", "move community"} {
 		if done[op] == 0 {
 			t.Fatalf("the sequence made no %q: it proves too little (%v)", op, done)
 		}

@@ -193,6 +193,10 @@ func (db *DB) SavePlace(ctx context.Context, p places.Place, actor audit.Event) 
 			if err := t.noCycle(ctx, p.ID, p.ParentID); err != nil {
 				return err
 			}
+			above, err := t.placeLine(ctx, p.ID)
+			if err != nil {
+				return err
+			}
 			res, err := t.exec(ctx, `UPDATE places SET code = ?, parent_id = ?, name_th = ?, name_en = ?, postcode = ?, latitude = ?, longitude = ?,
 				version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, p.Code, nullString(p.ParentID), p.NameTH, p.NameEN, p.Postcode,
 				location(p, p.Lat), location(p, p.Lon), now, p.ID, p.Version)
@@ -200,6 +204,14 @@ func (db *DB) SavePlace(ctx context.Context, p places.Place, actor audit.Event) 
 				return fieldConflict(classify(err), "code")
 			}
 			if err := oneRow(res); err != nil {
+				return err
+			}
+			// The dashboard counters of everything under the place follow it.
+			now, err := t.placeLine(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if err := t.dashMovePlace(ctx, p.ID, above[1:], now[1:]); err != nil {
 				return err
 			}
 			p.Version++
