@@ -95,6 +95,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	linkagePair := linkageTestPair(t, db, org.ID)
 	service, err := db.SaveService(t.Context(), directory.Service{OrganisationID: org.ID, NameTH: "สอนเสริม", Dimension: people.Education,
 		Indicators: []string{"EDU02"}, AreaPlaceID: latKrabang.ID, Free: true, Active: true}, audit.Event{})
 	if err != nil {
@@ -203,6 +204,11 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/imports/" + importJob + "/mapping", can(account.ImportsRun)},
 		{"/imports/" + importJob + "/report.csv", can(account.ImportsRun)},
 		{"/exports", can(account.ExportsRun)},
+		{"/linkage", can(account.LinkageReview)},
+		{"/linkage?status=separate", can(account.LinkageReview)},
+		{"/linkage/pairs/" + linkagePair, can(account.LinkageReview)},
+		{"/api/v1/linkage/pairs", can(account.LinkageReview)},
+		{"/api/v1/linkage/pairs/" + linkagePair, can(account.LinkageReview)},
 		{"/households/new", can(account.PeopleWrite)},
 		{"/households/" + household.ID, can(account.PeopleRead)},
 		{"/households/" + household.ID + "/self-code", can(account.AssessmentsWrite)},

@@ -192,6 +192,15 @@ func TestBrowserAccessibilityExports(t *testing.T) {
 	s.pages(pages, forms)
 }
 
+// The record-linkage review queue and a pair, as a data officer.
+func TestBrowserAccessibilityLinkage(t *testing.T) {
+	s := newA11ySession(t)
+	db := s.ts.openDB(t)
+	pair := linkageTestPair(t, db, dataOfficerOrg(t, db))
+	s.as("demo.dataofficer")
+	s.pages([]string{"/linkage", "/linkage/pairs/" + pair}, nil)
+}
+
 // Data-subject rights as a social worker, and the data-protection
 // officer's pages.
 func TestBrowserAccessibilityPrivacy(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
 	"strings"
 	"time"
 
@@ -209,12 +210,13 @@ type Pair struct {
 const pairColumns = `lp.id, lp.person_id, lp.candidate_id, lp.score, lp.evidence, lp.source, lp.status, COALESCE(lp.merge_id, ''),
 	lp.decided_by, lp.decided_at, lp.version, lp.created_at`
 
-func scanPair(s interface{ Scan(...any) error }) (Pair, error) {
+func scanPair(s interface{ Scan(...any) error }, more ...any) (Pair, error) {
 	var p Pair
 	var ev string
 	var decided sql.NullString
 	var created string
-	err := s.Scan(&p.ID, &p.PersonID, &p.CandidateID, &p.Score, &ev, &p.Source, &p.Status, &p.MergeID, &p.DecidedBy, &decided, &p.Version, &created)
+	err := s.Scan(append([]any{&p.ID, &p.PersonID, &p.CandidateID, &p.Score, &ev, &p.Source, &p.Status, &p.MergeID, &p.DecidedBy, &decided,
+		&p.Version, &created}, more...)...)
 	if err != nil {
 		return p, err
 	}
@@ -226,9 +228,13 @@ func scanPair(s interface{ Scan(...any) error }) (Pair, error) {
 	return p, nil
 }
 
+// A data officer sees the pairs the imports of their own organisations
+// raised: orgIDs lists those organisations (nil: every pair, for the
+// platform's own work). A pair outside them is "not found".
+
 // ListPairs lists the review queue (status: pending, linked or separate),
 // oldest first, with both people's names; the read is audited.
-func (db *DB) ListPairs(ctx context.Context, status string, limit, offset int, actor audit.Event) ([]Pair, int, error) {
+func (db *DB) ListPairs(ctx context.Context, orgIDs []string, status string, limit, offset int, actor audit.Event) ([]Pair, int, error) {
 	if status == "" {
 		status = PairPending
 	}
@@ -236,15 +242,25 @@ func (db *DB) ListPairs(ctx context.Context, status string, limit, offset int, a
 		return nil, 0, errs.Field("status", "linkage.bad_status", nil)
 	}
 	limit = listLimit(limit)
+	if orgIDs != nil && len(orgIDs) == 0 {
+		return nil, 0, nil
+	}
+	where, args := `lp.status = ?`, []any{status}
+	if orgIDs != nil {
+		where += ` AND lp.job_id IN (SELECT id FROM import_jobs WHERE organisation_id IN (` + placeholders(len(orgIDs)) + `))`
+		for _, id := range orgIDs {
+			args = append(args, id)
+		}
+	}
 	var out []Pair
 	var total int
 	err := db.InTx(ctx, func(t *Tx) error {
-		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM linkage_pairs WHERE status = ?`, status).Scan(&total); err != nil {
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM linkage_pairs lp WHERE `+where, args...).Scan(&total); err != nil {
 			return classify(err)
 		}
 		rows, err := t.query(ctx, `SELECT `+pairColumns+`, a.given_name, a.family_name, a.birth_date, b.given_name, b.family_name, b.birth_date
 			FROM linkage_pairs lp JOIN people a ON a.id = lp.person_id JOIN people b ON b.id = lp.candidate_id
-			WHERE lp.status = ? ORDER BY lp.created_at, lp.id LIMIT ? OFFSET ?`, status, limit, max(offset, 0))
+			WHERE `+where+` ORDER BY lp.created_at, lp.id LIMIT ? OFFSET ?`, append(args, limit, max(offset, 0))...)
 		if err != nil {
 			return classify(err)
 		}
@@ -274,11 +290,11 @@ func (db *DB) ListPairs(ctx context.Context, status string, limit, offset int, a
 
 // GetPair returns a pair with both people in full; the read is audited
 // for the pair and for each person.
-func (db *DB) GetPair(ctx context.Context, id string, actor audit.Event) (Pair, error) {
+func (db *DB) GetPair(ctx context.Context, orgIDs []string, id string, actor audit.Event) (Pair, error) {
 	var p Pair
 	err := db.InTx(ctx, func(t *Tx) error {
 		var err error
-		if p, err = t.getPair(ctx, id); err != nil {
+		if p, err = t.getPair(ctx, id, orgIDs); err != nil {
 			return err
 		}
 		if p.Person, err = t.getPerson(ctx, p.PersonID); err != nil {
@@ -307,10 +323,12 @@ func (db *DB) GetPair(ctx context.Context, id string, actor audit.Event) (Pair, 
 	return p, err
 }
 
-func (t *Tx) getPair(ctx context.Context, id string) (Pair, error) {
-	p, err := scanPair(t.queryRow(ctx, `SELECT `+pairColumns+` FROM linkage_pairs lp WHERE lp.id = ?`, id))
-	if err == sql.ErrNoRows {
-		return p, errs.New(errs.NotFound, "linkage.pair_not_found")
+func (t *Tx) getPair(ctx context.Context, id string, orgIDs []string) (Pair, error) {
+	var org string
+	p, err := scanPair(t.queryRow(ctx, `SELECT `+pairColumns+`, COALESCE(j.organisation_id, '') FROM linkage_pairs lp
+		LEFT JOIN import_jobs j ON j.id = lp.job_id WHERE lp.id = ?`, id), &org)
+	if err == sql.ErrNoRows || err == nil && orgIDs != nil && !slices.Contains(orgIDs, org) {
+		return Pair{}, errs.New(errs.NotFound, "linkage.pair_not_found")
 	}
 	return p, classify(err)
 }
@@ -332,9 +350,9 @@ func (t *Tx) decidePair(ctx context.Context, p Pair, version int, status, mergeI
 }
 
 // SeparatePair records that the two people of a pair are different people.
-func (db *DB) SeparatePair(ctx context.Context, id string, version int, actor audit.Event) error {
+func (db *DB) SeparatePair(ctx context.Context, orgIDs []string, id string, version int, actor audit.Event) error {
 	return db.InTx(ctx, func(t *Tx) error {
-		p, err := t.getPair(ctx, id)
+		p, err := t.getPair(ctx, id, orgIDs)
 		if err != nil {
 			return err
 		}
@@ -349,10 +367,10 @@ func (db *DB) SeparatePair(ctx context.Context, id string, version int, actor au
 // LinkPair records that the two people of a pair are one: the person the
 // import created is merged into the one already known. It returns the
 // merge's ID (for undoing it).
-func (db *DB) LinkPair(ctx context.Context, id string, version int, actor audit.Event) (string, error) {
+func (db *DB) LinkPair(ctx context.Context, orgIDs []string, id string, version int, actor audit.Event) (string, error) {
 	var mergeID string
 	err := db.InTx(ctx, func(t *Tx) error {
-		p, err := t.getPair(ctx, id)
+		p, err := t.getPair(ctx, id, orgIDs)
 		if err != nil {
 			return err
 		}
@@ -519,9 +537,23 @@ func (t *Tx) merge(ctx context.Context, survivorID, mergedID string, actor audit
 
 // Unmerge undoes a merge: exactly the rows it moved go back to the merged
 // person, who is found again, and the pair returns to the queue. Rows
-// added to the survivor since the merge stay with the survivor.
-func (db *DB) Unmerge(ctx context.Context, mergeID string, actor audit.Event) error {
+// added to the survivor since the merge stay with the survivor. A merge
+// is in scope when the pair it decided is.
+func (db *DB) Unmerge(ctx context.Context, orgIDs []string, mergeID string, actor audit.Event) error {
 	return db.InTx(ctx, func(t *Tx) error {
+		if orgIDs != nil {
+			var pairID string
+			err := t.queryRow(ctx, `SELECT id FROM linkage_pairs WHERE merge_id = ?`, mergeID).Scan(&pairID)
+			if err == sql.ErrNoRows {
+				return errs.New(errs.NotFound, "linkage.merge_not_found")
+			}
+			if err != nil {
+				return classify(err)
+			}
+			if _, err := t.getPair(ctx, pairID, orgIDs); err != nil {
+				return errs.New(errs.NotFound, "linkage.merge_not_found")
+			}
+		}
 		var survivor, merged, movedJSON string
 		var undone sql.NullString
 		err := t.queryRow(ctx, `SELECT survivor_id, merged_id, moved, undone_at FROM linkage_merges WHERE id = ?`, mergeID).

@@ -37,9 +37,18 @@ func TestLinkageImportQueueMergeUnmerge(t *testing.T) {
 	if n := auditCount(t, db, store.ActionLinkageAutoLinked, boy.ID); n != 1 {
 		t.Fatalf("auto link audited %d times", n)
 	}
-	pairs, total, err := db.ListPairs(ctx, store.PairPending, 0, 0, actor())
+	pairs, total, err := db.ListPairs(ctx, nil, store.PairPending, 0, 0, actor())
 	if err != nil || total != 1 || len(pairs) != 1 {
 		t.Fatalf("queue: %d %+v %v", total, pairs, err)
+	}
+	// Another organisation's data officer sees none of it.
+	if _, total, _ := db.ListPairs(ctx, []string{"other-org"}, store.PairPending, 0, 0, actor()); total != 0 {
+		t.Fatalf("another organisation's queue holds %d pairs", total)
+	}
+	_, err = db.GetPair(ctx, []string{"other-org"}, pairs[0].ID, actor())
+	wantErr(t, err, errs.NotFound, "", "linkage.pair_not_found")
+	if pp, total, _ := db.ListPairs(ctx, []string{school.ID}, store.PairPending, 0, 0, actor()); total != 1 || len(pp) != 1 {
+		t.Fatalf("the school's queue: %d", total)
 	}
 	girl := personByCID(t, db, testCID(2))
 	pr := pairs[0]
@@ -51,18 +60,18 @@ func TestLinkageImportQueueMergeUnmerge(t *testing.T) {
 	if j2.Counts.Unchanged != 3 {
 		t.Fatalf("again: %+v", j2.Counts)
 	}
-	if _, total, _ := db.ListPairs(ctx, store.PairPending, 0, 0, actor()); total != 1 {
+	if _, total, _ := db.ListPairs(ctx, nil, store.PairPending, 0, 0, actor()); total != 1 {
 		t.Fatalf("queue after the same file again: %d", total)
 	}
 
-	full, err := db.GetPair(ctx, pr.ID, actor())
+	full, err := db.GetPair(ctx, nil, pr.ID, actor())
 	if err != nil || full.Person.ID != pr.PersonID || full.Candidate.NationalID != testCID(2) {
 		t.Fatalf("get pair: %+v %v", full, err)
 	}
-	if _, err := db.LinkPair(ctx, pr.ID, pr.Version+1, actor()); err == nil {
+	if _, err := db.LinkPair(ctx, nil, pr.ID, pr.Version+1, actor()); err == nil {
 		t.Fatal("a stale version linked")
 	}
-	mergeID, err := db.LinkPair(ctx, pr.ID, pr.Version, actor())
+	mergeID, err := db.LinkPair(ctx, nil, pr.ID, pr.Version, actor())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,14 +79,14 @@ func TestLinkageImportQueueMergeUnmerge(t *testing.T) {
 	if err != nil || len(tl) != 2 {
 		t.Fatalf("survivor's timeline after the merge: %d records %v", len(tl), err)
 	}
-	if _, err := db.LinkPair(ctx, pr.ID, pr.Version+1, actor()); err == nil {
+	if _, err := db.LinkPair(ctx, nil, pr.ID, pr.Version+1, actor()); err == nil {
 		t.Fatal("a decided pair linked again")
 	}
 	if n := auditCount(t, db, store.ActionLinkageMerged, pr.PersonID); n != 1 {
 		t.Fatalf("merge audited %d times on the merged person", n)
 	}
 
-	if err := db.Unmerge(ctx, mergeID, actor()); err != nil {
+	if err := db.Unmerge(ctx, nil, mergeID, actor()); err != nil {
 		t.Fatal(err)
 	}
 	if tl, _ := db.Timeline(ctx, girl.ID, store.TimelineFilter{}, actor()); len(tl) != 1 {
@@ -86,16 +95,16 @@ func TestLinkageImportQueueMergeUnmerge(t *testing.T) {
 	if tl, _ := db.Timeline(ctx, pr.PersonID, store.TimelineFilter{}, actor()); len(tl) != 1 {
 		t.Fatalf("merged person's timeline after the undo: %d records", len(tl))
 	}
-	err = db.Unmerge(ctx, mergeID, actor())
+	err = db.Unmerge(ctx, nil, mergeID, actor())
 	wantErr(t, err, errs.Conflict, "", "linkage.merge_undone")
-	back, err := db.GetPair(ctx, pr.ID, actor())
+	back, err := db.GetPair(ctx, nil, pr.ID, actor())
 	if err != nil || back.Status != store.PairPending || !back.MergeUndone && back.MergeID != "" {
 		t.Fatalf("pair after the undo: %+v %v", back, err)
 	}
-	if err := db.SeparatePair(ctx, pr.ID, back.Version, actor()); err != nil {
+	if err := db.SeparatePair(ctx, nil, pr.ID, back.Version, actor()); err != nil {
 		t.Fatal(err)
 	}
-	if _, total, _ := db.ListPairs(ctx, store.PairSeparate, 0, 0, actor()); total != 1 {
+	if _, total, _ := db.ListPairs(ctx, nil, store.PairSeparate, 0, 0, actor()); total != 1 {
 		t.Fatalf("separate pairs: %d", total)
 	}
 	if n := auditCount(t, db, store.ActionLinkageSeparated, pr.ID); n != 1 {
