@@ -43,6 +43,10 @@ type importSink struct {
 	// linker decides the current batch's rows no key or national ID
 	// decides (see linkage.go).
 	linker *batchLinker
+	// cidless: some person without a national ID exists, so that a row
+	// with a national ID nobody holds yet may still be someone known
+	// (nil: not looked up yet in this job).
+	cidless *bool
 }
 
 // errBadRows rolls a batch back when it met bad rows and the job does not
@@ -141,7 +145,12 @@ func (s *importSink) plan(ctx context.Context, t *Tx, job *imports.Job, b *impor
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if s.linker, err = t.newBatchLinker(ctx, undecided(b.Rows, byKey, byCID), s.db.linkageModel()); err != nil {
+	if s.cidless == nil {
+		if s.cidless, err = t.anyoneWithoutNationalID(ctx); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	if s.linker, err = t.newBatchLinker(ctx, undecided(b.Rows, byKey, byCID, *s.cidless), s.db.linkageModel()); err != nil {
 		return nil, nil, nil, err
 	}
 	// Rows earlier in this batch count as known to the rows after them.
@@ -187,7 +196,7 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 			known.ByNationalID = newCIDs[row.Person.NationalID]
 		}
 		var unsure *linkage.Decision
-		if known.ByKey == "" && known.ByNationalID == "" {
+		if known.ByKey == "" && known.ByNationalID == "" && (row.Person.NationalID == "" || *s.cidless) {
 			switch d := s.linker.decide(row.Person); d.Outcome {
 			case linkage.Link:
 				known.Probable, p.score = d.Best.Candidate.Record().ID, d.Best.Score
@@ -214,6 +223,9 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 			}
 			births[p.personID] = person.BirthDate
 			s.linker.add(&person)
+			if person.NationalID == "" {
+				*s.cidless = true
+			}
 			if unsure != nil {
 				p.review = &queuedPair{personID: p.personID, candidateID: unsure.Best.Candidate.Record().ID, score: unsure.Best.Score,
 					evidence: s.linker.model.Explain(unsure.Best.Vector)}

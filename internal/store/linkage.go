@@ -36,7 +36,20 @@ const (
 
 // maxLinkageCandidates bounds the people one batch reads as candidates: a
 // batch of a thousand rows whose names are common must not read a city.
-const maxLinkageCandidates = 20000
+const maxLinkageCandidates = 5000
+
+// anyoneWithoutNationalID reports whether some person (not merged away)
+// has no national ID. Asked once an import job.
+func (t *Tx) anyoneWithoutNationalID(ctx context.Context) (*bool, error) {
+	var n int
+	err := t.queryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM people p WHERE p.merged_into IS NULL AND NOT EXISTS
+		(SELECT 1 FROM person_identifiers i WHERE i.person_id = p.id AND i.kind = 'national_id') LIMIT 1) x`).Scan(&n)
+	if err != nil {
+		return nil, classify(err)
+	}
+	b := n > 0
+	return &b, nil
+}
 
 // linkageModel is the model imports decide with.
 func (db *DB) linkageModel() *linkage.Model { return linkage.Default() }
@@ -516,7 +529,28 @@ func (t *Tx) merge(ctx context.Context, survivorID, mergedID string, actor audit
 		}
 	}
 	all = append(all, moved{Table: "person_name_keys", Column: "added_to_survivor", Keys: nameKeys})
-	if _, err := t.exec(ctx, `UPDATE people SET merged_into = ?, version = version + 1, updated_at = ? WHERE id = ?`, survivorID, t.now(), mergedID); err != nil {
+	var ownKeys []string
+	rows, err = t.query(ctx, `SELECT key FROM person_name_keys WHERE person_id = ?`, mergedID)
+	if err != nil {
+		return "", classify(err)
+	}
+	for rows.Next() {
+		var k string
+		if err := rows.Scan(&k); err != nil {
+			rows.Close()
+			return "", classify(err)
+		}
+		ownKeys = append(ownKeys, k)
+	}
+	rows.Close()
+	if _, err := t.exec(ctx, `DELETE FROM person_name_keys WHERE person_id = ?`, mergedID); err != nil {
+		return "", classify(err)
+	}
+	all = append(all, moved{Table: "person_name_keys", Column: "removed_from_merged", Keys: ownKeys})
+	// search_name is emptied too: name search finds a person by it as well
+	// as by the name keys.
+	if _, err := t.exec(ctx, `UPDATE people SET merged_into = ?, search_name = '', version = version + 1, updated_at = ? WHERE id = ?`,
+		survivorID, t.now(), mergedID); err != nil {
 		return "", classify(err)
 	}
 	b, _ := json.Marshal(all)
@@ -573,8 +607,13 @@ func (db *DB) Unmerge(ctx context.Context, orgIDs []string, mergeID string, acto
 		}
 		for _, m := range all {
 			if m.Table == "person_name_keys" {
+				q := `DELETE FROM person_name_keys WHERE key = ? AND person_id = ?`
+				who := survivor
+				if m.Column == "removed_from_merged" {
+					q, who = `INSERT INTO person_name_keys (key, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, merged
+				}
 				for _, k := range m.Keys {
-					if _, err := t.exec(ctx, `DELETE FROM person_name_keys WHERE key = ? AND person_id = ?`, k, survivor); err != nil {
+					if _, err := t.exec(ctx, q, k, who); err != nil {
 						return classify(err)
 					}
 				}
@@ -597,7 +636,12 @@ func (db *DB) Unmerge(ctx context.Context, orgIDs []string, mergeID string, acto
 			}
 		}
 		now := t.now()
-		if _, err := t.exec(ctx, `UPDATE people SET merged_into = NULL, version = version + 1, updated_at = ? WHERE id = ?`, now, merged); err != nil {
+		back, err := t.getPerson(ctx, merged)
+		if err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `UPDATE people SET merged_into = NULL, search_name = ?, version = version + 1, updated_at = ? WHERE id = ?`,
+			searchName(back), now, merged); err != nil {
 			return classify(err)
 		}
 		res, err := t.exec(ctx, `UPDATE linkage_merges SET undone_by = ?, undone_at = ? WHERE id = ? AND undone_at IS NULL`, actor.ActorID, now, mergeID)
@@ -626,10 +670,15 @@ func (db *DB) Unmerge(ctx context.Context, orgIDs []string, mergeID string, acto
 
 // undecided returns the rows about a person that neither their source key
 // nor a national ID already known decides: the rows linkage decides.
-func undecided(rows []*imports.Row, byKey map[string]keyed, byCID map[string]string) []*imports.Row {
+//
+// A row with a national ID nobody holds can only be someone known without
+// one: when nobody lacks one (cidless false) such rows are new without
+// comparing — the common case of a first roster with IDs, which would
+// otherwise compare every child with every child of the same names.
+func undecided(rows []*imports.Row, byKey map[string]keyed, byCID map[string]string, cidless bool) []*imports.Row {
 	var out []*imports.Row
 	for _, r := range rows {
-		if r.Person == nil || byKey[r.Key].id != "" || (r.Person.NationalID != "" && byCID[r.Person.NationalID] != "") {
+		if r.Person == nil || byKey[r.Key].id != "" || (r.Person.NationalID != "" && (byCID[r.Person.NationalID] != "" || !cidless)) {
 			continue
 		}
 		out = append(out, r)

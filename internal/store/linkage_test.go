@@ -82,6 +82,22 @@ func TestLinkageImportQueueMergeUnmerge(t *testing.T) {
 	if _, err := db.LinkPair(ctx, nil, pr.ID, pr.Version+1, actor()); err == nil {
 		t.Fatal("a decided pair linked again")
 	}
+	// The merged person is no longer found by name; the known girl is,
+	// by either family name.
+	found := func(q string) map[string]bool {
+		hits, _, err := db.SearchPeople(ctx, store.PersonQuery{Text: q}, actor())
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]bool{}
+		for _, h := range hits {
+			ids[h.Person.ID] = true
+		}
+		return ids
+	}
+	if ids := found("พิมพ์ชนก แสงจันทร์"); ids[pr.PersonID] || !ids[girl.ID] {
+		t.Fatalf("search after the merge: %v (merged %s, survivor %s)", ids, pr.PersonID, girl.ID)
+	}
 	if n := auditCount(t, db, store.ActionLinkageMerged, pr.PersonID); n != 1 {
 		t.Fatalf("merge audited %d times on the merged person", n)
 	}
@@ -94,6 +110,9 @@ func TestLinkageImportQueueMergeUnmerge(t *testing.T) {
 	}
 	if tl, _ := db.Timeline(ctx, pr.PersonID, store.TimelineFilter{}, actor()); len(tl) != 1 {
 		t.Fatalf("merged person's timeline after the undo: %d records", len(tl))
+	}
+	if ids := found("พิมพ์ชนก แสงจันทร์"); !ids[pr.PersonID] {
+		t.Fatalf("the unmerged person is not found again: %v", ids)
 	}
 	err = db.Unmerge(ctx, nil, mergeID, actor())
 	wantErr(t, err, errs.Conflict, "", "linkage.merge_undone")
