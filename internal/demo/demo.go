@@ -196,8 +196,9 @@ func loadCommunities(ctx context.Context, db *store.DB, actor audit.Event, res *
 			}
 			res.Communities.Existing++
 		case errs.Is(err, errs.NotFound):
+			loc, located := communityLocations[c.code]
 			p, err = db.SavePlace(ctx, places.Place{Kind: places.Community, Code: c.code, ParentID: parentID,
-				NameTH: c.th, NameEN: c.en + demoMarker}, actor)
+				NameTH: c.th, NameEN: c.en + demoMarker, Lat: loc[0], Lon: loc[1], Located: located}, actor)
 			if err != nil {
 				return nil, nil, fmt.Errorf("demo: community %s: %w", c.code, err)
 			}
