@@ -258,3 +258,42 @@ func TestBrowserCommitteeLoop(t *testing.T) {
 		c.fatalf("holder after the answer %q", got)
 	}
 }
+
+// The service network's pages in Thai and English at 1280 and 390 px: the
+// directory, a service, the guides, lessons, the referral form with its
+// matches and the constraints as a social worker; the directory's forms as
+// an administrator; meetings and constraints as a committee member.
+func TestBrowserAccessibilityNetwork(t *testing.T) {
+	s := newA11ySession(t)
+	db := s.ts.openDB(t)
+	ctx := t.Context()
+	child := outOfSchoolChild(t, db, "ด.ช.ก้องภพ", "ก้อง")
+	list, err := db.ListServices(ctx, store.ServiceFilter{Search: thBackToSchool})
+	if err != nil || len(list) != 1 {
+		t.Fatalf("demo directory: %v", err)
+	}
+	svc := list[0]
+	worker, err := db.GetUserByUsername(ctx, "demo.socialworker")
+	if err != nil {
+		t.Fatal(err)
+	}
+	constraints, err := db.ListConstraints(ctx, store.ConstraintFilter{UserID: worker.ID})
+	if err != nil || len(constraints) == 0 {
+		t.Fatalf("demo constraint: %v", err)
+	}
+	qol, err := db.GetOrganisationByCode(ctx, "LKB-QOL")
+	if err != nil {
+		t.Fatal(err)
+	}
+	meetings, err := db.ListMeetings(ctx, []string{qol.ID})
+	if err != nil || len(meetings) == 0 {
+		t.Fatalf("demo meeting: %v", err)
+	}
+	s.as("demo.socialworker")
+	s.pages([]string{"/services", "/services/" + svc.ID, "/guides", "/guides/EDU02/red", "/lessons", "/referrals/new?person=" + child.ID,
+		"/constraints", "/constraints/new", "/constraints/" + constraints[0].ID, "/people/" + child.ID}, nil)
+	s.as("demo.admin")
+	s.pages([]string{"/services/new", "/services/" + svc.ID + "/edit", "/services/import"}, nil)
+	s.as("demo.committee")
+	s.pages([]string{"/meetings", "/meetings/new?committee=" + qol.ID, "/meetings/" + meetings[0].ID}, nil)
+}
