@@ -152,7 +152,7 @@ func TestBrowserCommitteeLoop(t *testing.T) {
 		c.fatalf("new meeting: %d", status)
 	}
 	agenda := c.value("#agenda")
-	for _, want := range []string{"เด็กที่ผลประเมินล่าสุดเป็นสีแดงด้านการศึกษา", "การส่งต่อภายในเขตที่ยังไม่มีผู้ตอบรับ", "เด็กที่ไม่มีหน่วยงานใดพบใน 90 วัน",
+	for _, want := range []string{"เด็กที่ผลประเมินล่าสุดเป็นสีแดงด้านการศึกษา", "การส่งต่อที่หน่วยรับยังไม่ตอบรับ", "ไม่มีหน่วยงานใดพบเด็กนานกว่า 90 วัน",
 		"บริการที่ต้องรอนาน: เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด"} {
 		if !strings.Contains(agenda, want) {
 			c.fatalf("agenda lacks %q:\n%s", want, agenda)

@@ -106,7 +106,7 @@ func (h *Handler) renderConstraintForm(w http.ResponseWriter, r *http.Request, s
 	orgID, district, ok := h.raiserDistrict(r, p, orgID)
 	f.OrgID = orgID
 	if ok {
-		figs, err := h.districtFigures(r.Context(), lang, district)
+		figs, err := h.districtFigures(r, lang, district)
 		if err != nil {
 			h.fail(w, r, err)
 			return
@@ -139,7 +139,7 @@ func (h *Handler) ConstraintCreate(w http.ResponseWriter, r *http.Request) {
 	orgID, district, ok := h.raiserDistrict(r, p, form["organisation_id"])
 	c := committees.Constraint{Theme: committees.Theme(form["theme"]), Title: form["title"], Description: form["description"]}
 	if ok && len(chosen) > 0 {
-		figs, err := h.districtFigures(r.Context(), httpx.Lang(r.Context()), district)
+		figs, err := h.districtFigures(r, httpx.Lang(r.Context()), district)
 		if err != nil {
 			h.fail(w, r, err)
 			return

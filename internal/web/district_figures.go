@@ -3,15 +3,17 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"termtem/internal/committees"
+	"termtem/internal/dashboards"
+	"termtem/internal/errs"
 	"termtem/internal/flower"
-	"termtem/internal/maps"
+	"termtem/internal/httpx"
 	"termtem/internal/organisations"
 	"termtem/internal/people"
 	"termtem/internal/places"
-	"termtem/internal/reports"
 	"termtem/internal/store"
 )
 
@@ -27,67 +29,67 @@ type districtFigure struct {
 // LongWait is the waiting time from which a service is on the agenda.
 const LongWait = 30
 
-// districtFigures draws a district's figures from the committee report
-// (the last three months: red counts by dimension and the trend, referrals
-// stuck, children unseen by any agency, hand-offs not acknowledged; small
-// cells shown as "< 5") and from the directory (services of the district
-// with long waits). The district must be in the viewer's area: others get
-// no figures.
-func (h *Handler) districtFigures(ctx context.Context, lang string, district places.Place) ([]districtFigure, error) {
-	scope, err := reports.ViewerScope(ctx, h.DB)
-	if err != nil || !scope.Sees(district) {
-		return nil, err
-	}
-	g, err := reports.LoadGeography(ctx, h.DB)
-	if err != nil {
-		return nil, err
-	}
+// districtFigures draws a district's figures from its published dashboard
+// (store.Dashboard, the last three months: children red in each dimension
+// and the change from the first month to the last, referrals not yet
+// accepted, the continuity gaps), every count exactly as the dashboards
+// show it ("< 5" and hidden cells included), and from the directory
+// (services of the district with long waits). A district outside the
+// viewer's area gives no figures.
+func (h *Handler) districtFigures(r *http.Request, lang string, district places.Place) ([]districtFigure, error) {
+	ctx := r.Context()
 	now := h.DB.Now()
-	to := now.Format("2006-01")
-	from := now.AddDate(0, -2, 0).Format("2006-01")
-	p, err := reports.ParsePeriod(from, to, now)
+	period, err := dashboards.ParsePeriod(now.AddDate(0, -2, 0).Format("2006-01"), now.Format("2006-01"), now)
 	if err != nil {
 		return nil, err
 	}
-	in, _ := reports.IndicatorByCode("")
-	c, err := reports.BuildCommittee(ctx, h.DB, g, district, p, in, now)
-	if err != nil {
-		return nil, err
-	}
+	actor := httpx.Actor(r)
 	var out []districtFigure
-	count := func(text string, n maps.Count, unit, source string) {
-		f := districtFigure{Text: text, Suppressed: n.Suppressed}
-		if !n.Suppressed {
-			f.Figure = &committees.Figure{Label: text, Value: n.N, Unit: unit, Source: source}
+	cell := func(text string, c dashboards.Cell, unit, source string) {
+		f := districtFigure{Text: text, Suppressed: !c.Shown()}
+		if c.Shown() {
+			f.Figure = &committees.Figure{Label: text, Value: int(c.N), Unit: unit, Source: source}
 		}
 		out = append(out, f)
 	}
-	src := "report:" + district.Code
-	for i, d := range people.Dimensions {
-		if i >= len(c.Levels) || len(c.Levels[i].Cells) == 0 {
+	src := "dashboard:" + district.Code
+	var first store.Dashboard
+	for i, dim := range dashboards.Dimensions {
+		d, err := h.DB.Dashboard(ctx, store.DashboardQuery{PlaceID: district.ID, Period: period, Dimension: dim}, actor)
+		if err != nil {
+			if e := errs.As(err); e.Code == errs.Forbidden || e.Code == errs.NotFound {
+				return nil, nil // not the viewer's area: no figures
+			}
+			return nil, err
+		}
+		if i == 0 {
+			first = d
+		}
+		if d.FlowerChildren.Withheld || i >= len(d.FlowerChildren.Cells) {
 			continue
 		}
-		red := c.Levels[i].Cells[0]
+		red := d.FlowerChildren.Cells[i][0] // columns: red, yellow, green, unknown
 		trend := ""
-		if n := len(c.Trend); n >= 2 {
-			trend = h.Cat.T(lang, "meeting.agenda_trend", map[string]any{"From": c.Trend[0].Red[i].Percent(), "To": c.Trend[n-1].Red[i].Percent()})
+		if t := d.Trend; !t.Withheld && len(t.Cells) >= 2 {
+			trend = h.Cat.T(lang, "meeting.agenda_trend_counts", map[string]any{"From": t.Cells[0][0].Text(), "To": t.Cells[len(t.Cells)-1][0].Text()})
 		}
-		text := h.Cat.T(lang, "meeting.agenda_red", map[string]any{"Dimension": flower.DimensionName(d, lang), "Count": red.String()}) + trend
-		count(text, red, "children", src)
+		text := h.Cat.T(lang, "meeting.agenda_red", map[string]any{"Dimension": flower.DimensionName(people.Dimension(dim), lang), "Count": red.Text()}) + trend
+		cell(text, red, "children", src)
 	}
-	for i, dir := range reports.ReferralDirections {
-		if i >= len(c.Referrals) {
-			continue
+	if t := first.ReferralServices; !t.Withheld && len(t.ColTotals) > 0 {
+		sent := t.ColTotals[0] // sent, not yet answered
+		cell(h.Cat.T(lang, "meeting.agenda_stuck", map[string]any{"Count": sent.Text()}), sent, "referrals", src)
+	}
+	if t := first.Gaps; !t.Withheld {
+		for r, head := range t.Rows {
+			if r >= len(t.Cells) || len(t.Cells[r]) == 0 {
+				continue
+			}
+			name := h.Cat.T(lang, "dashboards.gap."+head.Key, map[string]any{"N": first.UnseenDays})
+			c := t.Cells[r][0]
+			cell(h.Cat.T(lang, "meeting.agenda_gap", map[string]any{"Name": name, "Count": c.Text()}), c, "children", src)
 		}
-		sent := c.Referrals[i].Cells[0] // sent, not yet answered
-		count(h.Cat.T(lang, "meeting.agenda_stuck."+dir, map[string]any{"Count": sent.String()}), sent, "referrals", src)
 	}
-	unseen := maps.SuppressCount(c.Unseen.Count)
-	if c.Unseen.Suppressed {
-		unseen = maps.Count{Suppressed: true}
-	}
-	count(h.Cat.T(lang, "meeting.agenda_unseen", map[string]any{"Count": unseen.String(), "Days": c.UnseenDays}), unseen, "children", src)
-	count(h.Cat.T(lang, "meeting.agenda_handoffs", map[string]any{"Count": c.Handoffs.String()}), c.Handoffs, "children", src)
 	services, err := h.DB.ListServices(ctx, store.ServiceFilter{ActiveOnly: true})
 	if err != nil {
 		return nil, err
@@ -115,9 +117,9 @@ func (h *Handler) committeeDistrict(ctx context.Context, o organisations.Organis
 
 // agendaText is the agenda a new meeting starts from.
 func agendaText(figs []districtFigure) string {
-	s := ""
+	var b strings.Builder
 	for i, f := range figs {
-		s += fmt.Sprintf("%d. %s\n", i+1, f.Text)
+		fmt.Fprintf(&b, "%d. %s\n", i+1, f.Text)
 	}
-	return s
+	return b.String()
 }

@@ -112,7 +112,7 @@ func (h *Handler) MeetingNew(w http.ResponseWriter, r *http.Request) {
 	m := committees.Meeting{CommitteeID: c.ID, HeldOn: h.DB.Now().Format("2006-01-02")}
 	f := meetingForm{Committee: c, Name: organisationName(c, lang), M: m, HeldOn: dateInput(lang, m.HeldOn)}
 	if district, ok := h.committeeDistrict(r.Context(), c); ok {
-		figs, err := h.districtFigures(r.Context(), lang, district)
+		figs, err := h.districtFigures(r, lang, district)
 		if err != nil {
 			h.fail(w, r, err)
 			return
