@@ -481,22 +481,9 @@ func (t *Tx) merge(ctx context.Context, survivorID, mergedID string, actor audit
 		if mt.table == "import_keys" {
 			where += ` AND object_type = 'person'`
 		}
-		rows, err := t.query(ctx, `SELECT `+key+` FROM `+mt.table+` WHERE `+where, mergedID)
+		keys, err := t.strings(ctx, `SELECT `+key+` FROM `+mt.table+` WHERE `+where, mergedID)
 		if err != nil {
-			return "", classify(err)
-		}
-		var keys []string
-		for rows.Next() {
-			var k string
-			if err := rows.Scan(&k); err != nil {
-				rows.Close()
-				return "", classify(err)
-			}
-			keys = append(keys, k)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return "", classify(err)
+			return "", err
 		}
 		if len(keys) == 0 {
 			continue
@@ -508,41 +495,21 @@ func (t *Tx) merge(ctx context.Context, survivorID, mergedID string, actor audit
 	}
 	// The merged person's name keys: the survivor is found by either
 	// spelling from now on; the merged person by none.
-	var nameKeys []string
-	rows, err := t.query(ctx, `SELECT key FROM person_name_keys WHERE person_id = ? AND key NOT IN (SELECT key FROM person_name_keys WHERE person_id = ?)`,
+	nameKeys, err := t.strings(ctx, `SELECT key FROM person_name_keys WHERE person_id = ? AND key NOT IN (SELECT key FROM person_name_keys WHERE person_id = ?)`,
 		mergedID, survivorID)
 	if err != nil {
-		return "", classify(err)
+		return "", err
 	}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return "", classify(err)
-		}
-		nameKeys = append(nameKeys, k)
-	}
-	rows.Close()
 	for _, k := range nameKeys {
 		if err := t.insertNameKey(ctx, k, survivorID); err != nil {
 			return "", err
 		}
 	}
 	all = append(all, moved{Table: "person_name_keys", Column: "added_to_survivor", Keys: nameKeys})
-	var ownKeys []string
-	rows, err = t.query(ctx, `SELECT key FROM person_name_keys WHERE person_id = ?`, mergedID)
+	ownKeys, err := t.strings(ctx, `SELECT key FROM person_name_keys WHERE person_id = ?`, mergedID)
 	if err != nil {
-		return "", classify(err)
+		return "", err
 	}
-	for rows.Next() {
-		var k string
-		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return "", classify(err)
-		}
-		ownKeys = append(ownKeys, k)
-	}
-	rows.Close()
 	if _, err := t.exec(ctx, `DELETE FROM person_name_keys WHERE person_id = ?`, mergedID); err != nil {
 		return "", classify(err)
 	}
