@@ -13,6 +13,7 @@
 #
 #   pg_tmp_replica_start  # pg_basebackup -R from the primary, start it as a
 #                         # hot standby on another port; sets PG_TMP_REPLICA_*
+#   pg_tmp_replica_halt   # stop the replica (fast), keep its data
 #   pg_tmp_halt           # stop the primary (fast), keep its data
 #   pg_tmp_resume         # start the stopped primary again on the same port
 #
@@ -235,6 +236,11 @@ pg_tmp_replica_start() {
 	PG_TMP_REPLICA_PORT="$port"
 	PG_TMP_REPLICA_URL="postgres://$PG_TMP_SUPERUSER@127.0.0.1:$port/postgres?sslmode=disable"
 	_pg_tmp_log "replica of 127.0.0.1:$PG_TMP_PORT streaming on 127.0.0.1:$port"
+}
+
+# Stop the replica (fast), keeping its data directory.
+pg_tmp_replica_halt() {
+	_pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" stop --pgdata="$PG_TMP_REPLICA_DATA" --mode=fast --wait --timeout=60 --silent
 }
 
 # Stop the primary as an operator's restart would (fast: clients are cut

@@ -13,7 +13,8 @@ import (
 // Search reads from a real streaming replica (TERMTEM_DATABASE_REPLICA_URL)
 // while writes, reads of one record and the search's own audit rows go to
 // the primary: with the replica's replay paused, a person just created is
-// found by ID but not yet by search, and is found once replay resumes.
+// found by ID but not yet by search, and is found once replay resumes;
+// with the replica stopped, search falls back to the primary.
 func TestSearchReadsFromReplica(t *testing.T) {
 	c := startPGCluster(t, true)
 	ts := startServer(t, c.env(t, map[string]string{"TERMTEM_DATABASE_REPLICA_URL": c.ReplicaURL}))
@@ -77,6 +78,14 @@ func TestSearchReadsFromReplica(t *testing.T) {
 	caughtUp()
 	if n := found("สมปอง"); n != 1 {
 		t.Fatalf("search after replay resumed found %v", n)
+	}
+	// The replica gone: search falls back to the primary at once, no
+	// request fails.
+	c.sh(t, "pg_tmp_replica_halt")
+	for i := 0; i < 3; i++ {
+		if n := found("สมปอง"); n != 1 {
+			t.Fatalf("search with the replica stopped found %v", n)
+		}
 	}
 }
 

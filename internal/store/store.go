@@ -40,10 +40,13 @@ type DB struct {
 	read  *sql.DB
 	// replica, when set, is a PostgreSQL streaming replica for reads that
 	// may lag the primary (see lagging).
-	replica  *sql.DB
-	postgres bool
-	path     string // the SQLite file
-	audits   auditGroup
+	replica *sql.DB
+	// replicaDown is when the replica last failed to answer (Unix
+	// nanoseconds; 0: never): lagging reads go to the primary for a while.
+	replicaDown atomic.Int64
+	postgres    bool
+	path        string // the SQLite file
+	audits      auditGroup
 	// readStmts are the read pool's prepared statements (SQLite).
 	readStmts stmtCache
 	// tokenTouches remembers when TouchAPIToken last wrote, per token ID.
@@ -296,10 +299,41 @@ func (db *DB) reader() *Tx { return &Tx{q: db.read, db: db} }
 // and never for writes: audit rows of these reads go to the primary
 // through Audit as always.
 func (db *DB) lagging() *Tx {
-	if db.replica != nil {
-		return &Tx{q: db.replica, db: db}
+	if db.replica != nil && time.Since(time.Unix(0, db.replicaDown.Load())) > replicaRetry {
+		return &Tx{q: replicaQueryer{db}, db: db}
 	}
 	return db.reader()
+}
+
+// replicaRetry is how long lagging reads stay on the primary after the
+// replica failed to answer.
+const replicaRetry = 10 * time.Second
+
+// replicaQueryer reads from the replica and, when the replica cannot be
+// reached (stopped, promoted away, network), from the primary instead: a
+// replica is a convenience, never a reason for a search to fail.
+type replicaQueryer struct{ db *DB }
+
+func (r replicaQueryer) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.db.write.ExecContext(ctx, query, args...) // lagging reads never write; kept for the interface
+}
+
+func (r replicaQueryer) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := r.db.replica.QueryContext(ctx, query, args...)
+	if err != nil && unreachable(err) && ctx.Err() == nil {
+		r.db.replicaDown.Store(time.Now().UnixNano())
+		return r.db.read.QueryContext(ctx, query, args...)
+	}
+	return rows, err
+}
+
+func (r replicaQueryer) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	row := r.db.replica.QueryRowContext(ctx, query, args...)
+	if err := row.Err(); err != nil && unreachable(err) && ctx.Err() == nil {
+		r.db.replicaDown.Store(time.Now().UnixNano())
+		return r.db.read.QueryRowContext(ctx, query, args...)
+	}
+	return row
 }
 
 // HasReplica reports whether lagging reads go to a replica.
@@ -417,11 +451,6 @@ func classify(err error) error {
 		case "23503":
 			return errs.Wrap(errs.Invalid, "error.reference_missing", err)
 		}
-		// Connection exceptions (08…) and the server shutting down or
-		// starting (57P01–57P03): a restart or fail-over, not a bug.
-		if strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P") {
-			return errs.Wrap(errs.Unavailable, "error.database_unreachable", err)
-		}
 	}
 	if unreachable(err) {
 		return errs.Wrap(errs.Unavailable, "error.database_unreachable", err)
@@ -452,6 +481,12 @@ func classify(err error) error {
 // or the connection broke (PostgreSQL restarting, the network down): the
 // request fails with 503 and the pool reconnects on the next one.
 func unreachable(err error) bool {
+	// Connection exceptions (08…) and the server shutting down or
+	// starting (57P01–57P03): a restart or fail-over, not a bug.
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "57P")
+	}
 	var ce *pgconn.ConnectError
 	var ne net.Error
 	return errors.As(err, &ce) || errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) ||
