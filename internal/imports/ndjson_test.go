@@ -115,4 +115,3 @@ func TestNDJSONRecords(t *testing.T) {
 		}
 	}
 }
-

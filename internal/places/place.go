@@ -37,13 +37,13 @@ var ParentKind = map[Kind]Kind{
 
 // Place is one node of the tree.
 type Place struct {
-	ID        string
-	Kind      Kind
-	Code      string
-	ParentID  string // empty for a province
-	NameTH    string
-	NameEN    string
-	Postcode  string
+	ID       string
+	Kind     Kind
+	Code     string
+	ParentID string // empty for a province
+	NameTH   string
+	NameEN   string
+	Postcode string
 	// Lat and Lon are a community's location (WGS 84 degrees), for the
 	// map's community view; Located is false when none was given.
 	Lat, Lon  float64

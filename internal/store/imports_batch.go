@@ -62,7 +62,7 @@ type planned struct {
 	keyNew   bool // import_keys row to insert for the person
 	keyHash  bool // import_keys row's hash to update
 	records  []plannedRecord
-	outcome  string // created, linked, added, updated, unchanged
+	outcome  string      // created, linked, added, updated, unchanged
 	review   *queuedPair // linkage was unsure: the pair for the review queue
 	score    float64     // linkage's score, when it linked
 }

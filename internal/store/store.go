@@ -161,7 +161,7 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	// Readers get a larger page cache (32 MB each, against SQLite's 2 MB)
 	// and sort in memory: a name search at a
 	// million people otherwise spent a third of its time in read syscalls.
-	readPragmas := "&_pragma=query_only(1)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)&_pragma=mmap_size(2147418112)"
+	readPragmas := "&_pragma=query_only(1)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)"
 	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+readPragmas)
 	if err != nil {
 		write.Close()
