@@ -83,7 +83,10 @@ func TestDashboardCountersMatchRebuild(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p.ParentID = subs[rng.IntN(len(subs))].ID
+			// A community's code starts with its sub-district's code, so
+			// the move carries the code along.
+			sub := subs[rng.IntN(len(subs))]
+			p.ParentID, p.Code = sub.ID, sub.Code+p.Code[strings.LastIndex(p.Code, "-"):]
 			_, err = db.SavePlace(ctx, p, actor())
 			refusable("move community", err)
 		case 0: // a child is born or registered
