@@ -8,6 +8,7 @@ import (
 
 	"termtem/internal/audit"
 	"termtem/internal/flower"
+	"termtem/internal/organisations"
 	"termtem/internal/people"
 	"termtem/internal/store"
 )
@@ -130,7 +131,15 @@ func TestBrowserServiceNetworkReferral(t *testing.T) {
 // child-protection committee finds it, decides and names who acts; the
 // district committee sees the answer.
 func TestBrowserCommitteeLoop(t *testing.T) {
-	ts := startServer(t, testEnv(t), "--demo")
+	// The ministry contact is configured by its code before the
+	// organisation exists in Termtem: the page says so, then names it.
+	env := testEnv(t)
+	ts := startServer(t, func(k string) string {
+		if k == "TERMTEM_MINISTRY_CONTACT" {
+			return "DCY-TEST"
+		}
+		return env(k)
+	}, "--demo")
 	db := ts.openDB(t)
 	ctx := t.Context()
 	qol, err := db.GetOrganisationByCode(ctx, "LKB-QOL")
@@ -238,6 +247,21 @@ func TestBrowserCommitteeLoop(t *testing.T) {
 		bkk.fatalf("executive overview %q", got)
 	}
 	bkk.open(constraintPath)
+	if got := bkk.text("#escalate-unavailable"); !strings.Contains(got, "DCY-TEST") || !strings.Contains(got, "TERMTEM_MINISTRY_CONTACT") || bkk.has("#escalate") {
+		bkk.fatalf("unknown ministry contact not explained: %q", got)
+	}
+	bkkOrg, err := db.GetOrganisationByCode(ctx, "BKK-CPC")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SaveOrganisation(ctx, organisations.Organisation{Code: "DCY-TEST", Kind: organisations.NGO, NameTH: "กรมกิจการเด็กและเยาวชน (ทดสอบ)",
+		PlaceID: bkkOrg.PlaceID, Active: true}, audit.Event{ActorID: member.ID, RequestID: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	bkk.open(constraintPath)
+	if got := bkk.text("#escalate-to"); got != "ส่งต่อไปยัง: กรมกิจการเด็กและเยาวชน (ทดสอบ)" || !bkk.has("#escalate") {
+		bkk.fatalf("ministry contact not shown where it is passed on: %q", got)
+	}
 	bkk.choose("#answer-status", "มีมติแล้ว")
 	bkk.fill("#decision", "จัดครูอาสาสอนเสริมหมุนเวียนในเขตลาดกระบัง")
 	if status := bkk.clickAndWait("#answer-save"); status != http.StatusUnprocessableEntity || bkk.jsAttr("#who_acts", "aria-invalid") != "true" {

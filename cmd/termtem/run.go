@@ -137,6 +137,7 @@ func openStore(ctx context.Context, cfg config.Config) (*store.DB, error) {
 		return nil, err
 	}
 	db.AlertPolicy = flower.AlertPolicy{Urgent: cfg.AlertUrgent, Red: cfg.AlertRed, Review: cfg.AlertReview}
+	db.MinistryContact = cfg.MinistryContact
 	if db.AuditKey, err = auditKey(cfg); err != nil {
 		db.Close()
 		return nil, err

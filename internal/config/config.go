@@ -73,7 +73,11 @@ type Config struct {
 	// chromium, /usr/bin/chromium); when it is missing the PDF is refused
 	// with a message saying so.
 	Chromium string
-	Mobile   // push and offline home visits (mobile.go)
+	// MinistryContact is the code (or ID) of the organisation that
+	// receives system constraints passed on beyond Bangkok's
+	// child-protection committee; empty: Bangkok is the top.
+	MinistryContact string
+	Mobile          // push and offline home visits (mobile.go)
 }
 
 // Defaults returns the configuration of a developer's laptop.
@@ -144,6 +148,7 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 	str(&c.WebhookURL, "webhook-url", "TERMTEM_WEBHOOK_URL", "URL that receives signed notification calls; empty: no webhook")
 	str(&c.WebhookSecret, "webhook-secret", "TERMTEM_WEBHOOK_SECRET", "key signing webhook calls; prefer TERMTEM_WEBHOOK_SECRET_FILE")
 	str(&c.Chromium, "chromium", "TERMTEM_CHROMIUM", "Chromium binary that prints reports as PDF")
+	str(&c.MinistryContact, "ministry-contact", "TERMTEM_MINISTRY_CONTACT", "code of the organisation that receives system constraints passed on beyond Bangkok's child-protection committee; empty: Bangkok is the top")
 	// As with the database URL: usage text must not show a secret taken
 	// from the environment.
 	for _, name := range []string{"smtp-password", "webhook-secret"} {

@@ -67,6 +67,20 @@ func TestEnvironmentAndFlags(t *testing.T) {
 					t.Errorf("%+v", c)
 				}
 			}},
+		{"ministry contact from the environment, flag wins",
+			map[string]string{"TERMTEM_MINISTRY_CONTACT": "DCY-MSDHS"}, nil,
+			func(t *testing.T, c Config) {
+				if c.MinistryContact != "DCY-MSDHS" {
+					t.Errorf("ministry contact %q", c.MinistryContact)
+				}
+			}},
+		{"ministry contact flag",
+			map[string]string{"TERMTEM_MINISTRY_CONTACT": "DCY-MSDHS"}, []string{"--ministry-contact", "OTHER"},
+			func(t *testing.T, c Config) {
+				if c.MinistryContact != "OTHER" {
+					t.Errorf("ministry contact %q", c.MinistryContact)
+				}
+			}},
 		{"flag beats environment",
 			map[string]string{"TERMTEM_ADDR": "0.0.0.0:9000", "TERMTEM_LOG_LEVEL": "debug", "TERMTEM_SESSION_IDLE": "15m", "TERMTEM_DEMO": "1"},
 			[]string{"--addr", "127.0.0.1:7000", "--log-level=warn", "--session-idle=5m", "--demo=false"},

@@ -135,9 +135,17 @@ func TestSystemConstraintsEscalated(t *testing.T) {
 	wantErr(t, err, errs.Invalid, "decline_reason", "constraint.reason_required")
 	_, err = db.AnswerConstraint(ctx, c.ID, c.Version, committees.Decided, "จัดสรรนักจิตวิทยาหมุนเวียน", "", "", by(bkkMember))
 	wantErr(t, err, errs.Invalid, "who_acts", "field.required")
-	// No ministry contact configured: Bangkok is the top.
+	// No ministry contact configured: Bangkok is the top, and passing it on
+	// is refused saying what to configure.
 	_, err = db.EscalateConstraint(ctx, c.ID, c.Version, "", by(bkkMember))
-	wantErr(t, err, errs.Conflict, "", "constraint.no_higher")
+	wantErr(t, err, errs.Conflict, "", "constraint.no_ministry_contact")
+	// One configured that Termtem does not know is refused too, naming it.
+	db.MinistryContact = "NO-SUCH-MINISTRY"
+	_, err = db.EscalateConstraint(ctx, c.ID, c.Version, "", by(bkkMember))
+	if e := errs.As(err); e.MessageID != "constraint.ministry_unknown" || e.Data["Code"] != "NO-SUCH-MINISTRY" {
+		t.Fatalf("unknown ministry contact: %v", err)
+	}
+	db.MinistryContact = ""
 	if c, err = db.AnswerConstraint(ctx, c.ID, c.Version, committees.Decided, "จัดสรรนักจิตวิทยาหมุนเวียนสัปดาห์ละ 2 วัน", "สำนักพัฒนาสังคม", "", by(bkkMember)); err != nil {
 		t.Fatal(err)
 	}
@@ -160,9 +168,13 @@ func TestSystemConstraintsEscalated(t *testing.T) {
 	if tally, _ := db.OpenConstraintsByTheme(ctx); len(tally) != 0 {
 		t.Errorf("a resolved constraint still open: %+v", tally)
 	}
-	// With a ministry contact configured, Bangkok can pass a new one on.
+	// With a ministry contact configured (by its code, as the operator
+	// writes it), Bangkok can pass a new one on.
 	ministry := newOrg(t, db, "MSDHS")
-	db.MinistryContact = ministry.ID
+	db.MinistryContact = ministry.Code
+	if o, err := db.MinistryContactOrganisation(ctx); err != nil || o.ID != ministry.ID {
+		t.Fatalf("ministry contact %+v %v", o, err)
+	}
 	c2, err := db.RaiseConstraint(ctx, in, by(w.worker))
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"strings"
 
 	"termtem/internal/audit"
 	"termtem/internal/committees"
@@ -243,7 +244,10 @@ func (db *DB) EscalateConstraint(ctx context.Context, id string, version int, no
 		case committees.LevelBangkok:
 			holder, err = t.firstOfKind(ctx, organisations.BangkokChildProtection)
 		case committees.LevelMinistry:
-			holder = db.MinistryContact
+			var o organisations.Organisation
+			if o, err = t.ministryContact(ctx); err == nil {
+				holder = o.ID
+			}
 		}
 		if err != nil {
 			return err
@@ -272,6 +276,35 @@ func (db *DB) EscalateConstraint(ctx context.Context, id string, version int, no
 		return committees.Constraint{}, err
 	}
 	return db.GetConstraint(ctx, id, actor)
+}
+
+// MinistryContact is the organisation configured to receive constraints
+// passed on beyond Bangkok (TERMTEM_MINISTRY_CONTACT, by code or ID). It
+// is refused with a message saying what to configure when none is, or
+// when the one configured is not an active organisation of Termtem.
+func (db *DB) MinistryContactOrganisation(ctx context.Context) (organisations.Organisation, error) {
+	var o organisations.Organisation
+	err := db.InTx(ctx, func(t *Tx) error {
+		var err error
+		o, err = t.ministryContact(ctx)
+		return err
+	})
+	return o, err
+}
+
+func (t *Tx) ministryContact(ctx context.Context) (organisations.Organisation, error) {
+	ref := strings.TrimSpace(t.db.MinistryContact)
+	if ref == "" {
+		return organisations.Organisation{}, errs.New(errs.Conflict, "constraint.no_ministry_contact")
+	}
+	o, err := t.getOrganisation(ctx, "code", ref)
+	if errs.Is(err, errs.NotFound) {
+		o, err = t.getOrganisation(ctx, "id", ref)
+	}
+	if errs.Is(err, errs.NotFound) || err == nil && !o.Active {
+		return o, &errs.Error{Code: errs.Conflict, MessageID: "constraint.ministry_unknown", Data: map[string]any{"Code": ref}}
+	}
+	return o, err
 }
 
 func (t *Tx) firstOfKind(ctx context.Context, kind organisations.Kind) (string, error) {

@@ -168,7 +168,11 @@ type constraintPage struct {
 	Holder      bool
 	Moves       []committees.ConstraintStatus
 	CanEscalate bool
-	Form        map[string]string
+	// NextHolder names where passing it up sends it; NoHigher says why it
+	// cannot go further (no ministry contact configured, or an unknown one).
+	NextHolder string
+	NoHigher   string
+	Form       map[string]string
 }
 
 // ConstraintShow shows a constraint, its evidence and its way up (GET /constraints/{id}).
@@ -193,8 +197,25 @@ func (h *Handler) renderConstraint(w http.ResponseWriter, r *http.Request, statu
 				page.Moves = append(page.Moves, to)
 			}
 		}
-		page.CanEscalate = (c.Status == committees.Raised || c.Status == committees.UnderReview) && committees.NextLevel(c.Level) != "" &&
-			(c.Level == committees.LevelDistrict || h.DB.MinistryContact != "")
+		open := c.Status == committees.Raised || c.Status == committees.UnderReview
+		switch next := committees.NextLevel(c.Level); {
+		case !open || next == "":
+		case next == committees.LevelMinistry:
+			lang := httpx.Lang(r.Context())
+			o, err := h.DB.MinistryContactOrganisation(r.Context())
+			if err != nil {
+				e := errs.As(err)
+				if e.Code != errs.Conflict {
+					h.fail(w, r, err)
+					return
+				}
+				page.NoHigher = h.Cat.T(lang, e.MessageID, e.Data)
+				break
+			}
+			page.CanEscalate, page.NextHolder = true, o.Name(lang)
+		default:
+			page.CanEscalate, page.NextHolder = true, h.Cat.T(httpx.Lang(r.Context()), "constraint.level."+next, nil)
+		}
 	}
 	v := h.view(r, "", page)
 	v.Title, v.Error = c.Title, fe
