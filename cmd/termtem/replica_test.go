@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"termtem/internal/account"
 	"termtem/internal/store"
 )
 
@@ -195,5 +196,109 @@ func TestPostgresRestartUnderLoad(t *testing.T) {
 	if status, _, _ := w.nurse.call(t, "POST", "/api/v1/people", map[string]any{"given_name": "ด.ญ.ฟ้า", "family_name": "ทนทาน",
 		"birth_date": "2018-09-09", "household_id": w.household, "relationship": "child"}, nil); status != http.StatusCreated {
 		t.Fatalf("write after the restart: %d", status)
+	}
+}
+
+// Dashboards read their figures from a real streaming replica while it is
+// close enough behind, and from the primary when it lags further than
+// TERMTEM_DATABASE_REPLICA_MAX_LAG or is down. Two servers share one
+// cluster: one tolerates an hour of lag, the other a millisecond. With the
+// replica's replay paused after a seventh child is written (and received
+// by the replica), the first still shows six children (it read the
+// replica), the second seven (it fell back to the primary); with the
+// replica stopped, both show seven and no request fails.
+func TestDashboardsReadFromReplica(t *testing.T) {
+	c := startPGCluster(t, true)
+	patient := startServer(t, c.env(t, map[string]string{"TERMTEM_DATABASE_REPLICA_URL": c.ReplicaURL,
+		"TERMTEM_DATABASE_REPLICA_MAX_LAG": "1h"}))
+	strict := startServer(t, c.env(t, map[string]string{"TERMTEM_DATABASE_REPLICA_URL": c.ReplicaURL,
+		"TERMTEM_DATABASE_REPLICA_MAX_LAG": "1ms"}))
+	w := newFaultWorld(t, patient, "DREP")
+	org, err := patient.openDB(t).GetOrganisationByCode(t.Context(), "HC-DREP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec := staffAPI(t, patient, "exec.drep", account.RoleExecutive, org)
+	viewers := map[string]apiClient{"patient": exec, "strict": {client: newClient(t, strict.URL), token: exec.token}}
+	children := func(who string) float64 {
+		t.Helper()
+		status, body, _ := viewers[who].call(t, "GET", "/api/v1/dashboards/101103", nil, nil)
+		if status != http.StatusOK {
+			t.Fatalf("%s dashboard: %d %v", who, status, body)
+		}
+		for _, tab := range body["tables"].([]any) {
+			tab := tab.(map[string]any)
+			if tab["id"] != "flower_children" {
+				continue
+			}
+			for i, row := range tab["rows"].([]any) {
+				if row.(map[string]any)["key"] == "safety" {
+					cell := tab["row_totals"].([]any)[i].(map[string]any)
+					if cell["status"] != "shown" {
+						t.Fatalf("%s: children's safety total is %v", who, cell)
+					}
+					return cell["n"].(float64)
+				}
+			}
+		}
+		t.Fatalf("%s: no children table in %v", who, body)
+		return 0
+	}
+	create := func(i int) {
+		t.Helper()
+		status, p, _ := w.nurse.call(t, "POST", "/api/v1/people", map[string]any{"given_name": fmt.Sprintf("ด.ช.สำเนา%d", i),
+			"family_name": "ทดสอบแดชบอร์ด", "birth_date": "2019-05-05", "household_id": w.household, "relationship": "child",
+			"confirm_new": true}, nil)
+		if status != http.StatusCreated {
+			t.Fatalf("create child %d: %d %v", i, status, p)
+		}
+	}
+	// waitReplica waits until the replica has received (what) or replayed
+	// everything the primary has written so far.
+	waitReplica := func(what string) {
+		t.Helper()
+		lsn := pgQuery(t, c.URL, "SELECT pg_current_wal_insert_lsn()::text")
+		for deadline := time.Now().Add(time.Minute); ; time.Sleep(50 * time.Millisecond) {
+			if pgQuery(t, c.ReplicaURL, "SELECT (pg_last_wal_"+what+"_lsn() >= '"+lsn+"'::pg_lsn)::text") == "true" {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("the replica did not %s the primary's WAL within a minute", what)
+			}
+		}
+	}
+	for i := range 6 {
+		create(i)
+	}
+	waitReplica("replay")
+	for _, who := range []string{"patient", "strict"} {
+		if n := children(who); n != 6 {
+			t.Fatalf("%s: %v children on the caught-up replica, want 6", who, n)
+		}
+	}
+	pgQuery(t, c.ReplicaURL, "SELECT pg_wal_replay_pause()::text")
+	create(6)
+	waitReplica("receive")
+	if n := children("patient"); n != 6 {
+		t.Fatalf("with replay paused the patient server shows %v children: it did not read the replica", n)
+	}
+	if n := children("strict"); n != 7 {
+		t.Fatalf("with replay paused the strict server shows %v children: it did not fall back to the primary", n)
+	}
+	// The views were audited on the primary (a standby refuses writes).
+	events, err := patient.openDB(t).RecentAudit(t.Context(), store.ActionDashboardViewed, 10)
+	if err != nil || len(events) < 4 {
+		t.Fatalf("dashboard audit on the primary: %d %v", len(events), err)
+	}
+	pgQuery(t, c.ReplicaURL, "SELECT pg_wal_replay_resume()::text")
+	waitReplica("replay")
+	if n := children("patient"); n != 7 {
+		t.Fatalf("after replay resumed: %v children", n)
+	}
+	c.sh(t, "pg_tmp_replica_halt")
+	for _, who := range []string{"patient", "strict", "patient"} {
+		if n := children(who); n != 7 {
+			t.Fatalf("%s with the replica stopped: %v children", who, n)
+		}
 	}
 }

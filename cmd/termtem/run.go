@@ -128,7 +128,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 
 // openStore opens and migrates the configured database.
 func openStore(ctx context.Context, cfg config.Config) (*store.DB, error) {
-	db, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, ReplicaURL: cfg.DatabaseReplicaURL, DataKey: []byte(cfg.DataKey)})
+	db, err := store.Open(ctx, store.Options{DataDir: cfg.DataDir, DatabaseURL: cfg.DatabaseURL, ReplicaURL: cfg.DatabaseReplicaURL, ReplicaMaxLag: cfg.ReplicaMaxLag, DataKey: []byte(cfg.DataKey)})
 	if err != nil {
 		return nil, err
 	}

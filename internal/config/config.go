@@ -53,6 +53,9 @@ type Config struct {
 	// reads which may lag the primary a little (dashboards, exports,
 	// search); empty: every read goes to the primary.
 	DatabaseReplicaURL string
+	// ReplicaMaxLag: dashboards and their exports read the replica only
+	// while its replay is at most this far behind; further, the primary.
+	ReplicaMaxLag time.Duration
 
 	// Load shedding: at most MaxConcurrent requests are served at once; a
 	// request waits up to QueueTimeout for a slot, then gets 503 with
@@ -95,6 +98,7 @@ func Defaults() Config {
 		RequireMFA:      true,
 		MaxConcurrent:   64,
 		QueueTimeout:    250 * time.Millisecond,
+		ReplicaMaxLag:   time.Minute,
 		RequestTimeout:  60 * time.Second,
 		Chromium:        "/usr/bin/chromium",
 		Mobile:          Mobile{OfflineKeyLife: 24 * time.Hour},
@@ -210,6 +214,9 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 		return err
 	}
 	if err := dur(&c.RequestTimeout, "request-timeout", "TERMTEM_REQUEST_TIMEOUT", "a request's work is cancelled after this"); err != nil {
+		return err
+	}
+	if err := dur(&c.ReplicaMaxLag, "database-replica-max-lag", "TERMTEM_DATABASE_REPLICA_MAX_LAG", "dashboards read the replica only while it is at most this far behind the primary"); err != nil {
 		return err
 	}
 	if err := dur(&c.SessionIdle, "session-idle", "TERMTEM_SESSION_IDLE", "idle timeout of a login"); err != nil {

@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{Addr: "127.0.0.1:8080", DataDir: "termtem-data", PublicURL: "http://127.0.0.1:8080",
 		LogFormat: "json", LogLevel: "info", SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour,
 		AlertUrgent: 24 * time.Hour, AlertRed: 7 * 24 * time.Hour, AlertReview: 30 * 24 * time.Hour, RequireMFA: true,
-		MaxConcurrent: 64, QueueTimeout: 250 * time.Millisecond, RequestTimeout: time.Minute,
+		MaxConcurrent: 64, QueueTimeout: 250 * time.Millisecond, ReplicaMaxLag: time.Minute, RequestTimeout: time.Minute,
 		Chromium: "/usr/bin/chromium", Mobile: Mobile{OfflineKeyLife: 24 * time.Hour}}
 	if c != want {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)

@@ -55,7 +55,7 @@ func (db *DB) DashboardIndicator(ctx context.Context, q DashboardQuery, indicato
 		row := slices.Index(gapRows, indicator)
 		var heads []dashboards.Head
 		var counts [][]int64
-		r := db.reader()
+		r := db.dashReader(ctx)
 		for _, p := range d.Children {
 			child := Dashboard{Place: p, Period: d.Period, UnseenDays: d.UnseenDays}
 			if err := r.gapTable(ctx, &child); err != nil {

@@ -44,9 +44,11 @@ type DB struct {
 	// replicaDown is when the replica last failed to answer (Unix
 	// nanoseconds; 0: never): lagging reads go to the primary for a while.
 	replicaDown atomic.Int64
-	postgres    bool
-	path        string // the SQLite file
-	audits      auditGroup
+	// replicaMaxLag bounds how far behind a dashboard may read.
+	replicaMaxLag time.Duration
+	postgres      bool
+	path          string // the SQLite file
+	audits        auditGroup
 	// readStmts are the read pool's prepared statements (SQLite).
 	readStmts stmtCache
 	// tokenTouches remembers when TouchAPIToken last wrote, per token ID.
@@ -85,6 +87,9 @@ type Options struct {
 	DatabaseURL string // postgres://…; when set, DataDir is ignored
 	// ReplicaURL is a streaming replica of DatabaseURL (optional).
 	ReplicaURL string
+	// ReplicaMaxLag: dashboards read the replica only while it is at most
+	// this far behind (0: one minute).
+	ReplicaMaxLag time.Duration
 	// SQLiteFile overrides the file name inside DataDir (tests).
 	SQLiteFile string
 	// DataKey encrypts sensitive records. Empty on SQLite: a key file
@@ -124,6 +129,10 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 			return nil, fmt.Errorf("replica: %w", err)
 		}
 		db.replica = r.read
+		db.replicaMaxLag = o.ReplicaMaxLag
+		if db.replicaMaxLag <= 0 {
+			db.replicaMaxLag = time.Minute
+		}
 	}
 	db.DataKey = o.DataKey
 	if len(db.DataKey) == 0 && o.DatabaseURL == "" {
@@ -308,6 +317,25 @@ func (db *DB) lagging() *Tx {
 // replicaRetry is how long lagging reads stay on the primary after the
 // replica failed to answer.
 const replicaRetry = 10 * time.Second
+
+// laggingWithin is lagging for reads that may be a little behind but not
+// much: the replica serves them only while its replay is at most maxLag
+// behind what it has received from the primary (a paused or slow replay,
+// a long query holding it back); further behind, or unreachable, the
+// primary does. The check costs one small query on the replica.
+func (db *DB) laggingWithin(ctx context.Context, maxLag time.Duration) *Tx {
+	r := db.lagging()
+	if _, onReplica := r.q.(replicaQueryer); !onReplica {
+		return r
+	}
+	var lag float64
+	err := r.queryRow(ctx, `SELECT CASE WHEN pg_last_wal_receive_lsn() IS NULL OR pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
+		ELSE COALESCE(EXTRACT(EPOCH FROM now() - pg_last_xact_replay_timestamp()), 0) END`).Scan(&lag)
+	if err != nil || lag > maxLag.Seconds() {
+		return db.reader()
+	}
+	return r
+}
 
 // replicaQueryer reads from the replica and, when the replica cannot be
 // reached (stopped, promoted away, network), from the primary instead: a
