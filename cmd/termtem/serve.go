@@ -174,9 +174,11 @@ func (e env) demo(ctx context.Context, args []string) error {
 	}
 	var n int
 	var seed int64
+	var activity bool
 	cfg, err := e.parse("demo", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&n, "people", 0, "instead of the Lat Krabang demo, add `N` synthetic people across Bangkok (benchmarks)")
 		fs.Int64Var(&seed, "seed", demo.PopulationSeed, "seed of the --people population")
+		fs.BoolVar(&activity, "activity", true, "with --people: also service records, assessments, cases, plans, referrals, alerts and hand-offs")
 	})
 	if err != nil {
 		return err
@@ -187,7 +189,7 @@ func (e env) demo(ctx context.Context, args []string) error {
 	}
 	defer db.Close()
 	if n > 0 {
-		return demo.RunPopulation(ctx, db, n, seed, e.stdout)
+		return demo.RunPopulation(ctx, db, n, seed, activity, e.stdout)
 	}
 	a, err := newAuth(db, cfg)
 	if err != nil {

@@ -33,14 +33,25 @@ type ActivityOptions struct {
 
 // ActivityResult says what PopulateActivity stored.
 type ActivityResult struct {
-	Records, Assessments int
-	Elapsed              time.Duration
+	People                             int // whose activity was generated
+	Records, Assessments               int
+	Cases, Referrals, Alerts, Handoffs int
+	Elapsed                            time.Duration
+}
+
+// Rows is every row of activity stored (not counting events and plans).
+func (r ActivityResult) Rows() int {
+	return r.Records + r.Assessments + r.Cases + r.Referrals + r.Alerts + r.Handoffs
 }
 
 // activityPage is the people of one transaction.
 const activityPage = 2000
 
-// PopulateActivity generates records and assessments for every stored person.
+// AuditActivityLoaded records that PopulateActivity stored activity.
+const AuditActivityLoaded = "demo.activity_loaded"
+
+// PopulateActivity generates records, assessments and casework for every
+// stored person, a page of people a transaction.
 func PopulateActivity(ctx context.Context, db *store.DB, opts ActivityOptions) (ActivityResult, error) {
 	var res ActivityResult
 	if opts.RecordsPerPerson <= 0 {
@@ -63,11 +74,22 @@ func PopulateActivity(ctx context.Context, db *store.DB, opts ActivityOptions) (
 	if err != nil {
 		return res, err
 	}
+	agencies, err := syntheticAgencies(ctx, db)
+	if err != nil {
+		return res, err
+	}
+	total, err := db.CountPeople(ctx)
+	if err != nil {
+		return res, err
+	}
+	bar := newProgress(opts.Progress, "activity", total)
 	rng := rand.New(rand.NewPCG(uint64(opts.Seed), 16))
 	today := db.Now().UTC()
+	work := &casework{rng: rng, today: today, n: map[string]int{}}
 	after := ""
-	assessed := map[string]bool{}
-	for page := 0; ; page++ {
+	// The latest levels of the households seen, for their children.
+	household := map[string][4]string{}
+	for {
 		subjects, err := db.ActivitySubjects(ctx, after, activityPage)
 		if err != nil {
 			return res, err
@@ -78,38 +100,83 @@ func PopulateActivity(ctx context.Context, db *store.DB, opts ActivityOptions) (
 		after = subjects[len(subjects)-1].ID
 		var rs []people.Record
 		var as []store.SyntheticAssessment
+		work.page = store.SyntheticActivity{AssessedBy: org.ID}
 		for _, s := range subjects {
 			birth, ok := birthDay(s.BirthDate)
 			if !ok {
 				continue
 			}
+			ag := agencies[s.CommunityID]
 			age := today.Year() - birth.Year()
 			for range rng.IntN(2*opts.RecordsPerPerson + 1) {
-				rs = append(rs, syntheticRecord(rng, s.ID, org.ID, birth, age, today))
+				r := syntheticRecord(rng, s.ID, org.ID, birth, age, today)
+				if ag != nil {
+					r.OrganisationID = ag.unitFor(r.Kind)
+				}
+				rs = append(rs, r)
 			}
+			var levels [4]string
 			if age < 18 {
-				as = append(as, syntheticAssessments(rng, opts.AssessmentsPerSubject, birth, today, func(a *store.SyntheticAssessment) { a.PersonID = s.ID })...)
+				mine := syntheticAssessments(rng, opts.AssessmentsPerSubject, birth, today, func(a *store.SyntheticAssessment) { a.PersonID = s.ID })
+				levels = mine[len(mine)-1].Levels
+				as = append(as, mine...)
 			}
-			if s.HouseholdID != "" && !assessed[s.HouseholdID] {
-				assessed[s.HouseholdID] = true
-				as = append(as, syntheticAssessments(rng, opts.AssessmentsPerSubject, today.AddDate(-3, 0, 0), today,
-					func(a *store.SyntheticAssessment) { a.HouseholdID = s.HouseholdID })...)
+			if _, seen := household[s.HouseholdID]; s.HouseholdID != "" && !seen {
+				theirs := syntheticAssessments(rng, opts.AssessmentsPerSubject, today.AddDate(-3, 0, 0), today,
+					func(a *store.SyntheticAssessment) { a.HouseholdID = s.HouseholdID })
+				household[s.HouseholdID] = theirs[len(theirs)-1].Levels
+				as = append(as, theirs...)
+				if ag != nil && anyRed(household[s.HouseholdID]) {
+					work.household(s.HouseholdID, household[s.HouseholdID], ag)
+				}
+			}
+			if age < 18 && ag != nil && (anyRed(levels) || anyRed(household[s.HouseholdID])) {
+				work.child(s.ID, age, levels, ag)
 			}
 		}
-		if err := db.InsertActivity(ctx, rs, as, org.ID); err != nil {
+		work.page.Records, work.page.Assessments = rs, as
+		if err := db.InsertSyntheticActivity(ctx, work.page); err != nil {
 			return res, err
 		}
+		res.People += len(subjects)
 		res.Records += len(rs)
 		res.Assessments += len(as)
-		if opts.Progress != nil && page%50 == 0 {
-			fmt.Fprintf(opts.Progress, "activity: %d records, %d assessments, %s\n", res.Records, res.Assessments, time.Since(start).Round(time.Second))
-		}
-		if len(assessed) > 200000 { // the map only guards households split across pages
-			clear(assessed)
+		res.Cases += len(work.page.Cases)
+		res.Referrals += len(work.page.Referrals)
+		res.Alerts += len(work.page.Alerts)
+		res.Handoffs += len(work.page.Handoffs)
+		bar.update(res.People, fmt.Sprintf("%d records, %d assessments, %d cases, %d referrals", res.Records, res.Assessments, res.Cases, res.Referrals))
+		if len(household) > 200000 { // the map only guards households split across pages
+			clear(household)
 		}
 	}
+	bar.done(res.People)
 	res.Elapsed = time.Since(start)
-	return res, nil
+	return res, db.AuditAlone(ctx, audit.Event{Action: AuditActivityLoaded, RequestID: "demo-activity",
+		Detail: fmt.Sprintf("seed=%d records=%d assessments=%d cases=%d referrals=%d alerts=%d handoffs=%d", opts.Seed, res.Records,
+			res.Assessments, res.Cases, res.Referrals, res.Alerts, res.Handoffs)})
+}
+
+func anyRed(levels [4]string) bool {
+	for _, l := range levels {
+		if l == "red" {
+			return true
+		}
+	}
+	return false
+}
+
+// unitFor is the district unit that makes a kind of record.
+func (ag *districtAgencies) unitFor(k people.RecordKind) string {
+	switch k {
+	case people.SchoolEnrolment, people.Attendance:
+		return ag.school
+	case people.WelfareGrant:
+		return ag.welfare
+	case people.ChildcareEnrolment:
+		return ag.childcare
+	}
+	return ag.health
 }
 
 func birthDay(s string) (time.Time, bool) {

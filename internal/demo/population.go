@@ -92,7 +92,7 @@ func Populate(ctx context.Context, db *store.DB, opts PopulationOptions) (Popula
 	hs := make([]people.Household, 0, populationBatch)
 	ps := make([]people.Person, 0, populationBatch*4)
 	var genTime time.Duration
-	nextReport := opts.People / 10
+	bar := newProgress(opts.Progress, "people", opts.People)
 	flush := func() error {
 		if err := db.InsertHouseholdsBatched(ctx, hs, ps, populationTxRows); err != nil {
 			return err
@@ -100,12 +100,7 @@ func Populate(ctx context.Context, db *store.DB, opts PopulationOptions) (Popula
 		res.Households += len(hs)
 		res.People += len(ps)
 		hs, ps = hs[:0], ps[:0]
-		if opts.Progress != nil && res.People >= nextReport {
-			el := time.Since(start)
-			fmt.Fprintf(opts.Progress, "people: %9d of %d (%3d%%), %8.0f people/s, %s\n", res.People, opts.People,
-				100*res.People/opts.People, float64(res.People)/el.Seconds(), el.Round(time.Second))
-			nextReport += opts.People / 10
-		}
+		bar.update(res.People, fmt.Sprintf("%d households", res.Households))
 		return nil
 	}
 	made := 0
@@ -137,6 +132,7 @@ func Populate(ctx context.Context, db *store.DB, opts PopulationOptions) (Popula
 	if err := flush(); err != nil {
 		return res, err
 	}
+	bar.done(res.People)
 	res.Elapsed, res.GenerationElapsed = time.Since(start), genTime
 	return res, db.AuditAlone(ctx, audit.Event{Action: AuditPopulationLoaded, RequestID: "demo-populate",
 		Detail: fmt.Sprintf("seed=%d households=%d people=%d", opts.Seed, res.Households, res.People)})
@@ -222,9 +218,11 @@ func syntheticCommunities(ctx context.Context, db *store.DB, n int, res *Populat
 	return out, nil
 }
 
-// RunPopulation is "termtem demo --people N": Populate with a progress line
-// every tenth of the way and a summary, on out.
-func RunPopulation(ctx context.Context, db *store.DB, n int, seed int64, out io.Writer) error {
+// RunPopulation is "termtem demo --people N": Populate, then (with
+// activity) PopulateActivity, each with a progress bar, and a summary, on
+// out. On a database whose synthetic communities already have people it
+// adds only the activity, if they have none yet.
+func RunPopulation(ctx context.Context, db *store.DB, n int, seed int64, activity bool, out io.Writer) error {
 	engine := "SQLite"
 	if db.Postgres() {
 		engine = "PostgreSQL"
@@ -235,12 +233,31 @@ func RunPopulation(ctx context.Context, db *store.DB, n int, seed int64, out io.
 		return err
 	}
 	if res.PeopleExisting > 0 {
-		fmt.Fprintf(out, "none added: the synthetic communities already have %d people (use a fresh database for another population)\n", res.PeopleExisting)
+		fmt.Fprintf(out, "no people added: the synthetic communities already have %d people (use a fresh database for another population)\n", res.PeopleExisting)
+	} else {
+		fmt.Fprintf(out, "people: %d in %d households, %d synthetic communities (%d new), in %s: %.0f people/s (generation %s of it)\n",
+			res.People, res.Households, res.Communities, res.CommunitiesNew, res.Elapsed.Round(time.Millisecond), res.PeoplePerSecond(),
+			res.GenerationElapsed.Round(time.Millisecond))
+	}
+	if !activity {
 		return nil
 	}
-	fmt.Fprintf(out, "done: %d people in %d households, %d synthetic communities (%d new), in %s: %.0f people/s (generation %s of it)\n",
-		res.People, res.Households, res.Communities, res.CommunitiesNew, res.Elapsed.Round(time.Millisecond), res.PeoplePerSecond(),
-		res.GenerationElapsed.Round(time.Millisecond))
+	if org, err := db.GetOrganisationByCode(ctx, "BENCH-HC"); err == nil {
+		if k, err := db.CountAssessmentsBy(ctx, org.ID); err != nil || k > 0 {
+			if err == nil {
+				fmt.Fprintf(out, "no activity added: the population already has %d synthetic assessments\n", k)
+			}
+			return err
+		}
+	}
+	act, err := PopulateActivity(ctx, db, ActivityOptions{Seed: seed, Progress: out})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "activity: %d service records, %d assessments, %d cases, %d referrals, %d alerts, %d hand-offs for %d people in %s: %.0f rows/s\n",
+		act.Records, act.Assessments, act.Cases, act.Referrals, act.Alerts, act.Handoffs, act.People, act.Elapsed.Round(time.Second),
+		float64(act.Rows())/max(act.Elapsed.Seconds(), 1e-9))
+	fmt.Fprintln(out, "dashboard counters were kept in each batch's transaction; `termtem dashboards rebuild --check` compares them with a rebuild")
 	return nil
 }
 
