@@ -96,6 +96,16 @@ func TestRoleRouteMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	linkagePair := linkageTestPair(t, db, org.ID)
+	// Service accounts of org and of the other organisation.
+	serviceAccount := func(o organisations.Organisation, username string) store.ServiceAccount {
+		sa, _, err := db.CreateServiceAccountWithToken(t.Context(), account.User{Username: username, DisplayName: "ระบบ " + username, Lang: "th",
+			Memberships: []account.Membership{{OrganisationID: o.ID, RoleCode: account.RoleDataOfficer}}}, "nightly", time.Hour, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sa
+	}
+	ownSA, otherSA := serviceAccount(org, "sys.matrix1"), serviceAccount(other, "sys.matrix2")
 	service, err := db.SaveService(t.Context(), directory.Service{OrganisationID: org.ID, NameTH: "สอนเสริม", Dimension: people.Education,
 		Indicators: []string{"EDU02"}, AreaPlaceID: latKrabang.ID, Free: true, Active: true}, audit.Event{})
 	if err != nil {
@@ -285,6 +295,14 @@ func TestRoleRouteMatrix(t *testing.T) {
 			return p.Can(account.CasesRead) || p.Can(account.ReferralsManage) || p.Can(account.AlertsRead) || p.Can(account.AlertsSupervise)
 		}},
 		{"/api/v1/service-accounts", can(account.UsersManage)},
+		{"/service-accounts", can(account.UsersManage)},
+		{"/service-accounts/new", can(account.UsersManage)},
+		{"/service-accounts/" + ownSA.ID, can(account.UsersManage)},
+		{"/service-accounts/" + ownSA.ID + "/disable", can(account.UsersManage)},
+		{"/service-accounts/" + ownSA.ID + "/tokens/" + ownSA.Tokens[0].ID + "/revoke", can(account.UsersManage)},
+		{"/service-accounts/" + otherSA.ID, func(p *account.Principal) bool { return p.Can(account.UsersManage) && p.Global() }},
+		{"/service-accounts/" + otherSA.ID + "/disable", func(p *account.Principal) bool { return p.Can(account.UsersManage) && p.Global() }},
+		{"/service-accounts/" + otherSA.ID + "/tokens/" + otherSA.Tokens[0].ID + "/revoke", func(p *account.Principal) bool { return p.Can(account.UsersManage) && p.Global() }},
 		{"/api/v1/bulk/jobs/" + importJob, can(account.ImportsRun)},
 	}
 	for _, role := range account.BuiltinRoles {

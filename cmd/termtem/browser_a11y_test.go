@@ -12,6 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"termtem/internal/account"
+	"termtem/internal/audit"
 	"termtem/internal/store/storetest"
 )
 
@@ -256,4 +258,39 @@ func TestBrowserAccessibilityMobile(t *testing.T) {
 	}
 	s.pages([]string{"/visits", "/visits/offline", "/visits/conflicts", "/visits/conflicts/" + conflict, "/profile"},
 		map[string]func(*tab){"/visits/offline": func(b *tab) { b.prepareVisit(w) }})
+}
+
+// The service-account pages of an organisation administrator: the list,
+// the form and its error, an account, the token shown once, and the
+// revoke and disable confirmations.
+func TestBrowserAccessibilityServiceAccounts(t *testing.T) {
+	s := newA11ySession(t)
+	db := s.ts.openDB(t)
+	org, err := db.GetOrganisationByCode(t.Context(), "LKB-HC45")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sa, _, err := db.CreateServiceAccountWithToken(t.Context(), account.User{Username: "his.a11y", DisplayName: "ระบบ HIS ทดสอบ", Lang: "th",
+		Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: account.RoleDataOfficer}}}, "nightly", 24*time.Hour, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := "/service-accounts/" + sa.ID
+	s.as("demo.orgadmin")
+	s.pages([]string{"/service-accounts", "/service-accounts/new", "/service-accounts/new#error", page, page + "#token",
+		page + "/tokens/" + sa.Tokens[0].ID + "/revoke", page + "/disable"},
+		map[string]func(*tab){
+			"/service-accounts/new#error": func(b *tab) { // a bad username, named on the form
+				b.open("/service-accounts/new")
+				b.fill("#display_name", "ระบบ")
+				b.fill("#username", "X")
+				jsEval[bool](b, `document.querySelector("form.stack").noValidate = true`)
+				b.clickAndWait("#sa-create")
+			},
+			page + "#token": func(b *tab) { // a new token, shown once
+				b.open(page)
+				b.fill("#name", "a11y")
+				b.clickAndWait("#sa-issue")
+			},
+		})
 }

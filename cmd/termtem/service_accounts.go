@@ -106,12 +106,12 @@ func (e env) serviceAccount(ctx context.Context, args []string) error {
 		var secret string
 		var tk account.APIToken
 		if args[0] == "token" {
-			secret, tk, err = db.IssueServiceToken(ctx, sa.ID, tokenName, lifetime, cliActor)
+			secret, tk, err = db.IssueServiceToken(ctx, sa.ID, 0, tokenName, lifetime, cliActor)
 		} else {
 			if tokenID == "" {
 				return errors.New("--id is required")
 			}
-			secret, tk, err = db.RotateServiceToken(ctx, sa.ID, tokenID, lifetime, cliActor)
+			secret, tk, err = db.RotateServiceToken(ctx, sa.ID, 0, tokenID, lifetime, cliActor)
 		}
 		if err != nil {
 			return describe(err)
@@ -123,7 +123,7 @@ func (e env) serviceAccount(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := db.DisableServiceAccount(ctx, sa.ID, cliActor); err != nil {
+		if err := db.DisableServiceAccount(ctx, sa.ID, 0, cliActor); err != nil {
 			return describe(err)
 		}
 		fmt.Fprintf(e.stdout, "service account %s disabled, its tokens revoked\n", sa.Username)

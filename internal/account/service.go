@@ -26,3 +26,31 @@ func ValidateServiceAccount(u *User) error {
 	}
 	return nil
 }
+
+// AdministeredOrganisations tells which organisations' service accounts p
+// may manage: every one for a system administrator (all true), otherwise
+// those where p's own role there grants perm. Asking the role of each
+// membership, not p's permissions merged across them, keeps someone who
+// administers unit A and is a nurse in unit B out of B's accounts.
+func AdministeredOrganisations(p *Principal, roles []Role, perm Permission) (all bool, ids []string) {
+	if !p.Can(perm) {
+		return false, nil
+	}
+	if p.Global() {
+		return true, nil
+	}
+	grants := map[string]bool{}
+	for _, r := range roles {
+		for _, x := range r.Permissions {
+			if x == perm {
+				grants[r.Code] = true
+			}
+		}
+	}
+	for _, m := range p.User.Memberships {
+		if grants[m.RoleCode] {
+			ids = append(ids, m.OrganisationID)
+		}
+	}
+	return false, ids
+}

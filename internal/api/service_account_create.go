@@ -34,7 +34,7 @@ func (h *Handler) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.Field("organisation_id", "field.required", nil))
 		return
 	}
-	if !p.ManagesOrganisation(in.OrganisationID, account.UsersManage) {
+	if ok, err := h.administers(r, p, in.OrganisationID); err != nil || !ok {
 		h.Fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
 		return
 	}

@@ -13,7 +13,12 @@ func (h *Handler) DisableServiceAccount(w http.ResponseWriter, r *http.Request) 
 	if !ok {
 		return
 	}
-	if err := h.DB.DisableServiceAccount(r.Context(), sa.ID, httpx.Actor(r)); err != nil {
+	version, err := optionalIfMatch(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if err := h.DB.DisableServiceAccount(r.Context(), sa.ID, version, httpx.Actor(r)); err != nil {
 		h.Fail(w, r, err)
 		return
 	}

@@ -14,6 +14,11 @@ func (h *Handler) IssueServiceToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	version, err := optionalIfMatch(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	var in TokenInput
 	if err := decode(w, r, &in); err != nil {
 		h.Fail(w, r, err)
@@ -24,7 +29,7 @@ func (h *Handler) IssueServiceToken(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	secret, tk, err := h.DB.IssueServiceToken(r.Context(), sa.ID, in.Name, lifetime, httpx.Actor(r))
+	secret, tk, err := h.DB.IssueServiceToken(r.Context(), sa.ID, version, in.Name, lifetime, httpx.Actor(r))
 	if err != nil {
 		h.Fail(w, r, err)
 		return

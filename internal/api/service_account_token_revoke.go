@@ -13,7 +13,12 @@ func (h *Handler) RevokeServiceToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := h.DB.RevokeServiceToken(r.Context(), sa.ID, r.PathValue("token_id"), httpx.Actor(r)); err != nil {
+	version, err := optionalIfMatch(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	if err := h.DB.RevokeServiceToken(r.Context(), sa.ID, version, r.PathValue("token_id"), httpx.Actor(r)); err != nil {
 		h.Fail(w, r, err)
 		return
 	}

@@ -14,6 +14,11 @@ func (h *Handler) RotateServiceToken(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	version, err := optionalIfMatch(r)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	var in TokenInput
 	if r.ContentLength != 0 {
 		if err := decode(w, r, &in); err != nil {
@@ -26,7 +31,7 @@ func (h *Handler) RotateServiceToken(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	secret, tk, err := h.DB.RotateServiceToken(r.Context(), sa.ID, r.PathValue("token_id"), lifetime, httpx.Actor(r))
+	secret, tk, err := h.DB.RotateServiceToken(r.Context(), sa.ID, version, r.PathValue("token_id"), lifetime, httpx.Actor(r))
 	if err != nil {
 		h.Fail(w, r, err)
 		return

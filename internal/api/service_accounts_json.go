@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"net/http"
 	"time"
 
@@ -19,6 +20,7 @@ type ServiceAccountJSON struct {
 	OrganisationCode string      `json:"organisation_code"`
 	Role             string      `json:"role"`
 	Disabled         bool        `json:"disabled"`
+	Version          int         `json:"version"` // moves with every change to the account or its tokens; send it as If-Match
 	CreatedAt        time.Time   `json:"created_at"`
 	Tokens           []TokenJSON `json:"tokens"`
 }
@@ -42,7 +44,7 @@ func tokenJSON(tk account.APIToken) TokenJSON {
 func serviceAccountJSON(sa store.ServiceAccount) ServiceAccountJSON {
 	m := sa.Organisation()
 	out := ServiceAccountJSON{ID: sa.ID, Username: sa.Username, DisplayName: sa.DisplayName, OrganisationID: m.OrganisationID,
-		OrganisationCode: m.OrganisationCode, Role: m.RoleCode, Disabled: sa.Disabled, CreatedAt: sa.CreatedAt, Tokens: []TokenJSON{}}
+		OrganisationCode: m.OrganisationCode, Role: m.RoleCode, Disabled: sa.Disabled, Version: sa.Version, CreatedAt: sa.CreatedAt, Tokens: []TokenJSON{}}
 	for _, tk := range sa.Tokens {
 		out.Tokens = append(out.Tokens, tokenJSON(tk))
 	}
@@ -58,14 +60,44 @@ func (h *Handler) managedServiceAccount(w http.ResponseWriter, r *http.Request) 
 		return nil, store.ServiceAccount{}, false
 	}
 	sa, err := h.DB.GetServiceAccount(r.Context(), r.PathValue("id"))
-	if err == nil && !p.ManagesOrganisation(sa.Organisation().OrganisationID, account.UsersManage) {
-		err = errs.New(errs.NotFound, "service_account.not_found")
+	if err == nil {
+		var ok bool
+		ok, err = h.administers(r, p, sa.Organisation().OrganisationID)
+		if err == nil && !ok {
+			err = errs.New(errs.NotFound, "service_account.not_found")
+		}
 	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return nil, sa, false
 	}
 	return p, sa, true
+}
+
+// optionalIfMatch reads If-Match when the caller sent one (the version of
+// the service account seen, refused as stale when it has moved since);
+// without it the change applies to whatever the account is now.
+func optionalIfMatch(r *http.Request) (int, error) {
+	if r.Header.Get("If-Match") == "" {
+		return 0, nil
+	}
+	return ifMatch(r)
+}
+
+// administers reports whether p manages service accounts of organisation
+// id: by p's own role in that organisation (or a system administrator's).
+func (h *Handler) administers(r *http.Request, p *account.Principal, id string) (bool, error) {
+	all, ids, err := h.administered(r, p)
+	return all || slices.Contains(ids, id), err
+}
+
+func (h *Handler) administered(r *http.Request, p *account.Principal) (bool, []string, error) {
+	roles, err := h.DB.ListRoles(r.Context())
+	if err != nil {
+		return false, nil, err
+	}
+	all, ids := account.AdministeredOrganisations(p, roles, account.UsersManage)
+	return all, ids, nil
 }
 
 // TokenInput asks for a token; the lifetime is in days (default 90, at

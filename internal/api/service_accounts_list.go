@@ -14,12 +14,14 @@ func (h *Handler) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	var orgs []string
-	if !p.Global() {
-		orgs = p.OrganisationIDs()
-		if orgs == nil {
-			orgs = []string{}
-		}
+	all, ids, err := h.administered(r, p)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var orgs []string // nil: every organisation's
+	if !all {
+		orgs = append([]string{}, ids...)
 	}
 	sas, err := h.DB.ServiceAccounts(r.Context(), orgs)
 	if err != nil {

@@ -64,6 +64,16 @@ func (s *Server) routes() []Route {
 		{"POST", "/users", hf(w.UserSave)},
 		{"GET", "/users/{id}/edit", hf(w.UserEdit)},
 		{"POST", "/users/{id}", hf(w.UserSave)},
+		{"GET", "/service-accounts", hf(w.ServiceAccountsList)},
+		{"GET", "/service-accounts/new", hf(w.ServiceAccountNew)},
+		{"POST", "/service-accounts", hf(w.ServiceAccountCreate)},
+		{"GET", "/service-accounts/{id}", hf(w.ServiceAccountShow)},
+		{"POST", "/service-accounts/{id}/tokens", hf(w.ServiceTokenIssue)},
+		{"POST", "/service-accounts/{id}/tokens/{token_id}/rotate", hf(w.ServiceTokenRotate)},
+		{"GET", "/service-accounts/{id}/tokens/{token_id}/revoke", hf(w.ServiceTokenRevokeConfirm)},
+		{"POST", "/service-accounts/{id}/tokens/{token_id}/revoke", hf(w.ServiceTokenRevoke)},
+		{"GET", "/service-accounts/{id}/disable", hf(w.ServiceAccountDisableConfirm)},
+		{"POST", "/service-accounts/{id}/disable", hf(w.ServiceAccountDisable)},
 
 		{"GET", "/roles", hf(w.RolesList)},
 

@@ -37,43 +37,72 @@ func (s ServiceAccount) Organisation() account.Membership {
 // without a password, in exactly one organisation with one staff role that
 // is not an administrator's.
 func (db *DB) CreateServiceAccount(ctx context.Context, u account.User, actor audit.Event) (account.User, error) {
-	u.ID, u.PasswordHash, u.Email, u.Disabled = "", "", "", false
-	if err := account.ValidateServiceAccount(&u); err != nil {
-		return account.User{}, err
-	}
 	err := db.InTx(ctx, func(t *Tx) error {
-		m := u.Memberships[0]
-		var kind string
-		err := t.queryRow(ctx, `SELECT kind FROM roles WHERE code = ?`, m.RoleCode).Scan(&kind)
-		if err == sql.ErrNoRows {
-			return errs.Field("role", "user.role_unknown", map[string]any{"Role": m.RoleCode})
-		}
-		if err != nil {
-			return classify(err)
-		}
-		if !account.ServiceRoleAllowed(account.Role{Code: m.RoleCode, Kind: account.AccountKind(kind)}) {
-			return errs.Field("role", "service_account.role_not_allowed", map[string]any{"Role": m.RoleCode})
-		}
-		if _, err := t.getOrganisation(ctx, "id", m.OrganisationID); err != nil {
-			return errs.Field("organisation_id", "organisation.not_found", nil)
-		}
-		now := t.now()
-		u.ID = NewID()
-		if _, err := t.exec(ctx, `INSERT INTO users (id, username, display_name, kind, password_hash, disabled, lang, email, created_at, updated_at)
-			VALUES (?, ?, ?, ?, '', ?, ?, '', ?, ?)`, u.ID, u.Username, u.DisplayName, string(account.ServiceAccount), false, u.Lang, now, now); err != nil {
-			return fieldConflict(classify(err), "username")
-		}
-		if _, err := t.exec(ctx, `INSERT INTO memberships (user_id, organisation_id, role_code, created_at) VALUES (?, ?, ?, ?)`,
-			u.ID, m.OrganisationID, m.RoleCode, now); err != nil {
-			return classify(err)
-		}
-		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionServiceAccountCreated, "user", u.ID, m.OrganisationID
-		return t.Audit(ctx, actor)
+		var err error
+		u, err = t.createServiceAccount(ctx, u, actor)
+		return err
 	})
 	if err != nil {
 		return account.User{}, err
 	}
 	return db.GetUser(ctx, u.ID)
+}
+
+// CreateServiceAccountWithToken makes a service account and its first
+// token in one transaction (the web page's "add"): either both exist or
+// neither. The token's secret is returned once.
+func (db *DB) CreateServiceAccountWithToken(ctx context.Context, u account.User, tokenName string, lifetime time.Duration, actor audit.Event) (ServiceAccount, string, error) {
+	if err := validTokenName(tokenName); err != nil {
+		return ServiceAccount{}, "", err
+	}
+	var secret string
+	err := db.InTx(ctx, func(t *Tx) error {
+		var err error
+		if u, err = t.createServiceAccount(ctx, u, actor); err != nil {
+			return err
+		}
+		secret, _, err = t.createAPIToken(ctx, u.ID, tokenName, lifetime, actor)
+		return err
+	})
+	if err != nil {
+		return ServiceAccount{}, "", err
+	}
+	sa, err := db.GetServiceAccount(ctx, u.ID)
+	return sa, secret, err
+}
+
+func (t *Tx) createServiceAccount(ctx context.Context, u account.User, actor audit.Event) (account.User, error) {
+	u.ID, u.PasswordHash, u.Email, u.Disabled = "", "", "", false
+	if err := account.ValidateServiceAccount(&u); err != nil {
+		return account.User{}, err
+	}
+	m := u.Memberships[0]
+	var kind string
+	err := t.queryRow(ctx, `SELECT kind FROM roles WHERE code = ?`, m.RoleCode).Scan(&kind)
+	if err == sql.ErrNoRows {
+		return account.User{}, errs.Field("role", "user.role_unknown", map[string]any{"Role": m.RoleCode})
+	}
+	if err != nil {
+		return account.User{}, classify(err)
+	}
+	if !account.ServiceRoleAllowed(account.Role{Code: m.RoleCode, Kind: account.AccountKind(kind)}) {
+		return account.User{}, errs.Field("role", "service_account.role_not_allowed", map[string]any{"Role": m.RoleCode})
+	}
+	if _, err := t.getOrganisation(ctx, "id", m.OrganisationID); err != nil {
+		return account.User{}, errs.Field("organisation_id", "organisation.not_found", nil)
+	}
+	now := t.now()
+	u.ID = NewID()
+	if _, err := t.exec(ctx, `INSERT INTO users (id, username, display_name, kind, password_hash, disabled, lang, email, created_at, updated_at)
+		VALUES (?, ?, ?, ?, '', ?, ?, '', ?, ?)`, u.ID, u.Username, u.DisplayName, string(account.ServiceAccount), false, u.Lang, now, now); err != nil {
+		return account.User{}, fieldConflict(classify(err), "username")
+	}
+	if _, err := t.exec(ctx, `INSERT INTO memberships (user_id, organisation_id, role_code, created_at) VALUES (?, ?, ?, ?)`,
+		u.ID, m.OrganisationID, m.RoleCode, now); err != nil {
+		return account.User{}, classify(err)
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionServiceAccountCreated, "user", u.ID, m.OrganisationID
+	return u, t.Audit(ctx, actor)
 }
 
 // ServiceAccounts lists the service accounts of the given organisations
@@ -138,21 +167,33 @@ func (db *DB) GetServiceAccount(ctx context.Context, id string) (ServiceAccount,
 }
 
 // serviceAccount checks, inside a transaction, that id is an enabled
-// service account.
-func (t *Tx) serviceAccount(ctx context.Context, id string) error {
+// service account and takes the change: the account's version moves with
+// every change to it or its tokens, so that two administrators acting on
+// the same page cannot both rotate or revoke (optimistic concurrency).
+// version is the one the caller saw; 0 means "whatever it is now" (the
+// command line and API calls without If-Match, which read and act at once).
+func (t *Tx) serviceAccount(ctx context.Context, id string, version int) error {
 	var kind string
 	var disabled bool
-	err := t.queryRow(ctx, `SELECT kind, disabled FROM users WHERE id = ?`, id).Scan(&kind, &disabled)
+	var current int
+	err := t.queryRow(ctx, `SELECT kind, disabled, version FROM users WHERE id = ?`, id).Scan(&kind, &disabled, &current)
 	if err == sql.ErrNoRows || (err == nil && kind != string(account.ServiceAccount)) {
 		return errs.New(errs.NotFound, "service_account.not_found")
 	}
 	if err != nil {
 		return classify(err)
 	}
+	if version != 0 && version != current {
+		return errs.New(errs.Stale, "error.stale")
+	}
 	if disabled {
 		return errs.New(errs.Conflict, "service_account.disabled")
 	}
-	return nil
+	res, err := t.exec(ctx, `UPDATE users SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, t.now(), id, current)
+	if err != nil {
+		return classify(err)
+	}
+	return oneRow(res)
 }
 
 // activeToken checks that tokenID is an active token of the user.
@@ -168,14 +209,14 @@ func (t *Tx) activeToken(ctx context.Context, userID, tokenID string) (string, e
 
 // IssueServiceToken makes a bearer token for a service account, returned
 // once; only its hash is kept. The issue is audited.
-func (db *DB) IssueServiceToken(ctx context.Context, userID, name string, lifetime time.Duration, actor audit.Event) (string, account.APIToken, error) {
+func (db *DB) IssueServiceToken(ctx context.Context, userID string, version int, name string, lifetime time.Duration, actor audit.Event) (string, account.APIToken, error) {
 	if err := validTokenName(name); err != nil {
 		return "", account.APIToken{}, err
 	}
 	var token string
 	var tk account.APIToken
 	err := db.InTx(ctx, func(t *Tx) error {
-		if err := t.serviceAccount(ctx, userID); err != nil {
+		if err := t.serviceAccount(ctx, userID, version); err != nil {
 			return err
 		}
 		var err error
@@ -188,11 +229,11 @@ func (db *DB) IssueServiceToken(ctx context.Context, userID, name string, lifeti
 // RotateServiceToken replaces an active token of a service account by a
 // new one of the same name in one transaction: the old one stops working
 // the moment the new one exists. Both steps are audited.
-func (db *DB) RotateServiceToken(ctx context.Context, userID, tokenID string, lifetime time.Duration, actor audit.Event) (string, account.APIToken, error) {
+func (db *DB) RotateServiceToken(ctx context.Context, userID string, version int, tokenID string, lifetime time.Duration, actor audit.Event) (string, account.APIToken, error) {
 	var token string
 	var tk account.APIToken
 	err := db.InTx(ctx, func(t *Tx) error {
-		if err := t.serviceAccount(ctx, userID); err != nil {
+		if err := t.serviceAccount(ctx, userID, version); err != nil {
 			return err
 		}
 		name, err := t.activeToken(ctx, userID, tokenID)
@@ -212,8 +253,11 @@ func (db *DB) RotateServiceToken(ctx context.Context, userID, tokenID string, li
 }
 
 // RevokeServiceToken ends an active token of a service account at once.
-func (db *DB) RevokeServiceToken(ctx context.Context, userID, tokenID string, actor audit.Event) error {
+func (db *DB) RevokeServiceToken(ctx context.Context, userID string, version int, tokenID string, actor audit.Event) error {
 	return db.InTx(ctx, func(t *Tx) error {
+		if err := t.serviceAccount(ctx, userID, version); err != nil {
+			return err
+		}
 		if _, err := t.activeToken(ctx, userID, tokenID); err != nil {
 			return err
 		}
@@ -223,9 +267,9 @@ func (db *DB) RevokeServiceToken(ctx context.Context, userID, tokenID string, ac
 
 // DisableServiceAccount switches a service account off and revokes every
 // token it still has.
-func (db *DB) DisableServiceAccount(ctx context.Context, userID string, actor audit.Event) error {
+func (db *DB) DisableServiceAccount(ctx context.Context, userID string, version int, actor audit.Event) error {
 	return db.InTx(ctx, func(t *Tx) error {
-		if err := t.serviceAccount(ctx, userID); err != nil {
+		if err := t.serviceAccount(ctx, userID, version); err != nil {
 			return err
 		}
 		rows, err := t.query(ctx, `SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL`, userID)
@@ -251,7 +295,7 @@ func (db *DB) DisableServiceAccount(ctx context.Context, userID string, actor au
 				return err
 			}
 		}
-		if _, err := t.exec(ctx, `UPDATE users SET disabled = ?, version = version + 1, updated_at = ? WHERE id = ?`, true, t.now(), userID); err != nil {
+		if _, err := t.exec(ctx, `UPDATE users SET disabled = ?, updated_at = ? WHERE id = ?`, true, t.now(), userID); err != nil {
 			return classify(err)
 		}
 		actor.Action, actor.ObjectType, actor.ObjectID = ActionServiceAccountDisabled, "user", userID

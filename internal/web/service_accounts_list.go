@@ -1,0 +1,67 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"termtem/internal/account"
+	"termtem/internal/store"
+)
+
+type serviceAccountRow struct {
+	Account      store.ServiceAccount
+	Organisation string
+	Role         string
+	Permissions  []account.Permission
+	LastUsed     time.Time
+	ActiveTokens int
+}
+
+// ServiceAccountsList shows the service accounts of the organisations the
+// administrator administers (GET /service-accounts): names, role and what
+// it allows, created, last used, state. Never a secret.
+func (h *Handler) ServiceAccountsList(w http.ResponseWriter, r *http.Request) {
+	p := h.require(w, r, account.UsersManage)
+	if p == nil {
+		return
+	}
+	all, ids, err := h.administered(r, p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var orgs []string // nil: every organisation's
+	if !all {
+		orgs = append([]string{}, ids...)
+	}
+	sas, err := h.DB.ServiceAccounts(r.Context(), orgs)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	roles, err := h.DB.ListRoles(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v := h.view(r, "sa.title", nil)
+	now := h.DB.Now()
+	rows := make([]serviceAccountRow, 0, len(sas))
+	for _, sa := range sas {
+		m := sa.Organisation()
+		row := serviceAccountRow{Account: sa, Organisation: m.OrgName(v.Lang), LastUsed: accountLastUsed(sa)}
+		for _, role := range roles {
+			if role.Code == m.RoleCode {
+				row.Role, row.Permissions = role.Name(v.Lang), role.Permissions
+			}
+		}
+		for _, tk := range sa.Tokens {
+			if tk.Usable(now) {
+				row.ActiveTokens++
+			}
+		}
+		rows = append(rows, row)
+	}
+	v.Data = map[string]any{"Rows": rows, "CanCreate": all || len(ids) > 0}
+	h.render(w, r, http.StatusOK, "service_accounts", v)
+}
