@@ -1,8 +1,8 @@
 package api
 
 import (
-	"slices"
 	"net/http"
+	"slices"
 	"time"
 
 	"termtem/internal/account"
