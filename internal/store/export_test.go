@@ -15,3 +15,7 @@ func (t *Tx) ExecForTest(ctx context.Context, query string, args ...any) error {
 func (t *Tx) QueryRowForTest(ctx context.Context, query string, args ...any) interface{ Scan(...any) error } {
 	return t.queryRow(ctx, query, args...)
 }
+
+// OnChangeApplied makes every offline change call f after it is applied and
+// before it commits: an error from f stands for the server dying there.
+func (db *DB) OnChangeApplied(f func(changeID string) error) { db.changeApplied = f }

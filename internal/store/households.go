@@ -50,78 +50,82 @@ func (db *DB) SaveHousehold(ctx context.Context, h people.Household, actor audit
 	if err := db.requireCommunity(ctx, h.CommunityID, "community_id"); err != nil {
 		return h, err
 	}
-	err := db.InTx(ctx, func(t *Tx) error {
-		var kind string
-		err := t.queryRow(ctx, `SELECT kind FROM places WHERE id = ?`, h.CommunityID).Scan(&kind)
-		if err == sql.ErrNoRows || (err == nil && kind != "community") {
-			return errs.Field("community_id", "person.community_unknown", nil)
-		}
-		if err != nil {
-			return classify(err)
-		}
-		for _, m := range []struct{ field, id string }{{"head_id", h.HeadID}, {"caregiver_id", h.CaregiverID}} {
-			if m.id == "" {
-				continue
-			}
-			var n int
-			if err := t.queryRow(ctx, `SELECT COUNT(*) FROM household_members WHERE household_id = ? AND person_id = ? AND ended_on IS NULL`,
-				h.ID, m.id).Scan(&n); err != nil {
-				return classify(err)
-			}
-			if n == 0 {
-				return errs.Field(m.field, "household.not_member", nil)
-			}
-		}
-		now := t.now()
-		if h.ID == "" {
-			h.ID, h.Version = NewID(), 1
-			if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
-				return err
-			}
-			if _, err := t.exec(ctx, `INSERT INTO households (id, community_id, address, situation, head_id, caregiver_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.CommunityID, h.Address, h.Situation, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
-				return classify(err)
-			}
-		} else {
-			if _, err := t.getHousehold(ctx, h.ID); err != nil {
-				return err
-			}
-			// Members move with their household.
-			members, err := t.strings(ctx, `SELECT id FROM people WHERE household_id = ?`, h.ID)
-			if err != nil {
-				return err
-			}
-			if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
-				return err
-			}
-			if err := t.dashTouchPerson(ctx, members...); err != nil {
-				return err
-			}
-			res, err := t.exec(ctx, `UPDATE households SET community_id = ?, address = ?, situation = ?, head_id = ?, caregiver_id = ?, version = version + 1, updated_at = ?
-				WHERE id = ? AND version = ?`, h.CommunityID, h.Address, h.Situation, nullString(h.HeadID), nullString(h.CaregiverID), now, h.ID, h.Version)
-			if err != nil {
-				return classify(err)
-			}
-			if err := oneRow(res); err != nil {
-				return err
-			}
-			// Members live where their household lives.
-			if _, err := t.exec(ctx, `UPDATE people SET community_id = ? WHERE household_id = ?`, h.CommunityID, h.ID); err != nil {
-				return classify(err)
-			}
-			// and are searched for in its district.
-			if _, err := t.exec(ctx, `UPDATE person_name_keys SET district_code = (`+districtOfCommunity+` WHERE c.id = ?)
-				WHERE person_id IN (SELECT id FROM people WHERE household_id = ?)`, h.CommunityID, h.ID); err != nil {
-				return classify(err)
-			}
-		}
-		actor.Action, actor.ObjectType, actor.ObjectID = ActionHouseholdSaved, "household", h.ID
-		return t.Audit(ctx, actor)
-	})
+	err := db.InTx(ctx, func(t *Tx) error { return t.saveHousehold(ctx, &h, actor) })
 	if err != nil {
 		return people.Household{}, err
 	}
 	return db.reader().getHousehold(ctx, h.ID)
+}
+
+// saveHousehold is SaveHousehold's write, in the caller's transaction (the
+// access checks done): an offline change records itself in the same one.
+func (t *Tx) saveHousehold(ctx context.Context, h *people.Household, actor audit.Event) error {
+	var kind string
+	err := t.queryRow(ctx, `SELECT kind FROM places WHERE id = ?`, h.CommunityID).Scan(&kind)
+	if err == sql.ErrNoRows || (err == nil && kind != "community") {
+		return errs.Field("community_id", "person.community_unknown", nil)
+	}
+	if err != nil {
+		return classify(err)
+	}
+	for _, m := range []struct{ field, id string }{{"head_id", h.HeadID}, {"caregiver_id", h.CaregiverID}} {
+		if m.id == "" {
+			continue
+		}
+		var n int
+		if err := t.queryRow(ctx, `SELECT COUNT(*) FROM household_members WHERE household_id = ? AND person_id = ? AND ended_on IS NULL`,
+			h.ID, m.id).Scan(&n); err != nil {
+			return classify(err)
+		}
+		if n == 0 {
+			return errs.Field(m.field, "household.not_member", nil)
+		}
+	}
+	now := t.now()
+	if h.ID == "" {
+		h.ID, h.Version = NewID(), 1
+		if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
+			return err
+		}
+		if _, err := t.exec(ctx, `INSERT INTO households (id, community_id, address, situation, head_id, caregiver_id, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, h.ID, h.CommunityID, h.Address, h.Situation, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
+			return classify(err)
+		}
+	} else {
+		if _, err := t.getHousehold(ctx, h.ID); err != nil {
+			return err
+		}
+		// Members move with their household.
+		members, err := t.strings(ctx, `SELECT id FROM people WHERE household_id = ?`, h.ID)
+		if err != nil {
+			return err
+		}
+		if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
+			return err
+		}
+		if err := t.dashTouchPerson(ctx, members...); err != nil {
+			return err
+		}
+		res, err := t.exec(ctx, `UPDATE households SET community_id = ?, address = ?, situation = ?, head_id = ?, caregiver_id = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ?`, h.CommunityID, h.Address, h.Situation, nullString(h.HeadID), nullString(h.CaregiverID), now, h.ID, h.Version)
+		if err != nil {
+			return classify(err)
+		}
+		if err := oneRow(res); err != nil {
+			return err
+		}
+		// Members live where their household lives.
+		if _, err := t.exec(ctx, `UPDATE people SET community_id = ? WHERE household_id = ?`, h.CommunityID, h.ID); err != nil {
+			return classify(err)
+		}
+		// and are searched for in its district.
+		if _, err := t.exec(ctx, `UPDATE person_name_keys SET district_code = (`+districtOfCommunity+` WHERE c.id = ?)
+			WHERE person_id IN (SELECT id FROM people WHERE household_id = ?)`, h.CommunityID, h.ID); err != nil {
+			return classify(err)
+		}
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID = ActionHouseholdSaved, "household", h.ID
+	return t.Audit(ctx, actor)
 }
 
 func (t *Tx) getHousehold(ctx context.Context, id string) (people.Household, error) {

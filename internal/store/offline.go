@@ -233,38 +233,50 @@ type HomeVisit struct {
 // AddHomeVisit records a visit, checked and audited like any write to the
 // household.
 func (db *DB) AddHomeVisit(ctx context.Context, v HomeVisit, actor audit.Event) (HomeVisit, error) {
-	v.Note = strings.TrimSpace(v.Note)
-	if v.Note == "" {
-		return v, errs.Field("note", "field.required", nil)
-	}
-	if len([]rune(v.Note)) > 4000 {
-		return v, errs.Field("note", "field.too_long", map[string]any{"Max": 4000})
-	}
-	day, err := time.Parse("2006-01-02", v.VisitedOn)
-	if err != nil {
-		return v, errs.Field("visited_on", "visits.date_invalid", nil)
-	}
-	if day.After(db.Now().Add(24 * time.Hour)) {
-		return v, errs.Field("visited_on", "visits.date_future", nil)
+	if err := db.checkHomeVisit(&v); err != nil {
+		return v, err
 	}
 	if err := db.requireHousehold(ctx, v.HouseholdID, actor); err != nil {
 		return v, err
 	}
-	err = db.InTx(ctx, func(t *Tx) error {
-		if _, err := t.getHousehold(ctx, v.HouseholdID); err != nil {
-			return err
-		}
-		v.ID = NewID()
-		now := t.now()
-		if _, err := t.exec(ctx, `INSERT INTO home_visits (id, household_id, visited_on, note, organisation_id, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			v.ID, v.HouseholdID, v.VisitedOn, v.Note, v.OrganisationID, v.AuthorID, now); err != nil {
-			return classify(err)
-		}
-		v.CreatedAt = parseTS(now)
-		actor.Action, actor.ObjectType, actor.ObjectID = ActionHomeVisitAdded, "household", v.HouseholdID
-		return t.Audit(ctx, actor)
-	})
+	err := db.InTx(ctx, func(t *Tx) error { return t.addHomeVisit(ctx, &v, actor) })
 	return v, err
+}
+
+// checkHomeVisit checks a visit's note and day.
+func (db *DB) checkHomeVisit(v *HomeVisit) error {
+	v.Note = strings.TrimSpace(v.Note)
+	if v.Note == "" {
+		return errs.Field("note", "field.required", nil)
+	}
+	if len([]rune(v.Note)) > 4000 {
+		return errs.Field("note", "field.too_long", map[string]any{"Max": 4000})
+	}
+	day, err := time.Parse("2006-01-02", v.VisitedOn)
+	if err != nil {
+		return errs.Field("visited_on", "visits.date_invalid", nil)
+	}
+	if day.After(db.Now().Add(24 * time.Hour)) {
+		return errs.Field("visited_on", "visits.date_future", nil)
+	}
+	return nil
+}
+
+// addHomeVisit is AddHomeVisit's write, in the caller's transaction (the
+// checks done): an offline change records itself in the same one.
+func (t *Tx) addHomeVisit(ctx context.Context, v *HomeVisit, actor audit.Event) error {
+	if _, err := t.getHousehold(ctx, v.HouseholdID); err != nil {
+		return err
+	}
+	v.ID = NewID()
+	now := t.now()
+	if _, err := t.exec(ctx, `INSERT INTO home_visits (id, household_id, visited_on, note, organisation_id, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		v.ID, v.HouseholdID, v.VisitedOn, v.Note, v.OrganisationID, v.AuthorID, now); err != nil {
+		return classify(err)
+	}
+	v.CreatedAt = parseTS(now)
+	actor.Action, actor.ObjectType, actor.ObjectID = ActionHomeVisitAdded, "household", v.HouseholdID
+	return t.Audit(ctx, actor)
 }
 
 // HomeVisits lists a household's visits, newest first (the caller has

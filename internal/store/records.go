@@ -15,69 +15,73 @@ func (db *DB) AddRecord(ctx context.Context, r people.Record, actor audit.Event)
 	if err := db.requireRecordSubject(ctx, r, actor); err != nil {
 		return r, err
 	}
-	err := db.InTx(ctx, func(t *Tx) error {
-		// An antenatal visit recorded on the mother belongs to her ongoing
-		// pregnancy, so that it follows the child after birth.
-		if info, ok := people.Kinds[r.Kind]; ok && info.Pregnancy && r.PregnancyID == "" && r.PersonID != "" {
-			err := t.queryRow(ctx, `SELECT id FROM pregnancies WHERE mother_id = ? AND status = ? ORDER BY expected_date DESC LIMIT 1`,
-				r.PersonID, string(people.Ongoing)).Scan(&r.PregnancyID)
-			if err == sql.ErrNoRows {
-				return errs.Field("kind", "record.pregnancy_missing", nil)
-			}
-			if err != nil {
-				return classify(err)
-			}
-			r.PersonID = ""
+	err := db.InTx(ctx, func(t *Tx) error { return t.addRecord(ctx, &r, actor) })
+	return r, err
+}
+
+// addRecord is AddRecord's write, in the caller's transaction (the access
+// check done): an offline change records itself in the same one.
+func (t *Tx) addRecord(ctx context.Context, r *people.Record, actor audit.Event) error {
+	// An antenatal visit recorded on the mother belongs to her ongoing
+	// pregnancy, so that it follows the child after birth.
+	if info, ok := people.Kinds[r.Kind]; ok && info.Pregnancy && r.PregnancyID == "" && r.PersonID != "" {
+		err := t.queryRow(ctx, `SELECT id FROM pregnancies WHERE mother_id = ? AND status = ? ORDER BY expected_date DESC LIMIT 1`,
+			r.PersonID, string(people.Ongoing)).Scan(&r.PregnancyID)
+		if err == sql.ErrNoRows {
+			return errs.Field("kind", "record.pregnancy_missing", nil)
 		}
-		birth := ""
-		switch {
-		case r.PersonID != "":
-			p, err := t.getPerson(ctx, r.PersonID)
-			if err != nil {
-				return err
-			}
-			birth = p.BirthDate
-		case r.PregnancyID != "":
-			if _, err := t.getPregnancy(ctx, r.PregnancyID); err != nil {
-				return err
-			}
-		default:
-			return errs.Field("person_id", "field.required", nil)
+		if err != nil {
+			return classify(err)
 		}
-		if err := people.ValidateRecord(&r, birth, db.Now()); err != nil {
-			return err
-		}
-		if _, err := t.getOrganisation(ctx, "id", r.OrganisationID); err != nil {
-			return errs.Field("organisation_id", "organisation.not_found", nil)
-		}
-		r.ID = NewID()
-		now := t.now()
-		data, err := t.db.recordData(r)
+		r.PersonID = ""
+	}
+	birth := ""
+	switch {
+	case r.PersonID != "":
+		p, err := t.getPerson(ctx, r.PersonID)
 		if err != nil {
 			return err
 		}
-		if err := t.dashTouchPerson(ctx, r.PersonID); err != nil {
+		birth = p.BirthDate
+	case r.PregnancyID != "":
+		if _, err := t.getPregnancy(ctx, r.PregnancyID); err != nil {
 			return err
 		}
-		if _, err := t.exec(ctx, `INSERT INTO service_records (id, person_id, pregnancy_id, kind, occurred_on, organisation_id, author_id,
-			dimension, sensitivity, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, nullString(r.PersonID), nullString(r.PregnancyID), string(r.Kind), r.OccurredOn, r.OrganisationID, r.AuthorID,
-			string(r.Dimension), string(r.Sensitivity), data, now); err != nil {
-			return classify(err)
-		}
-		r.CreatedAt = parseTS(now)
-		subject, id := "person", r.PersonID
-		if id == "" {
-			subject, id = "pregnancy", r.PregnancyID
-		}
-		// A new enrolment elsewhere hands the child over, with its concerns.
-		if err := t.enrolmentHandoff(ctx, r, actor); err != nil {
-			return err
-		}
-		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionRecordAdded, subject, id, string(r.Kind)
-		return t.Audit(ctx, actor)
-	})
-	return r, err
+	default:
+		return errs.Field("person_id", "field.required", nil)
+	}
+	if err := people.ValidateRecord(r, birth, t.db.Now()); err != nil {
+		return err
+	}
+	if _, err := t.getOrganisation(ctx, "id", r.OrganisationID); err != nil {
+		return errs.Field("organisation_id", "organisation.not_found", nil)
+	}
+	r.ID = NewID()
+	now := t.now()
+	data, err := t.db.recordData(*r)
+	if err != nil {
+		return err
+	}
+	if err := t.dashTouchPerson(ctx, r.PersonID); err != nil {
+		return err
+	}
+	if _, err := t.exec(ctx, `INSERT INTO service_records (id, person_id, pregnancy_id, kind, occurred_on, organisation_id, author_id,
+		dimension, sensitivity, data, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		r.ID, nullString(r.PersonID), nullString(r.PregnancyID), string(r.Kind), r.OccurredOn, r.OrganisationID, r.AuthorID,
+		string(r.Dimension), string(r.Sensitivity), data, now); err != nil {
+		return classify(err)
+	}
+	r.CreatedAt = parseTS(now)
+	subject, id := "person", r.PersonID
+	if id == "" {
+		subject, id = "pregnancy", r.PregnancyID
+	}
+	// A new enrolment elsewhere hands the child over, with its concerns.
+	if err := t.enrolmentHandoff(ctx, *r, actor); err != nil {
+		return err
+	}
+	actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionRecordAdded, subject, id, string(r.Kind)
+	return t.Audit(ctx, actor)
 }
 
 // TimelineFilter narrows a timeline. Empty fields do not filter.

@@ -60,6 +60,9 @@ type DB struct {
 	communities communityCache
 	// Now is the store's clock; tests move it to check expiry rules.
 	Now func() time.Time
+	// changeApplied, in tests, is called between applying an offline
+	// change and committing it, to stand for a server dying there.
+	changeApplied func(changeID string) error
 	// AuditKey keys the audit chain's HMAC; it lives outside the database
 	// (a file or the environment), so that write access to the database is
 	// not enough to forge the chain.
