@@ -211,6 +211,7 @@ func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger, node strin
 	escalate := job{db: db, log: log, holder: node, name: store.JobEscalateAlerts, ttl: 5 * time.Minute, every: 50 * time.Second}
 	checks := job{db: db, log: log, holder: node, name: store.JobScheduledCheck, ttl: 10 * time.Minute, every: 24 * time.Hour}
 	reports := job{db: db, log: log, holder: node, name: store.JobSelfReports, ttl: 10 * time.Minute, every: time.Hour}
+	overdue := job{db: db, log: log, holder: node, name: store.JobOverdueSteps, ttl: 10 * time.Minute, every: 15 * time.Minute}
 	for {
 		select {
 		case <-ctx.Done():
@@ -243,6 +244,9 @@ func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger, node strin
 			log.Info("scheduled checks done", slog.Int("alerts_opened", total))
 			return ctx.Err()
 		})
+		// Care-plan steps past their due date: their owners and case
+		// managers are told, once per step and due date.
+		overdue.run(ctx, remindOverdueSteps(ctx, db, log))
 		// Families' periodic self-reports: reminders and missed reports.
 		reports.run(ctx, func(func() bool) error {
 			run, err := db.RunSelfReports(ctx)
@@ -251,5 +255,31 @@ func watchAlerts(ctx context.Context, db *store.DB, log *slog.Logger, node strin
 			}
 			return err
 		})
+	}
+}
+
+// remindOverdueSteps is one run of the overdue-step job: pages of steps,
+// the lease renewed between pages.
+func remindOverdueSteps(ctx context.Context, db *store.DB, log *slog.Logger) func(stillMine func() bool) error {
+	const page = 200
+	return func(stillMine func() bool) error {
+		total := 0
+		for {
+			n, err := db.RemindOverdueSteps(ctx, page)
+			total += n
+			if err != nil {
+				return err
+			}
+			if n < page || ctx.Err() != nil {
+				break
+			}
+			if !stillMine() {
+				return fmt.Errorf("overdue steps: lease lost after %d steps", total)
+			}
+		}
+		if total > 0 {
+			log.Info("overdue steps reminded", slog.Int("steps", total))
+		}
+		return ctx.Err()
 	}
 }

@@ -33,7 +33,7 @@ type PushSubscription struct {
 var pushKinds = map[string]bool{
 	"notify.alert_opened": true, "notify.alert_escalated": true,
 	"notify.referral_received": true, "notify.referral_changed": true, "notify.handoff_received": true,
-	"notify.step_assigned": true,
+	"notify.step_assigned": true, "notify.step_overdue": true,
 }
 
 func validatePushSubscription(s *PushSubscription) error {
