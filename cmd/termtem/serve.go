@@ -57,6 +57,7 @@ func (e env) serve(ctx context.Context, args []string) error {
 		SecureCookies: cfg.SecureCookies(), SeparateMetrics: cfg.MetricsAddr != "",
 		ImportDir: filepath.Join(cfg.DataDir, "imports"), Chromium: cfg.Chromium,
 		MaxConcurrent: cfg.MaxConcurrent, QueueTimeout: cfg.QueueTimeout, RequestTimeout: cfg.RequestTimeout,
+		ClientRate: cfg.ClientRate, ClientBurst: cfg.ClientBurst,
 		PushKey: pushKeys.PublicKey(), OfflineKeyLife: cfg.OfflineKeyLife})
 	if err != nil {
 		return err

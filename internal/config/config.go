@@ -63,6 +63,11 @@ type Config struct {
 	MaxConcurrent  int
 	QueueTimeout   time.Duration
 	RequestTimeout time.Duration
+	// Per-client rate limit: each session or token (or address without
+	// one) may make ClientRate requests a second, bursts of ClientBurst;
+	// more get 429 with Retry-After. 0 turns it off (the default).
+	ClientRate  float64
+	ClientBurst int
 
 	// Notification channels; each is off while its address is empty.
 	SMTPAddr      string // host:port of the mail relay
@@ -98,6 +103,7 @@ func Defaults() Config {
 		RequireMFA:      true,
 		MaxConcurrent:   64,
 		QueueTimeout:    250 * time.Millisecond,
+		ClientBurst:     60,
 		ReplicaMaxLag:   time.Minute,
 		RequestTimeout:  60 * time.Second,
 		Chromium:        "/usr/bin/chromium",
@@ -210,6 +216,22 @@ func (c *Config) Register(fs *flag.FlagSet, getenv Getenv) error {
 		c.MaxConcurrent = n
 	}
 	fs.IntVar(&c.MaxConcurrent, "max-concurrent", c.MaxConcurrent, "requests served at once; more wait --queue-timeout, then get 503 (TERMTEM_MAX_CONCURRENT)")
+	if s := getenv("TERMTEM_CLIENT_RATE"); s != "" {
+		f, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return fmt.Errorf("TERMTEM_CLIENT_RATE: %q is not a number", s)
+		}
+		c.ClientRate = f
+	}
+	fs.Float64Var(&c.ClientRate, "client-rate", c.ClientRate, "requests a second each session or token may make on average; more get 429 (0: no limit) (TERMTEM_CLIENT_RATE)")
+	if s := getenv("TERMTEM_CLIENT_BURST"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fmt.Errorf("TERMTEM_CLIENT_BURST: %q is not a whole number", s)
+		}
+		c.ClientBurst = n
+	}
+	fs.IntVar(&c.ClientBurst, "client-burst", c.ClientBurst, "requests a session or token may make at once above --client-rate (TERMTEM_CLIENT_BURST)")
 	if err := dur(&c.QueueTimeout, "queue-timeout", "TERMTEM_QUEUE_TIMEOUT", "how long a request waits for a free slot before 503"); err != nil {
 		return err
 	}
@@ -262,6 +284,9 @@ func (c *Config) Finish() error {
 	}
 	if c.MaxConcurrent < 1 || c.MaxConcurrent > 100000 {
 		problems = append(problems, fmt.Sprintf("--max-concurrent %d must be between 1 and 100000", c.MaxConcurrent))
+	}
+	if c.ClientRate < 0 || c.ClientRate > 100000 || c.ClientBurst < 1 || c.ClientBurst > 100000 {
+		problems = append(problems, fmt.Sprintf("--client-rate %g must be between 0 and 100000 and --client-burst %d between 1 and 100000", c.ClientRate, c.ClientBurst))
 	}
 	if c.QueueTimeout < 0 || c.QueueTimeout > time.Minute {
 		problems = append(problems, fmt.Sprintf("--queue-timeout %s must be between 0 and 1m", c.QueueTimeout))

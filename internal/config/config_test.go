@@ -35,7 +35,7 @@ func TestDefaults(t *testing.T) {
 	want := Config{Addr: "127.0.0.1:8080", DataDir: "termtem-data", PublicURL: "http://127.0.0.1:8080",
 		LogFormat: "json", LogLevel: "info", SessionIdle: 30 * time.Minute, SessionAbsolute: 12 * time.Hour,
 		AlertUrgent: 24 * time.Hour, AlertRed: 7 * 24 * time.Hour, AlertReview: 30 * 24 * time.Hour, RequireMFA: true,
-		MaxConcurrent: 64, QueueTimeout: 250 * time.Millisecond, ReplicaMaxLag: time.Minute, RequestTimeout: time.Minute,
+		MaxConcurrent: 64, QueueTimeout: 250 * time.Millisecond, ClientBurst: 60, ReplicaMaxLag: time.Minute, RequestTimeout: time.Minute,
 		Chromium: "/usr/bin/chromium", Mobile: Mobile{OfflineKeyLife: 24 * time.Hour}}
 	if c != want {
 		t.Errorf("defaults\n got %+v\nwant %+v", c, want)
@@ -279,8 +279,15 @@ func TestLoadSheddingAndReplicaSettings(t *testing.T) {
 	if c.MaxConcurrent != 8 || c.QueueTimeout != 10*time.Millisecond || c.RequestTimeout != 5*time.Second || c.DatabaseReplicaURL != "postgres://replica/t" {
 		t.Errorf("settings %+v", c)
 	}
+	c, _, err = load(map[string]string{"TERMTEM_CLIENT_RATE": "2.5", "TERMTEM_CLIENT_BURST": "10"})
+	if err != nil || c.ClientRate != 2.5 || c.ClientBurst != 10 {
+		t.Errorf("client rate: %+v %v", c, err)
+	}
 	for _, bad := range []map[string]string{
 		{"TERMTEM_MAX_CONCURRENT": "many"},
+		{"TERMTEM_CLIENT_RATE": "fast"},
+		{"TERMTEM_CLIENT_RATE": "-1"},
+		{"TERMTEM_CLIENT_BURST": "0"},
 		{"TERMTEM_MAX_CONCURRENT": "0"},
 		{"TERMTEM_REQUEST_TIMEOUT": "1ms"},
 		{"TERMTEM_QUEUE_TIMEOUT": "-1s"},

@@ -5,7 +5,10 @@
 package server
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -44,6 +47,11 @@ type Deps struct {
 	MaxConcurrent  int
 	QueueTimeout   time.Duration
 	RequestTimeout time.Duration
+	// ClientRate > 0 turns on the per-client rate limit (httpx.RateLimit):
+	// each session or token ClientRate requests a second, bursts of
+	// ClientBurst, then 429 with Retry-After.
+	ClientRate  float64
+	ClientBurst int
 	// Chromium prints reports as PDF (its path; see config.Chromium).
 	Chromium string
 	// PushKey is the VAPID public key browsers subscribe to push with.
@@ -93,6 +101,11 @@ func New(d Deps) (*Server, error) {
 	if d.MaxConcurrent > 0 {
 		// Before identify: refusing must not cost a session lookup.
 		inner = httpx.Limit(d.MaxConcurrent, d.QueueTimeout, d.RequestTimeout, unlimited, http.HandlerFunc(s.overloaded), inner)
+	}
+	if d.ClientRate > 0 {
+		// Before the concurrency limit: one client's excess must not take
+		// a slot that others wait for.
+		inner = httpx.RateLimit(httpx.NewRateLimiter(d.ClientRate, d.ClientBurst), s.clientOf, unlimited, http.HandlerFunc(s.throttled), inner)
 	}
 	s.handler = httpx.Logging(d.Log, observe, httpx.Recover(d.Log, httpx.SecurityHeaders(inner)))
 	return s, nil
@@ -205,6 +218,35 @@ func unlimited(r *http.Request) bool {
 func (s *Server) overloaded(w http.ResponseWriter, r *http.Request) {
 	r = r.WithContext(httpx.WithLang(r.Context(), s.langOf(r, nil)))
 	s.fail(w, r, errs.New(errs.Unavailable, "faults_overloaded"))
+}
+
+// throttled answers a client over its rate limit, in the error shape of
+// the part of the site asked.
+func (s *Server) throttled(w http.ResponseWriter, r *http.Request) {
+	r = r.WithContext(httpx.WithLang(r.Context(), s.langOf(r, nil)))
+	s.fail(w, r, errs.New(errs.TooManyRequests, "scale_rate_limited"))
+}
+
+// clientOf names the client a request's rate limit is kept for: its bearer
+// token or session cookie (hashed: the limiter's memory holds no
+// credential), or else its address. Nothing is looked up, so refusing
+// costs no database work.
+func (s *Server) clientOf(r *http.Request) string {
+	cred := r.Header.Get("Authorization")
+	if cred == "" {
+		if c, err := r.Cookie(web.SessionCookieName(s.SecureCookies)); err == nil {
+			cred = c.Value
+		}
+	}
+	if cred != "" {
+		sum := sha256.Sum256([]byte(cred))
+		return hex.EncodeToString(sum[:16])
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	return "addr " + host
 }
 
 // mfaExempt are the paths a login still without its required second factor
