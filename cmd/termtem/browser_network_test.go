@@ -1,12 +1,23 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"termtem/internal/audit"
+	"termtem/internal/directory"
 	"termtem/internal/flower"
 	"termtem/internal/organisations"
 	"termtem/internal/people"
@@ -320,4 +331,142 @@ func TestBrowserAccessibilityNetwork(t *testing.T) {
 	s.pages([]string{"/services/new", "/services/" + svc.ID + "/edit", "/services/import"}, nil)
 	s.as("demo.committee")
 	s.pages([]string{"/meetings", "/meetings/new?committee=" + qol.ID, "/meetings/" + meetings[0].ID}, nil)
+}
+
+// The directory in HSDS's tabular form: an administrator downloads the
+// ZIP of CSV files from the directory page; a package with bad rows is
+// refused whole, each bad row named by file and line; the same package
+// imported again changes nothing; a corrected row updates its service in
+// place.
+func TestBrowserServiceDirectoryTabular(t *testing.T) {
+	ts := startServer(t, testEnv(t), "--demo")
+	db := ts.openDB(t)
+	ctx := t.Context()
+	before, err := db.ListServices(ctx, store.ServiceFilter{})
+	if err != nil || len(before) == 0 {
+		t.Fatalf("demo directory: %d %v", len(before), err)
+	}
+	classes, err := db.ListServices(ctx, store.ServiceFilter{Search: thBackToSchool})
+	if err != nil || len(classes) != 1 {
+		t.Fatalf("demo class: %v", err)
+	}
+	class := classes[0]
+
+	a := newBrowser(t, ts)
+	if status := a.login("demo.admin", demoPassword(t, ts, "demo.admin")); status != http.StatusOK {
+		a.fatalf("login: %d", status)
+	}
+	a.open("/services")
+	if got := a.text("#export-services-csv"); got != "ส่งออกเป็น HSDS (CSV)" {
+		a.fatalf("export link %q", got)
+	}
+	href := jsEval[string](a, `document.querySelector('#export-services-csv').getAttribute('href')`)
+	encoded, err := chromedp.Run(a.ctx, chromedp.Evaluate[string](`fetch(`+jsString(href)+`).then(r => r.arrayBuffer()).then(b => {
+		let s = ''; new Uint8Array(b).forEach(c => s += String.fromCharCode(c)); return btoa(s) })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg, err := base64.StdEncoding.DecodeString(encoded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read, err := directory.ReadTabular(pkg)
+	if err != nil || len(read) != len(before) {
+		t.Fatalf("the download is not the directory: %d services, %v", len(read), err)
+	}
+	files := unzipMap(t, pkg)
+	edit := func(files map[string]string, name, mark string, change func(line string) string) {
+		lines := strings.Split(files[name], "\n")
+		for i, l := range lines {
+			if strings.Contains(l, mark) {
+				lines[i] = change(l)
+				files[name] = strings.Join(lines, "\n")
+				return
+			}
+		}
+		t.Fatalf("no line with %s in %s", mark, name)
+	}
+	dir := t.TempDir()
+	write := func(name string, files map[string]string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, zipMap(t, files), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	upload := func(path string) int64 {
+		a.open("/services/import")
+		a.do("choose "+path, chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{path}))
+		return a.clickAndWait("#import-submit")
+	}
+	same := write("same.zip", files)
+
+	// Two bad rows: a status HSDS does not have, a phone of no service.
+	bad := maps.Clone(files)
+	edit(bad, "service.csv", class.ID, func(l string) string { return strings.Replace(l, ",active,", ",open,", 1) })
+	bad["phone.csv"] += "p-x,no-such-service,02-000-0000,voice\n"
+	if status := upload(write("bad.zip", bad)); status != http.StatusUnprocessableEntity {
+		a.fatalf("bad package: %d", status)
+	}
+	problems := a.texts("#import-problems li")
+	if len(problems) != 2 || !strings.Contains(problems[0]+problems[1], "service.csv › status") ||
+		!strings.Contains(problems[0]+problems[1], "phone.csv › service_id") || !strings.Contains(problems[0], "บรรทัด") {
+		a.fatalf("problems %q (%q)", problems, a.text("#form-error"))
+	}
+
+	if status := upload(same); status != http.StatusOK {
+		a.fatalf("same package: %d %q", status, a.text("#form-error"))
+	}
+	if got, want := a.text("#import-result"), fmt.Sprintf("นำเข้าแล้ว: เพิ่มใหม่ 0 รายการ แก้ไข 0 รายการ ไม่เปลี่ยนแปลง %d รายการ", len(before)); got != want {
+		a.fatalf("same package again: %q, want %q", got, want)
+	}
+
+	// The class's waiting time corrected in attribute.csv.
+	edit(files, "attribute.csv", class.ID+",waiting_days,", func(l string) string { return strings.TrimSuffix(l, ",14") + ",21" })
+	if status := upload(write("corrected.zip", files)); status != http.StatusOK || !strings.Contains(a.text("#import-result"), "แก้ไข 1 รายการ") {
+		a.fatalf("corrected: %d %q %q", status, a.text("#import-result"), a.text("#form-error"))
+	}
+	after, err := db.GetService(ctx, class.ID)
+	if err != nil || after.WaitingDays != 21 || after.Version != class.Version+1 {
+		t.Fatalf("corrected in place: %+v %v", after, err)
+	}
+	if n, _ := db.ListServices(ctx, store.ServiceFilter{}); len(n) != len(before) {
+		t.Errorf("%d services after the imports, %d before", len(n), len(before))
+	}
+}
+
+func unzipMap(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		out[f.Name] = string(data)
+	}
+	return out
+}
+
+func zipMap(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	for name, data := range files {
+		f, err := z.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = f.Write([]byte(data))
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

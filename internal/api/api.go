@@ -47,6 +47,7 @@ type ErrorDetail struct {
 	Code      string `json:"code"`
 	Message   string `json:"message"`
 	Field     string `json:"field,omitempty"`
+	File      string `json:"file,omitempty"`
 	Line      int    `json:"line,omitempty"`
 	RequestID string `json:"request_id"`
 	// Problems lists every problem when the input has several (an
@@ -58,6 +59,7 @@ type ErrorDetail struct {
 type ProblemDetail struct {
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
+	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
 }
 
@@ -74,6 +76,7 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 		Code:      string(e.Code),
 		Message:   h.Cat.T(lang, e.MessageID, e.Data),
 		Field:     e.Field,
+		File:      e.File,
 		Line:      e.Line,
 		RequestID: httpx.RequestID(r.Context()),
 	}
@@ -81,7 +84,7 @@ func (h *Handler) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	// file's problems) are all shown.
 	if ps := flower.Problems(err); len(ps) > 1 {
 		for _, p := range ps {
-			detail.Problems = append(detail.Problems, ProblemDetail{Message: h.Cat.T(lang, p.MessageID, p.Data), Field: p.Field, Line: p.Line})
+			detail.Problems = append(detail.Problems, ProblemDetail{Message: h.Cat.T(lang, p.MessageID, p.Data), Field: p.Field, File: p.File, Line: p.Line})
 		}
 	}
 	writeJSON(w, status, ErrorBody{Error: detail})

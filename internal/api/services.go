@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"slices"
@@ -158,29 +159,55 @@ func (h *Handler) ExportServices(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, directory.Page(list))
 }
 
-// ImportServices answers POST /api/v1/services/hsds: an HSDS page or array
-// of services, stored all or none.
+// ExportServicesTabular answers GET /api/v1/services/hsds/tabular: the
+// directory as an HSDS 3.0 tabular data package (a ZIP of CSV files).
+func (h *Handler) ExportServicesTabular(w http.ResponseWriter, r *http.Request) {
+	if h.require(w, r, account.OrganisationsRead) == nil {
+		return
+	}
+	list, err := h.DB.ListServices(r.Context(), store.ServiceFilter{})
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := directory.WriteTabular(&buf, list); err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+directory.TabularFileName+`"`)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// ImportServices answers POST /api/v1/services/hsds and
+// /api/v1/services/hsds/tabular: an HSDS JSON page or array of services,
+// or a tabular package (ZIP), stored all or none; every refused entry or
+// row is listed.
 func (h *Handler) ImportServices(w http.ResponseWriter, r *http.Request) {
 	p := h.require(w, r, account.DirectoryManage)
 	if p == nil {
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 8<<20))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, directory.MaxTabular))
 	if err != nil {
 		h.Fail(w, r, errs.Wrap(errs.Invalid, "error.too_large", err))
 		return
 	}
-	list, err := directory.ParseHSDS(body)
+	list, err := directory.ReadExchange(body)
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	n, err := h.DB.ImportServices(r.Context(), list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
+	res, err := h.DB.ImportServices(r.Context(), list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"imported": n})
+	writeJSON(w, http.StatusOK, struct {
+		Imported int `json:"imported"`
+		store.ImportResult
+	}{res.Created + res.Updated + res.Unchanged, res})
 }
 
 // PersonServiceMatches answers GET /api/v1/people/{id}/service-matches:

@@ -155,12 +155,12 @@ func TestHSDSRoundTrip(t *testing.T) {
 	if *list[0].MinimumAge != 6 || *list[0].MaximumAge != 15 || list[0].Status != "active" {
 		t.Errorf("hsds %+v", list[0])
 	}
-	back, err := FromHSDS(list[0], 0, func(code string) (string, bool) { return "place-" + code, code == "1011" })
+	back, err := FromHSDS(list[0], 0)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if back.NameEN != "Tutoring" || back.Dimension != people.Education || !reflect.DeepEqual(back.Indicators, s.Indicators) ||
-		back.Eligibility != s.Eligibility || back.WaitingDays != 14 || back.Capacity != 12 || back.AreaPlaceID != "place-1011" ||
+		back.Eligibility != s.Eligibility || back.WaitingDays != 14 || back.Capacity != 12 || back.AreaCode != "1011" ||
 		!back.Free || back.ContactPhone != s.ContactPhone || back.OpeningHours != s.OpeningHours || !back.ConfirmedAt.Equal(at) {
 		t.Errorf("back %+v", back)
 	}
@@ -171,8 +171,8 @@ func TestHSDSRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := FromHSDS(l2[0], 4, func(string) (string, bool) { return "", false }); errs.As(err).Field != "contents[4].service_areas" {
-		t.Errorf("unknown area: %v", err)
+	if _, err := FromHSDS(l2[0], 4); errs.As(err).Field != "contents[4].attributes" {
+		t.Errorf("no dimension: %v", err)
 	}
 	if _, err := ParseHSDS([]byte(`{"contents": "no"}`)); errs.As(err).MessageID != "directory.hsds_json" {
 		t.Errorf("bad json: %v", err)

@@ -2,6 +2,7 @@ package directory
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -229,10 +230,11 @@ func ParseHSDS(body []byte) ([]HSDSService, error) {
 	return page.Contents, nil
 }
 
-// FromHSDS turns one HSDS service into a directory entry. areaID resolves
-// an area's geocode to a place ID. The entry is then validated as any
-// other; the index i names the service in errors ("contents[3].name").
-func FromHSDS(h HSDSService, i int, areaID func(code string) (string, bool)) (Service, error) {
+// FromHSDS turns one HSDS service into a directory entry. Its area is
+// the geocode of its first service area (AreaCode; the store finds the
+// place). The entry is then validated as any other; the index i names the
+// service in errors ("contents[3].name").
+func FromHSDS(h HSDSService, i int) (Service, error) {
 	where := func(f string) string { return fmt.Sprintf("contents[%d].%s", i, f) }
 	s := Service{ID: strings.TrimSpace(h.ID), NameTH: h.Name, NameEN: h.AlternateName, DescriptionTH: h.Description, HowToRefer: h.ApplicationProcess,
 		ContactEmail: h.Email, Active: h.Status == "" || h.Status == "active", Free: h.FeesDescription == "", FeeNote: h.FeesDescription,
@@ -256,17 +258,12 @@ func FromHSDS(h HSDSService, i int, areaID func(code string) (string, bool)) (Se
 		s.OpeningHours = h.Schedules[0].Description
 	}
 	for _, a := range h.ServiceAreas {
-		if a.Extent == "" {
-			continue
+		if a.Extent != "" {
+			s.AreaCode = strings.TrimSpace(a.Extent)
+			break
 		}
-		id, ok := areaID(strings.TrimSpace(a.Extent))
-		if !ok {
-			return s, errs.Field(where("service_areas"), "directory.area_unknown", map[string]any{"Value": a.Extent})
-		}
-		s.AreaPlaceID = id
-		break
 	}
-	if s.AreaPlaceID == "" {
+	if s.AreaCode == "" {
 		return s, errs.Field(where("service_areas"), "field.required", nil)
 	}
 	for _, c := range h.Capacities {
@@ -315,4 +312,33 @@ func FromHSDS(h HSDSService, i int, areaID func(code string) (string, bool)) (Se
 		return s, errs.Field(where("attributes"), "directory.hsds_dimension", nil)
 	}
 	return s, nil
+}
+
+// ReadHSDS reads an HSDS JSON document into directory entries; every
+// service that cannot be read is reported, each naming its entry.
+func ReadHSDS(body []byte) ([]Imported, error) {
+	list, err := ParseHSDS(body)
+	if err != nil {
+		return nil, err
+	}
+	var out []Imported
+	var problems []error
+	for i, h := range list {
+		s, err := FromHSDS(h, i)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		out = append(out, ImportedJSON(s, i))
+	}
+	return out, errors.Join(problems...)
+}
+
+// ReadExchange reads an upload in either form HSDS travels in: a tabular
+// package (ZIP) or a JSON document.
+func ReadExchange(body []byte) ([]Imported, error) {
+	if IsZip(body) {
+		return ReadTabular(body)
+	}
+	return ReadHSDS(body)
 }

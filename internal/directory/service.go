@@ -29,6 +29,7 @@ type Service struct {
 	OrganisationID string           `json:"organisation_id"`
 	OrgNameTH      string           `json:"organisation_name_th,omitempty"`
 	OrgNameEN      string           `json:"organisation_name_en,omitempty"`
+	OrgCode        string           `json:"organisation_code,omitempty"`
 	OrgPlaceID     string           `json:"-"`
 	NameTH         string           `json:"name_th"`
 	NameEN         string           `json:"name_en"`
@@ -187,4 +188,28 @@ func SplitCodes(s string) []string {
 		}
 	}
 	return out
+}
+
+// SameEntry says whether storing s would change nothing of the stored
+// entry old (both validated): what an import of the same file twice must
+// find. The day it was confirmed counts only when s gives one.
+func SameEntry(old, s Service) bool {
+	day := func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
+	return old.OrganisationID == s.OrganisationID && old.NameTH == s.NameTH && old.NameEN == s.NameEN &&
+		old.DescriptionTH == s.DescriptionTH && old.DescriptionEN == s.DescriptionEN && old.Dimension == s.Dimension &&
+		slices.Equal(old.Indicators, s.Indicators) && old.ReferralKind == s.ReferralKind && CanonicalRules(old.Eligibility) == CanonicalRules(s.Eligibility) &&
+		old.HowToRefer == s.HowToRefer && old.Capacity == s.Capacity && old.WaitingDays == s.WaitingDays && old.OpeningHours == s.OpeningHours &&
+		old.ContactPhone == s.ContactPhone && old.ContactEmail == s.ContactEmail && old.AreaPlaceID == s.AreaPlaceID && old.Free == s.Free &&
+		old.FeeNote == s.FeeNote && old.Active == s.Active && (s.ConfirmedAt.IsZero() || day(old.ConfirmedAt) == day(s.ConfirmedAt))
+}
+
+// CanonicalRules writes eligibility rules one a line in their standard
+// form (no comments or blank lines), as HSDS carries them.
+func CanonicalRules(text string) string {
+	rules, _ := ParseRules(text, nil)
+	lines := make([]string, len(rules))
+	for i, r := range rules {
+		lines[i] = r.String()
+	}
+	return strings.Join(lines, "\n")
 }

@@ -35,7 +35,8 @@ type Error struct {
 	Code      Code
 	MessageID string
 	Field     string
-	Line      int // for imports: the 1-based input line, 0 when not applicable
+	File      string // for imports of several files: the file the line is in
+	Line      int    // for imports: the 1-based input line, 0 when not applicable
 	Data      map[string]any
 	Err       error // internal cause, for logs only
 }
@@ -44,6 +45,9 @@ func (e *Error) Error() string {
 	s := string(e.Code) + ": " + e.MessageID
 	if e.Field != "" {
 		s += " (field " + e.Field + ")"
+	}
+	if e.File != "" {
+		s += " (file " + e.File + ")"
 	}
 	if e.Line > 0 {
 		s += fmt.Sprintf(" (line %d)", e.Line)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strings"
 	"time"
 
@@ -22,7 +23,7 @@ const (
 	ActionServicesMatched  = "services.matched"
 )
 
-const serviceSelect = `SELECT s.id, s.organisation_id, o.name_th, o.name_en, o.place_id, s.name_th, s.name_en, s.description_th, s.description_en,
+const serviceSelect = `SELECT s.id, s.organisation_id, o.name_th, o.name_en, o.code, o.place_id, s.name_th, s.name_en, s.description_th, s.description_en,
 	s.dimension, s.indicators, s.referral_kind, s.eligibility, s.how_to_refer, s.capacity, s.waiting_days, s.opening_hours,
 	s.contact_phone, s.contact_email, s.area_place_id, a.code, s.free, s.fee_note, s.active, s.confirmed_at, s.version, s.created_at, s.updated_at
 	FROM services s JOIN organisations o ON o.id = s.organisation_id JOIN places a ON a.id = s.area_place_id`
@@ -30,7 +31,7 @@ const serviceSelect = `SELECT s.id, s.organisation_id, o.name_th, o.name_en, o.p
 func scanService(row interface{ Scan(...any) error }, now time.Time) (directory.Service, error) {
 	var s directory.Service
 	var dim, inds, kind, confirmed, created, updated string
-	err := row.Scan(&s.ID, &s.OrganisationID, &s.OrgNameTH, &s.OrgNameEN, &s.OrgPlaceID, &s.NameTH, &s.NameEN, &s.DescriptionTH, &s.DescriptionEN,
+	err := row.Scan(&s.ID, &s.OrganisationID, &s.OrgNameTH, &s.OrgNameEN, &s.OrgCode, &s.OrgPlaceID, &s.NameTH, &s.NameEN, &s.DescriptionTH, &s.DescriptionEN,
 		&dim, &inds, &kind, &s.Eligibility, &s.HowToRefer, &s.Capacity, &s.WaitingDays, &s.OpeningHours,
 		&s.ContactPhone, &s.ContactEmail, &s.AreaPlaceID, &s.AreaCode, &s.Free, &s.FeeNote, &s.Active, &confirmed, &s.Version, &created, &updated)
 	s.Dimension, s.Indicators, s.ReferralKind = people.Dimension(dim), directory.SplitCodes(inds), cases.Service(kind)
@@ -272,52 +273,113 @@ func (db *DB) ConfirmService(ctx context.Context, id string, version int, actor 
 	return db.GetService(ctx, id)
 }
 
-// ImportServices stores the services of an HSDS document, all or none. An
-// entry whose ID is already in the directory is updated (its version
-// taken as it stands: the source is the authority for what it sent);
-// allowed says whether the importer keeps an organisation's entries.
-func (db *DB) ImportServices(ctx context.Context, list []directory.HSDSService, allowed func(orgID string) bool, actor audit.Event) (int, error) {
-	n := 0
-	err := db.InTx(ctx, func(t *Tx) error {
-		n = 0
-		for i, h := range list {
-			s, err := directory.FromHSDS(h, i, func(code string) (string, bool) {
-				p, err := t.getPlace(ctx, "code", code)
-				return p.ID, err == nil
-			})
-			if err != nil {
-				return err
-			}
-			if _, err := t.getOrganisation(ctx, "id", s.OrganisationID); err != nil {
-				return errs.Field(fieldAt(i, "organization_id"), "directory.hsds_organisation", map[string]any{"Value": s.OrganisationID})
-			}
-			if !allowed(s.OrganisationID) {
-				return errs.Field(fieldAt(i, "organization_id"), "directory.not_yours", nil)
-			}
-			if s.ID != "" {
-				if old, err := t.getService(ctx, s.ID); err == nil {
-					if old.OrganisationID != s.OrganisationID {
-						return errs.Field(fieldAt(i, "id"), "directory.organisation_fixed", nil)
-					}
-					s.Version = old.Version
-				}
-			}
-			if _, err := t.saveService(ctx, s, actor); err != nil {
-				e := errs.As(err)
-				if e.Code == errs.Invalid && !strings.HasPrefix(e.Field, "contents[") {
-					e.Field = fieldAt(i, e.Field)
-				}
-				return e
-			}
-			n++
-		}
-		actor.Action, actor.ObjectType, actor.Detail = ActionServicesImported, "service", itoa(n)
-		return t.Audit(ctx, actor)
-	})
-	return n, err
+// ImportResult says what an import did.
+type ImportResult struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
 }
 
-func fieldAt(i int, f string) string { return "contents[" + itoa(i) + "]." + f }
+// ImportServices stores the services of an HSDS exchange file (JSON or a
+// tabular package), all or none. Every entry is checked before anything is
+// written, and every refusal is reported, each pointed at its place in the
+// file. An entry whose ID is already in the directory is updated in place
+// (the source is the authority for what it sent) unless nothing in it
+// changed: importing the same file twice changes nothing. The organisation
+// is found by the file's ID, else by the Termtem code the file gives;
+// allowed says whether the importer keeps its entries.
+func (db *DB) ImportServices(ctx context.Context, list []directory.Imported, allowed func(orgID string) bool, actor audit.Event) (ImportResult, error) {
+	var res ImportResult
+	err := db.InTx(ctx, func(t *Tx) error {
+		res = ImportResult{}
+		type plan struct {
+			s   directory.Service
+			old *directory.Service
+		}
+		var plans []plan
+		var problems []error
+		seen := map[string]bool{}
+		for _, im := range list {
+			s := im.Service
+			fail := func(e *errs.Error) { problems = append(problems, im.Locate(e)) }
+			org, err := t.getOrganisation(ctx, "id", s.OrganisationID)
+			if errs.Is(err, errs.NotFound) && im.OrgCode != "" {
+				org, err = t.getOrganisation(ctx, "code", im.OrgCode)
+			}
+			switch {
+			case errs.Is(err, errs.NotFound):
+				fail(errs.Field("organisation_id", "directory.hsds_organisation", map[string]any{"Value": s.OrganisationID}))
+				continue
+			case err != nil:
+				return err
+			case !allowed(org.ID):
+				fail(errs.Field("organisation_id", "directory.not_yours", nil))
+				continue
+			case !org.Active:
+				fail(errs.Field("organisation_id", "case.organisation_inactive", nil))
+				continue
+			}
+			s.OrganisationID = org.ID
+			if s.AreaPlaceID == "" {
+				p, err := t.getPlace(ctx, "code", s.AreaCode)
+				if errs.Is(err, errs.NotFound) {
+					fail(errs.Field("area_code", "directory.area_unknown", map[string]any{"Value": s.AreaCode}))
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				s.AreaPlaceID = p.ID
+			}
+			if err := directory.Validate(&s, t.knownPlaceCode(ctx)); err != nil {
+				fail(errs.As(err))
+				continue
+			}
+			var old *directory.Service
+			if s.ID != "" {
+				if seen[s.ID] {
+					fail(errs.Field("id", "directory.tabular_duplicate", map[string]any{"Value": s.ID}))
+					continue
+				}
+				seen[s.ID] = true
+				o, err := t.getService(ctx, s.ID)
+				switch {
+				case err == nil && o.OrganisationID != s.OrganisationID:
+					fail(errs.Field("id", "directory.organisation_fixed", nil))
+					continue
+				case err == nil:
+					old = &o
+				case !errs.Is(err, errs.NotFound):
+					return err
+				}
+			}
+			plans = append(plans, plan{s, old})
+		}
+		if len(problems) > 0 {
+			return errors.Join(problems...)
+		}
+		for _, p := range plans {
+			switch {
+			case p.old == nil:
+				res.Created++
+			case directory.SameEntry(*p.old, p.s):
+				res.Unchanged++
+				continue
+			default:
+				p.s.Version = p.old.Version
+				res.Updated++
+			}
+			if _, err := t.saveService(ctx, p.s, actor); err != nil {
+				return err
+			}
+		}
+		actor.Action, actor.ObjectType = ActionServicesImported, "service"
+		actor.Detail = itoa(res.Created) + " created, " + itoa(res.Updated) + " updated, " + itoa(res.Unchanged) + " unchanged"
+		return t.Audit(ctx, actor)
+	})
+	return res, err
+}
+
 
 // ChildMatches are the services offered for a child's red and yellow
 // indicators, with what the form shows about the child's concerns.

@@ -1,7 +1,12 @@
 package store_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"encoding/json"
+	"io"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -179,22 +184,26 @@ func TestHSDSImportExport(t *testing.T) {
 	broken.Attributes = append(broken.Attributes, directory.HSDSAttribute{ID: "x", LinkType: "eligibility_rule", Value: "height > 100",
 		TaxonomyTerm: directory.HSDSTaxonomyTerm{ID: "x", Name: "rule", Vocabulary: directory.Vocabulary}})
 	all := func(string) bool { return true }
-	_, err = db.ImportServices(ctx, []directory.HSDSService{other.Contents[0], broken}, all, by(w.supervisor))
+	_, err = db.ImportServices(ctx, jsonImports(t, other.Contents[0], broken), all, by(w.supervisor))
 	wantErr(t, err, errs.Invalid, "contents[1].eligibility", "directory.rule_field")
 	if n, _ := db.ListServices(ctx, store.ServiceFilter{}); len(n) != 1 {
 		t.Fatalf("half an import stored: %d services", len(n))
 	}
 	// Not the importer's organisation: refused.
-	_, err = db.ImportServices(ctx, other.Contents, func(string) bool { return false }, by(w.supervisor))
-	wantErr(t, err, errs.Invalid, "contents[0].organization_id", "directory.not_yours")
-	n, err := db.ImportServices(ctx, other.Contents, all, by(w.supervisor))
-	if err != nil || n != 1 {
-		t.Fatalf("import %d %v", n, err)
+	_, err = db.ImportServices(ctx, jsonImports(t, other.Contents...), func(string) bool { return false }, by(w.supervisor))
+	wantErr(t, err, errs.Invalid, "contents[0].organisation_id", "directory.not_yours")
+	n, err := db.ImportServices(ctx, jsonImports(t, other.Contents...), all, by(w.supervisor))
+	if err != nil || n.Created != 1 {
+		t.Fatalf("import %+v %v", n, err)
 	}
-	// Re-importing our own export updates the entry in place.
+	// Our own export, imported again, changes nothing; corrected, it
+	// updates the entry in place.
+	if n, err := db.ImportServices(ctx, jsonImports(t, page.Contents...), all, by(w.supervisor)); err != nil || n.Unchanged != 1 || n.Updated != 0 {
+		t.Fatalf("same file again %+v %v", n, err)
+	}
 	page.Contents[0].AlternateName = "Tutoring"
-	if _, err := db.ImportServices(ctx, page.Contents, all, by(w.supervisor)); err != nil {
-		t.Fatal(err)
+	if n, err := db.ImportServices(ctx, jsonImports(t, page.Contents...), all, by(w.supervisor)); err != nil || n.Updated != 1 {
+		t.Fatalf("corrected %+v %v", n, err)
 	}
 	got, _ := db.GetService(ctx, s.ID)
 	if got.NameEN != "Tutoring" || got.Version != 2 || got.Eligibility != s.Eligibility {
@@ -203,4 +212,165 @@ func TestHSDSImportExport(t *testing.T) {
 	if all, _ := db.ListServices(ctx, store.ServiceFilter{}); len(all) != 2 {
 		t.Errorf("%d services", len(all))
 	}
+}
+
+// jsonImports reads HSDS JSON services as an upload would.
+func jsonImports(t *testing.T, list ...directory.HSDSService) []directory.Imported {
+	t.Helper()
+	body, err := json.Marshal(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := directory.ReadHSDS(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// The tabular package: a directory exported and imported into another
+// database that has the same organisations and places but no services
+// gives the same directory; the same file twice changes nothing; a
+// corrected row updates its entry in place; a package with bad rows
+// stores nothing and names every bad row by file, line and column.
+func TestHSDSTabularImportExport(t *testing.T) {
+	w := newNetworkWorld(t)
+	db := w.db
+	w.service(t, w.school.ID, "สอนเสริม", 14, "age >= 6\nnationality in thai,stateless", "1011", "EDU02")
+	grant, err := db.SaveService(ctx, directory.Service{OrganisationID: w.dsw.ID, NameTH: "ทุนเรียนดี", NameEN: "Grant", DescriptionTH: "ช่วยค่าเดินทาง",
+		DescriptionEN: "Travel costs", Dimension: people.Economy, ReferralKind: "other", Eligibility: "income <= 3000\n# ตามระเบียบ\nplace in 1011",
+		HowToRefer: "ยื่นที่เขต", Capacity: 0, WaitingDays: 45, OpeningHours: "จ.–ศ.", ContactPhone: "02-111-2222", ContactEmail: "grant@example.org",
+		AreaPlaceID: mustPlaceByCode(t, db, "10").ID, FeeNote: "ค่าธรรมเนียม 20 บาท", Active: false}, by(w.supervisor))
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := db.ListServices(ctx, store.ServiceFilter{})
+	if err != nil || len(before) != 2 {
+		t.Fatalf("directory %d %v", len(before), err)
+	}
+	var pkg bytes.Buffer
+	if err := directory.WriteTabular(&pkg, before); err != nil {
+		t.Fatal(err)
+	}
+
+	// Another database: the same organisations (by code) and places, new IDs.
+	w2 := newNetworkWorld(t)
+	if w2.school.ID == w.school.ID {
+		t.Fatal("the second database shares organisation IDs; the test would prove nothing")
+	}
+	all := func(string) bool { return true }
+	list, err := directory.ReadTabular(pkg.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := w2.db.ImportServices(ctx, list, all, by(w2.supervisor))
+	if err != nil || res != (store.ImportResult{Created: 2}) {
+		t.Fatalf("import %+v %v", res, err)
+	}
+	after, err := w2.db.ListServices(ctx, store.ServiceFilter{})
+	if err != nil || len(after) != len(before) {
+		t.Fatalf("imported directory %d %v", len(after), err)
+	}
+	for i := range before {
+		a, b := before[i], after[i]
+		if a.ID != b.ID || a.OrgCode != b.OrgCode || a.NameTH != b.NameTH || a.NameEN != b.NameEN || a.DescriptionTH != b.DescriptionTH ||
+			a.DescriptionEN != b.DescriptionEN || a.Dimension != b.Dimension || !slices.Equal(a.Indicators, b.Indicators) || a.ReferralKind != b.ReferralKind ||
+			directory.CanonicalRules(a.Eligibility) != directory.CanonicalRules(b.Eligibility) || a.HowToRefer != b.HowToRefer || a.Capacity != b.Capacity ||
+			a.WaitingDays != b.WaitingDays || a.OpeningHours != b.OpeningHours || a.ContactPhone != b.ContactPhone || a.ContactEmail != b.ContactEmail ||
+			a.AreaCode != b.AreaCode || a.Free != b.Free || a.FeeNote != b.FeeNote || a.Active != b.Active ||
+			a.ConfirmedAt.UTC().Format(time.DateOnly) != b.ConfirmedAt.UTC().Format(time.DateOnly) || a.Stale != b.Stale {
+			t.Errorf("service %d differs after the round trip\n was %+v\n now %+v", i, a, b)
+		}
+	}
+	if a := auditCount(t, w2.db, store.ActionServicesImported, ""); a != 1 {
+		t.Errorf("%d import audit rows", a)
+	}
+
+	// The same file again changes nothing: no new version.
+	if res, err := w2.db.ImportServices(ctx, list, all, by(w2.supervisor)); err != nil || res != (store.ImportResult{Unchanged: 2}) {
+		t.Fatalf("same file twice %+v %v", res, err)
+	}
+	if g, _ := w2.db.GetService(ctx, grant.ID); g.Version != 1 {
+		t.Errorf("an unchanged import made version %d", g.Version)
+	}
+
+	// A corrected row: the waiting time of the grant, in attribute.csv.
+	files := unzipFiles(t, pkg.Bytes())
+	files["attribute.csv"] = strings.Replace(files["attribute.csv"], "waiting_days,service,termtem:waiting_days:days,45", "waiting_days,service,termtem:waiting_days:days,60", 1)
+	list, err = directory.ReadTabular(zipFiles(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := w2.db.ImportServices(ctx, list, all, by(w2.supervisor)); err != nil || res != (store.ImportResult{Updated: 1, Unchanged: 1}) {
+		t.Fatalf("corrected %+v %v", res, err)
+	}
+	if g, _ := w2.db.GetService(ctx, grant.ID); g.WaitingDays != 60 || g.Version != 2 {
+		t.Errorf("corrected in place: %d days, version %d", g.WaitingDays, g.Version)
+	}
+
+	// Bad rows found only against the database (the grant's negative
+	// capacity, the class's area that is no place): both named, nothing
+	// stored.
+	files["service_capacity.csv"] = strings.Replace(files["service_capacity.csv"], ",0,0,", ",-3,-3,", 1)
+	files["service_area.csv"] = strings.Replace(files["service_area.csv"], "1011,text", "8888,text", 1)
+	list, err = directory.ReadTabular(zipFiles(t, files))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = w2.db.ImportServices(ctx, list, all, by(w2.supervisor))
+	var got []string
+	for _, p := range flower.Problems(err) {
+		got = append(got, p.File+":"+p.Field+":"+p.MessageID)
+		if p.Line < 2 {
+			t.Errorf("no line for %+v", p)
+		}
+	}
+	if len(got) != 2 || !slices.Contains(got, "service_capacity.csv:maximum:directory.capacity_negative") ||
+		!slices.Contains(got, "service_area.csv:extent:directory.area_unknown") {
+		t.Errorf("problems %q", got)
+	}
+	if g, _ := w2.db.GetService(ctx, grant.ID); g.WaitingDays != 60 {
+		t.Errorf("half a refused import stored: %d days", g.WaitingDays)
+	}
+	// Another organisation's entries are not the importer's to change.
+	_, err = w2.db.ImportServices(ctx, list[:1], func(string) bool { return false }, by(w2.supervisor))
+	if e := errs.As(err); e.MessageID != "directory.not_yours" || e.File != "service.csv" || e.Field != "organization_id" {
+		t.Errorf("not yours: %v", err)
+	}
+}
+
+func unzipFiles(t *testing.T, b []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, _ := io.ReadAll(rc)
+		rc.Close()
+		out[f.Name] = string(data)
+	}
+	return out
+}
+
+func zipFiles(t *testing.T, files map[string]string) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	z := zip.NewWriter(&buf)
+	for name, data := range files {
+		f, err := z.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _ = f.Write([]byte(data))
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }

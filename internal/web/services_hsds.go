@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -8,6 +9,7 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/directory"
 	"termtem/internal/errs"
+	"termtem/internal/flower"
 	"termtem/internal/httpx"
 	"termtem/internal/store"
 )
@@ -28,14 +30,44 @@ func (h *Handler) ServicesExport(w http.ResponseWriter, r *http.Request) {
 	_ = json.NewEncoder(w).Encode(directory.Page(list))
 }
 
-// ServicesImport takes in an HSDS file (POST /services/import): all its
-// services or none, each for an organisation the user keeps entries of.
+// ServicesExportTabular downloads the directory as an HSDS 3.0 tabular
+// data package, a ZIP of CSV files (GET /services/hsds.zip).
+func (h *Handler) ServicesExportTabular(w http.ResponseWriter, r *http.Request) {
+	if h.require(w, r, account.OrganisationsRead) == nil {
+		return
+	}
+	list, err := h.DB.ListServices(r.Context(), store.ServiceFilter{})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := directory.WriteTabular(&buf, list); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+directory.TabularFileName+`"`)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// servicesImportPage is the upload form, with what the last upload did or
+// every problem that kept it from being stored.
+type servicesImportPage struct {
+	Result   *store.ImportResult
+	Problems []instrumentProblem
+}
+
+// ServicesImport takes in an HSDS file (POST /services/import), JSON or a
+// tabular package (ZIP of CSV files): all its services or none, each for
+// an organisation the user keeps entries of. Every refused entry or row is
+// listed with its file, line and column.
 func (h *Handler) ServicesImport(w http.ResponseWriter, r *http.Request) {
 	p := h.require(w, r, account.DirectoryManage)
 	if p == nil {
 		return
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, 8<<20)
+	r.Body = http.MaxBytesReader(w, r.Body, directory.MaxTabular+64<<10)
 	f, _, err := r.FormFile("file")
 	if err != nil {
 		h.fail(w, r, errs.Field("file", "field.required", nil))
@@ -47,9 +79,10 @@ func (h *Handler) ServicesImport(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.Wrap(errs.Invalid, "error.too_large", err))
 		return
 	}
-	list, err := directory.ParseHSDS(body)
+	list, err := directory.ReadExchange(body)
+	var res store.ImportResult
 	if err == nil {
-		_, err = h.DB.ImportServices(r.Context(), list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
+		res, err = h.DB.ImportServices(r.Context(), list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
 	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
@@ -57,12 +90,24 @@ func (h *Handler) ServicesImport(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		v := h.view(r, "directory.import", nil)
+		var page servicesImportPage
+		lang := httpx.Lang(r.Context())
+		for _, e := range flower.Problems(err) {
+			field := e.Field
+			if e.File != "" {
+				field = e.File + " › " + field
+			}
+			page.Problems = append(page.Problems, instrumentProblem{Field: field, Line: e.Line, Message: h.Cat.T(lang, e.MessageID, e.Data)})
+		}
+		v := h.view(r, "directory.import", page)
 		v.Error = fe
+		if len(page.Problems) > 1 {
+			v.Error = h.fieldError(r, "file", "directory.import_problems", map[string]any{"Count": len(page.Problems)})
+		}
 		h.render(w, r, status, "services_import", v)
 		return
 	}
-	h.redirectWithFlash(w, r, "/services", "flash.services_imported")
+	h.render(w, r, http.StatusOK, "services_import", h.view(r, "directory.import", servicesImportPage{Result: &res}))
 }
 
 // ServicesImportForm shows the upload form (GET /services/import).
@@ -70,5 +115,5 @@ func (h *Handler) ServicesImportForm(w http.ResponseWriter, r *http.Request) {
 	if h.require(w, r, account.DirectoryManage) == nil {
 		return
 	}
-	h.render(w, r, http.StatusOK, "services_import", h.view(r, "directory.import", nil))
+	h.render(w, r, http.StatusOK, "services_import", h.view(r, "directory.import", servicesImportPage{}))
 }
