@@ -380,7 +380,6 @@ func (db *DB) ImportServices(ctx context.Context, list []directory.Imported, all
 	return res, err
 }
 
-
 // ChildMatches are the services offered for a child's red and yellow
 // indicators, with what the form shows about the child's concerns.
 type ChildMatches struct {
