@@ -90,14 +90,6 @@ type Table struct {
 	raw [][]int64
 }
 
-// Raw is a count before suppression (for the store's breakdowns only).
-func (t Table) Raw(row, col int) int64 {
-	if row < len(t.raw) && col < len(t.raw[row]) {
-		return t.raw[row][col]
-	}
-	return 0
-}
-
 // NewTable publishes counts (rows × cols) after suppression. Rows with no
 // count at all are kept: an empty place is a fact, not a secret.
 func NewTable(id string, rows, cols []Head, counts [][]int64) Table {

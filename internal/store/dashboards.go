@@ -508,78 +508,15 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 var gapRows = []string{"unseen", "not_enrolled", "dspm_missed", "handoff_waiting", "grant_missing"}
 
 func (t *Tx) gapTable(ctx context.Context, d *Dashboard) error {
-	place, on := d.Place.ID, d.Period.On
-	first, last := dashboards.ChildYears(on)
-	g := newCounts(gapRows, []string{"gap", "other"})
-	add := func(row string, gap bool, n int64) {
-		col := "other"
-		if gap {
-			col = "gap"
-		}
-		g.add(row, col, n)
-	}
-	scan3 := func(q string, fn func(a, b string, n int64), args ...any) error {
-		rows, err := t.query(ctx, q, args...)
-		if err != nil {
-			return classify(err)
-		}
-		return eachRow(rows, func(s scanner) error {
-			var a, b string
-			var n int64
-			if err := s.Scan(&a, &b, &n); err != nil {
-				return err
-			}
-			fn(a, b, n)
-			return nil
-		})
-	}
-	if err := scan3(`SELECT birth_year, last_month, SUM(n) FROM dash_seen WHERE place_id = ? AND birth_year >= ? AND birth_year <= ?
-		GROUP BY birth_year, last_month`, func(_, last string, n int64) {
-		add("unseen", dashboards.Unseen(last, d.UnseenDays, on), n)
-	}, place, first, last); err != nil {
-		return err
-	}
-	if err := scan3(`SELECT birth_year, enrolled, SUM(n) FROM dash_school WHERE place_id = ? AND birth_year >= ? AND birth_year <= ?
-		GROUP BY birth_year, enrolled`, func(year, enrolled string, n int64) {
-		if dashboards.SchoolAge(year, on) {
-			add("not_enrolled", enrolled == "no", n)
-		}
-	}, place, first, last); err != nil {
-		return err
-	}
-	sixYears := on.AddDate(-7, 0, 0).Format("2006-01")
-	if err := scan3(`SELECT birth_month, screened, SUM(n) FROM dash_dspm WHERE place_id = ? AND birth_month >= ?
-		GROUP BY birth_month, screened`, func(month, screened string, n int64) {
-		if due, missed := dashboards.DSPMDue(month, screened, on); due {
-			add("dspm_missed", missed, n)
-		}
-	}, place, sixYears); err != nil {
-		return err
-	}
-	waitFrom := on.AddDate(0, 0, -HandoffWaitDays).Format("2006-01-02")
-	if err := scan3(`SELECT state, day, SUM(n) FROM dash_due WHERE place_id = ? AND item = 'handoff' GROUP BY state, day`,
-		func(state, day string, n int64) {
-			add("handoff_waiting", state == "waiting" && day < waitFrom, n)
-		}, place); err != nil {
-		return err
-	}
-	rows, err := t.query(ctx, `SELECT birth_month, thai, economy, receiving, SUM(n) FROM dash_grant WHERE place_id = ? AND birth_month >= ?
-		GROUP BY birth_month, thai, economy, receiving`, place, sixYears)
+	counts, err := t.gapCounts(ctx, []string{d.Place.ID}, gapRows, d.Period.On, d.UnseenDays)
 	if err != nil {
-		return classify(err)
-	}
-	if err := eachRow(rows, func(s scanner) error {
-		var month, thai, economy, receiving string
-		var n int64
-		if err := s.Scan(&month, &thai, &economy, &receiving, &n); err != nil {
-			return err
-		}
-		if dashboards.GrantEligible(month, thai == "yes", economy, on) {
-			add("grant_missing", receiving == "no", n)
-		}
-		return nil
-	}); err != nil {
 		return err
+	}
+	g := newCounts(gapRows, []string{"gap", "other"})
+	for _, row := range gapRows {
+		c := counts[d.Place.ID][row]
+		g.add(row, "gap", c.gap)
+		g.add(row, "other", c.all-c.gap)
 	}
 	d.Gaps = dashboards.NewTable("gaps", keyHeads(gapRows), keyHeads([]string{"gap", "other"}), g.v)
 	return nil

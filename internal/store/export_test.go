@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // ExecForTest runs raw SQL inside a transaction, so that tests outside the
 // package can write a row and then fail the transaction, or break a table to
@@ -19,3 +22,17 @@ func (t *Tx) QueryRowForTest(ctx context.Context, query string, args ...any) int
 // OnChangeApplied makes every offline change call f after it is applied and
 // before it commits: an error from f stands for the server dying there.
 func (db *DB) OnChangeApplied(f func(changeID string) error) { db.changeApplied = f }
+
+// GapCountsForTest reads continuity gaps as the dashboards do: for each
+// place and gap row, the children in the gap and all those judged.
+func (db *DB) GapCountsForTest(ctx context.Context, placeIDs, rows []string, on time.Time, unseenDays int) (map[string]map[string][2]int64, error) {
+	got, err := db.reader().gapCounts(ctx, placeIDs, rows, on, unseenDays)
+	out := map[string]map[string][2]int64{}
+	for id, m := range got {
+		out[id] = map[string][2]int64{}
+		for row, c := range m {
+			out[id][row] = [2]int64{c.gap, c.all}
+		}
+	}
+	return out, err
+}
