@@ -28,7 +28,7 @@ type binServer struct {
 }
 
 // buildTermtem builds the binary once per test.
-func buildTermtem(t *testing.T) string {
+func buildTermtem(t testing.TB) string {
 	t.Helper()
 	bin := filepath.Join(t.TempDir(), "termtem")
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
@@ -39,7 +39,7 @@ func buildTermtem(t *testing.T) string {
 
 // startBin runs "termtem serve" from bin with the test's settings and
 // waits until it listens.
-func startBin(t *testing.T, bin string, getenv func(string) string) *binServer {
+func startBin(t testing.TB, bin string, getenv func(string) string) *binServer {
 	t.Helper()
 	cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0")
 	for _, kv := range os.Environ() {
@@ -47,7 +47,7 @@ func startBin(t *testing.T, bin string, getenv func(string) string) *binServer {
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	for _, k := range []string{"TERMTEM_DATA", "TERMTEM_DATABASE_URL", "TERMTEM_AUDIT_KEY", "TERMTEM_DATA_KEY", "TERMTEM_REQUIRE_MFA", "TERMTEM_LOG_FORMAT"} {
+	for _, k := range []string{"TERMTEM_DATA", "TERMTEM_DATABASE_URL", "TERMTEM_AUDIT_KEY", "TERMTEM_DATA_KEY", "TERMTEM_REQUIRE_MFA", "TERMTEM_LOG_FORMAT", "TERMTEM_LOG_LEVEL"} {
 		if v := getenv(k); v != "" {
 			cmd.Env = append(cmd.Env, k+"="+v)
 		}

@@ -60,15 +60,7 @@ func People(tb testing.TB) int {
 func Open(tb testing.TB, n int, seed int64) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	name := fmt.Sprintf("bench_v%d_s%d_n%d", demo.GeneratorVersion, seed, n)
-	var opts store.Options
-	if storetest.Postgres() {
-		opts = store.Options{DatabaseURL: postgresSchema(tb, name)}
-	} else {
-		dir := sqliteDir(tb, name, n, seed)
-		opts = store.Options{DataDir: dir}
-	}
-	db, err := store.Open(ctx, opts)
+	db, err := store.Open(ctx, Options(tb, n, seed))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -84,10 +76,28 @@ func Open(tb testing.TB, n int, seed int64) *store.DB {
 		if have == 0 {
 			build(tb, db, n, seed)
 		} else if have < n {
-			tb.Fatalf("schema %s holds %d people, not %d: drop it (an interrupted build?)", name, have, n)
+			tb.Fatalf("schema %s holds %d people, not %d: drop it (an interrupted build?)", cacheName(n, seed), have, n)
 		}
 	}
 	return db
+}
+
+// Options locates the store of n generated people of the given seed, for
+// a benchmark that starts a server of its own on it: the SQLite directory
+// (built first if it is not cached) or the PostgreSQL schema's URL (built
+// by Open).
+func Options(tb testing.TB, n int, seed int64) store.Options {
+	tb.Helper()
+	name := cacheName(n, seed)
+	if storetest.Postgres() {
+		return store.Options{DatabaseURL: postgresSchema(tb, name)}
+	}
+	return store.Options{DataDir: sqliteDir(tb, name, n, seed)}
+}
+
+// cacheName names a cached population by size, seed and generator.
+func cacheName(n int, seed int64) string {
+	return fmt.Sprintf("bench_v%d_s%d_n%d", demo.GeneratorVersion, seed, n)
 }
 
 // sqliteDir returns the directory of the cached SQLite database, building

@@ -1,0 +1,372 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"termtem/internal/account"
+	"termtem/internal/audit"
+	"termtem/internal/auth"
+	"termtem/internal/demo"
+	"termtem/internal/demo/benchstore"
+	"termtem/internal/errs"
+	"termtem/internal/organisations"
+	"termtem/internal/store"
+	"termtem/internal/store/storetest"
+)
+
+// BenchmarkAPIMix drives the API of a real `termtem serve` process (the
+// binary, started on the benchmark population: TERMTEM_BENCH_PEOPLE
+// people, default 1,000,000, with their records, assessments and
+// casework) from a bounded loopback load generator of
+// TERMTEM_BENCH_CLIENTS clients (default 16), with a weighted mix of what
+// front-line staff and managers do:
+//
+//	lookup 30 %   POST /api/v1/people/lookup (national ID)
+//	search 20 %   POST /api/v1/people/search (realistic Thai queries)
+//	person 25 %   GET  /api/v1/people/{id}
+//	record 10 %   POST /api/v1/people/{id}/records (a home visit)
+//	assess  5 %   POST /api/v1/assessments (a child's flower)
+//	dash   10 %   GET  /api/v1/dashboards/{district}
+//
+// It reports requests/s of the mix and p50/p95/p99 per kind, the ratio to
+// a bare net/http JSON handler measured in the same run, the server's
+// start-up time (process start to /readyz answering) and its resident
+// memory (VmRSS) at rest, the highest seen under load, and after. See
+// docs/benchmarks.md.
+func BenchmarkAPIMix(b *testing.B) {
+	n := benchstore.People(b)
+	db := benchstore.Open(b, n, demo.PopulationSeed)
+	if err := ensureActivity(b, db); err != nil {
+		b.Fatal(err)
+	}
+	token, orgID := mixToken(b, db)
+	work := mixWorkload(b, db)
+	opts := benchstore.Options(b, n, demo.PopulationSeed)
+	db.Close() // the server has the database to itself
+
+	env := map[string]string{"TERMTEM_REQUIRE_MFA": "false", "TERMTEM_LOG_FORMAT": "json", "TERMTEM_LOG_LEVEL": "warn",
+		"TERMTEM_DATA": opts.DataDir, "TERMTEM_DATABASE_URL": opts.DatabaseURL}
+	if opts.DataDir == "" {
+		env["TERMTEM_DATA"] = b.TempDir()
+	}
+	bin := buildTermtem(b)
+	t0 := time.Now()
+	srv := startBin(b, bin, func(k string) string { return env[k] })
+	clients := benchstore.Clients(b)
+	hc := &http.Client{Timeout: time.Minute, Transport: &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, DisableCompression: true}}
+	for {
+		resp, err := hc.Get(srv.url + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				break
+			}
+		}
+		if time.Since(t0) > 5*time.Minute {
+			b.Fatalf("not ready after 5 minutes: %v\n%s", err, srv.out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	startup := time.Since(t0)
+	b.Cleanup(func() { srv.cmd.Process.Signal(os.Interrupt); srv.cmd.Wait() })
+	rssRest := vmRSS(srv.cmd.Process.Pid)
+
+	bare := httptest.NewServer(http.HandlerFunc(bareJSONHandler))
+	defer bare.Close()
+	do := func(method, url string, body []byte, want int) error {
+		var rdr io.Reader
+		if body != nil {
+			rdr = bytes.NewReader(body)
+		}
+		req, err := http.NewRequest(method, url, rdr)
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		got, err := io.ReadAll(resp.Body)
+		if err != nil {
+			return err
+		}
+		if resp.StatusCode != want {
+			return fmt.Errorf("%s %s: %d %.300s", method, url, resp.StatusCode, got)
+		}
+		return nil
+	}
+
+	var bareRate float64
+	b.Run("bare", func(b *testing.B) {
+		lat := benchstore.Drive(b, clients, func(i int) error {
+			return do("POST", bare.URL+"/", work.lookups[i%len(work.lookups)], http.StatusOK)
+		})
+		lat.Report(b)
+		bareRate = float64(b.N) / b.Elapsed().Seconds()
+	})
+	b.Run("mix", func(b *testing.B) {
+		// Sample the server's memory while the load runs.
+		var peak int64
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Go(func() {
+			tick := time.NewTicker(100 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				select {
+				case <-stop:
+					return
+				case <-tick.C:
+					peak = max(peak, vmRSS(srv.cmd.Process.Pid))
+				}
+			}
+		})
+		cpu0 := processCPUOf(srv.cmd.Process.Pid)
+		lat := benchstore.Drive(b, clients, func(i int) error {
+			k := work.kinds[i%len(work.kinds)]
+			switch k {
+			case "lookup":
+				return do("POST", srv.url+"/api/v1/people/lookup", work.lookups[i%len(work.lookups)], http.StatusOK)
+			case "search":
+				return do("POST", srv.url+"/api/v1/people/search", work.searches[i%len(work.searches)], http.StatusOK)
+			case "person":
+				return do("GET", srv.url+"/api/v1/people/"+work.children[i%len(work.children)], nil, http.StatusOK)
+			case "record":
+				body, _ := json.Marshal(map[string]any{"kind": "home_visit", "occurred_on": work.today, "organisation_code": "BENCH-MIX",
+					"data": map[string]any{"note": "เยี่ยมบ้าน (ทดสอบสมรรถนะ)"}})
+				return do("POST", srv.url+"/api/v1/people/"+work.children[i%len(work.children)]+"/records", body, http.StatusCreated)
+			case "assess":
+				body, _ := json.Marshal(map[string]any{"subject": "child", "subject_id": work.children[i%len(work.children)], "organisation_id": orgID,
+					"answers": map[string]any{"SAF03": map[string]any{"option": "never"}}})
+				return do("POST", srv.url+"/api/v1/assessments", body, http.StatusCreated)
+			default:
+				return do("GET", srv.url+"/api/v1/dashboards/"+work.districts[i%len(work.districts)], nil, http.StatusOK)
+			}
+		})
+		// The server's own CPU per request (Drive's cpu-µs/op is the
+		// load generator's: the server is another process).
+		b.ReportMetric(float64((processCPUOf(srv.cmd.Process.Pid)-cpu0).Microseconds())/float64(b.N), "server-cpu-µs/op")
+		close(stop)
+		wg.Wait()
+		lat.Report(b)
+		if bareRate > 0 {
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/bareRate, "x-bare")
+		}
+		byKind := map[string]benchstore.Latencies{}
+		for i, d := range lat {
+			k := work.kinds[i%len(work.kinds)]
+			byKind[k] = append(byKind[k], d)
+		}
+		for _, k := range mixKinds {
+			l := byKind[k.name]
+			for _, p := range []float64{50, 95, 99} {
+				b.ReportMetric(float64(l.Percentile(p).Microseconds())/1000, k.name+"-p"+strconv.Itoa(int(p))+"-ms")
+			}
+			b.Logf("%-7s n=%6d p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms", k.name, len(l), ms(l.Percentile(50)), ms(l.Percentile(95)), ms(l.Percentile(99)))
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "rss-load-MB")
+	})
+	b.ReportMetric(startup.Seconds(), "startup-s")
+	b.ReportMetric(float64(rssRest)/(1<<20), "rss-rest-MB")
+	b.Logf("start-up %s; RSS at rest %.0f MB, after the load %.0f MB", startup.Round(time.Millisecond), float64(rssRest)/(1<<20),
+		float64(vmRSS(srv.cmd.Process.Pid))/(1<<20))
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// mixKinds are the kinds of request and their weights (of 100).
+var mixKinds = []struct {
+	name   string
+	weight int
+}{{"lookup", 30}, {"search", 20}, {"person", 25}, {"record", 10}, {"assess", 5}, {"dash", 10}}
+
+// mixWork is what the clients send.
+type mixWork struct {
+	kinds               []string // request i is of kind kinds[i % len]
+	lookups, searches   [][]byte
+	children, districts []string
+	today               string
+}
+
+func mixWorkload(b *testing.B, db *store.DB) mixWork {
+	b.Helper()
+	ctx := context.Background()
+	var w mixWork
+	for _, k := range mixKinds {
+		for range k.weight {
+			w.kinds = append(w.kinds, k.name)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 3))
+	rng.Shuffle(len(w.kinds), func(i, j int) { w.kinds[i], w.kinds[j] = w.kinds[j], w.kinds[i] })
+	for _, id := range benchstore.NationalIDs(b, db, 20000) {
+		body, _ := json.Marshal(map[string]string{"national_id": id})
+		w.lookups = append(w.lookups, body)
+	}
+	for _, q := range benchstore.Queries(b, db, 5000) {
+		body, _ := json.Marshal(map[string]any{"q": q.Text, "birth_year": q.BirthYear, "district_code": q.DistrictCode})
+		w.searches = append(w.searches, body)
+	}
+	// Children under five (the flower's SAF03 asks about them), spread
+	// over the whole population: every page of people gives a few.
+	now := db.Now()
+	w.today = now.Format(time.DateOnly)
+	young := now.AddDate(-4, 0, 0).Format(time.DateOnly)
+	after := ""
+	for {
+		page, err := db.ActivitySubjects(ctx, after, 5000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		after = page[len(page)-1].ID
+		taken := 0
+		for _, s := range page {
+			if s.BirthDate >= young && taken < 20 {
+				w.children = append(w.children, s.ID)
+				taken++
+			}
+		}
+	}
+	rng.Shuffle(len(w.children), func(i, j int) { w.children[i], w.children[j] = w.children[j], w.children[i] })
+	// Districts all over the city.
+	for _, code := range []string{"1001", "1005", "1011", "1015", "1020", "1027", "1033", "1040", "1044", "1050"} {
+		w.districts = append(w.districts, code)
+	}
+	if len(w.children) == 0 {
+		b.Fatal("no children under five in the population")
+	}
+	return w
+}
+
+// ensureActivity adds the population's records, assessments and
+// casework if it has none yet (kept in the cached database after).
+func ensureActivity(b *testing.B, db *store.DB) error {
+	ctx := context.Background()
+	if org, err := db.GetOrganisationByCode(ctx, "BENCH-HC"); err == nil {
+		if k, err := db.CountAssessmentsBy(ctx, org.ID); err != nil || k > 0 {
+			return err
+		}
+	}
+	b.Log("the population has no activity yet: generating it (once; it stays in the cached database)")
+	res, err := demo.PopulateActivity(ctx, db, demo.ActivityOptions{Seed: demo.PopulationSeed, Progress: benchWriter{b}})
+	if err == nil {
+		b.Logf("activity: %d records, %d assessments, %d cases, %d referrals in %s", res.Records, res.Assessments, res.Cases, res.Referrals,
+			res.Elapsed.Round(time.Second))
+	}
+	return err
+}
+
+type benchWriter struct{ b *testing.B }
+
+func (w benchWriter) Write(p []byte) (int, error) {
+	w.b.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
+
+// mixToken makes (once per store) a city-wide health-centre worker who may
+// also read the dashboards, and returns a new bearer token for them and
+// their organisation's ID.
+func mixToken(b *testing.B, db *store.DB) (string, string) {
+	b.Helper()
+	ctx := context.Background()
+	actor := audit.Event{RequestID: "bench"}
+	org, err := db.GetOrganisationByCode(ctx, "BENCH-MIX")
+	if errs.Is(err, errs.NotFound) {
+		city, perr := db.GetPlaceByCode(ctx, "10")
+		if perr != nil {
+			b.Fatal(perr)
+		}
+		org, err = db.SaveOrganisation(ctx, organisations.Organisation{Code: "BENCH-MIX", Kind: organisations.HealthCentre,
+			NameTH: "หน่วยทดสอบสมรรถนะ (งานผสม)", NameEN: "Benchmark unit (API mix)", PlaceID: city.ID, Active: true}, actor)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := db.GetUserByUsername(ctx, "bench.mix")
+	if errs.Is(err, errs.NotFound) {
+		svc, aerr := auth.New(db, account.SessionRules{Idle: time.Hour, Absolute: time.Hour}, storetest.FastHash())
+		if aerr != nil {
+			b.Fatal(aerr)
+		}
+		u, err = svc.CreateUser(ctx, account.User{Username: "bench.mix", DisplayName: "Benchmark worker", Kind: account.StaffAccount, Lang: "th",
+			Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: account.RoleHealthStaff},
+				{OrganisationID: org.ID, RoleCode: account.RoleExecutive}}}, "bench-Mix-pass-2569!", actor)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	token, _, err := db.CreateAPIToken(ctx, u.ID, "bench", 24*time.Hour, actor)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return token, org.ID
+}
+
+// bareJSONHandler is the ceiling: decode a small JSON body, answer a fixed
+// JSON object about the size of a person.
+func bareJSONHandler(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		NationalID string `json:"national_id"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	_ = json.NewEncoder(w).Encode(map[string]any{"id": "0195f3a2-0000-7000-8000-000000000000", "version": 1,
+		"national_id": in.NationalID, "title": "เด็กหญิง", "given_name": "ณัฐธิดา", "family_name": "ใจดี", "sex": "female",
+		"birth_date": "2019-11-30", "nationality": "thai", "life_stage": "primary", "community_code": "101103-G001"})
+}
+
+// processCPUOf is the user and system CPU time a process has used, from
+// /proc (in clock ticks of 10 ms, as Linux counts them by default).
+func processCPUOf(pid int) time.Duration {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name (which may hold spaces).
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
+
+// vmRSS is a process's resident memory in bytes, from /proc.
+func vmRSS(pid int) int64 {
+	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
