@@ -1,13 +1,18 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 
 	"termtem/internal/audit"
 	"termtem/internal/imports"
+	"termtem/internal/linkage"
 	"termtem/internal/store"
 )
 
@@ -131,5 +136,64 @@ func TestBrowserLinkage(t *testing.T) {
 	}
 	if b.has("#pair-link") || b.has("#pair-unmerge") {
 		b.fatalf("a decided pair still offers actions")
+	}
+}
+
+// TestBrowserLinkageWeights: the review queue shows the weights in use —
+// the defaults until training, then the trained version, which the pair
+// page's score also uses.
+func TestBrowserLinkageWeights(t *testing.T) {
+	ts := startServer(t, testEnv(t), "--demo")
+	db := ts.openDB(t)
+	org := dataOfficerOrg(t, db)
+	pair := linkageTestPair(t, db, org)
+	m, err := imports.DecodeMapping(synthMappingJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, path := range synthFiles(t, t.TempDir(), 600) {
+		hash, size, err := imports.HashFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := db.CreateImportJob(t.Context(), imports.Job{Source: fmt.Sprintf("synth-%d", i), Format: imports.CSV, FileName: "f.csv", FileHash: hash,
+			FilePath: path, FileSize: size, Mapping: m, OrganisationID: org, CreatedBy: "cli", Status: imports.Queued, SkipBadRows: true},
+			audit.Event{RequestID: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.RunImportJob(t.Context(), j.ID, false, false, audit.Event{RequestID: "test"}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := newBrowser(t, ts)
+	b.open("/login")
+	if status := b.login("demo.dataofficer", demoPassword(t, ts, "demo.dataofficer")); status != http.StatusOK {
+		t.Fatalf("login: %d", status)
+	}
+	b.open("/linkage")
+	if got := b.text("#weights-version"); !strings.Contains(got, "น้ำหนักตั้งต้น") {
+		b.fatalf("weights before training: %q", got)
+	}
+	lm, err := db.TrainLinkage(t.Context(), store.TrainOptions{MinPairs: 100}, audit.Event{RequestID: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.open("/linkage")
+	if got := b.text("#weights-version"); !strings.Contains(got, "รุ่นที่ 1") || !strings.Contains(got, fmt.Sprint(lm.BlockedPairs)) {
+		b.fatalf("weights after training: %q", got)
+	}
+	b.do("open the weights", chromedp.Click(chromedp.CSS("#linkage-weights summary"), chromedp.NodeVisible))
+	rows := b.texts("#weights-table tbody tr")
+	if len(rows) != 25 {
+		b.fatalf("weights table: %d rows", len(rows))
+	}
+	want := fmt.Sprintf("%+.1f", lm.Model.Weight(linkage.Given, 0))
+	if !strings.Contains(rows[0], want) {
+		b.fatalf("given name exact: %q, want %s", rows[0], want)
+	}
+	b.open("/linkage/pairs/" + pair)
+	if got := b.text("#pair-weights"); !strings.Contains(got, "รุ่นที่ 1") {
+		b.fatalf("pair page weights: %q", got)
 	}
 }

@@ -36,6 +36,7 @@ Usage:
   termtem retention run [--dry-run]                              delete records past their retention period (or count them)
   termtem dashboards rebuild [--check]                           recompute the dashboard counters from the records
   termtem import csv|43|status|resume|report …                   import other agencies' files ("termtem import" lists)
+  termtem linkage train|weights                                  estimate record-linkage weights from the data (a new version) or show those in use
   termtem export --area CODE [--format csv|xlsx|fhir] [--out FILE] export an area's people ("termtem export -h")
   termtem demo fhir [--children N] [--out FILE]                  write the demo health centre's FHIR bundle (no database needed)
   termtem version
@@ -85,6 +86,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return e.dashboards(ctx, rest)
 	case "export":
 		return e.export(ctx, rest)
+	case "linkage":
+		return e.linkageCmd(ctx, rest)
 	case "version":
 		fmt.Fprintln(stdout, "termtem", version)
 		return nil

@@ -13,18 +13,23 @@ import (
 
 // PairJSON is a pair of the record-linkage review queue.
 type PairJSON struct {
-	ID          string             `json:"id"`
-	Version     int                `json:"version"`
-	Status      string             `json:"status"`
-	PersonID    string             `json:"person_id"`
-	CandidateID string             `json:"candidate_id"`
-	Score       float64            `json:"score"`
-	Evidence    []linkage.Evidence `json:"evidence"`
-	Source      string             `json:"source"`
-	MergeID     string             `json:"merge_id,omitempty"`
-	MergeUndone bool               `json:"merge_undone,omitempty"`
-	CreatedAt   time.Time          `json:"created_at"`
-	DecidedAt   *time.Time         `json:"decided_at,omitempty"`
+	ID          string `json:"id"`
+	Version     int    `json:"version"`
+	Status      string `json:"status"`
+	PersonID    string `json:"person_id"`
+	CandidateID string `json:"candidate_id"`
+	// Score and Evidence are under the weights in use (version
+	// WeightsVersion; 0: the defaults); ScoredWith is the version the
+	// import scored the pair with when it queued it.
+	Score          float64            `json:"score"`
+	Evidence       []linkage.Evidence `json:"evidence"`
+	WeightsVersion int                `json:"weights_version"`
+	ScoredWith     int                `json:"scored_with_version"`
+	Source         string             `json:"source"`
+	MergeID        string             `json:"merge_id,omitempty"`
+	MergeUndone    bool               `json:"merge_undone,omitempty"`
+	CreatedAt      time.Time          `json:"created_at"`
+	DecidedAt      *time.Time         `json:"decided_at,omitempty"`
 	// Person and Candidate are given by GET /linkage/pairs/{id} only.
 	Person    *PersonJSON `json:"person,omitempty"`
 	Candidate *PersonJSON `json:"candidate,omitempty"`
@@ -32,7 +37,7 @@ type PairJSON struct {
 
 func pairJSON(p store.Pair) PairJSON {
 	out := PairJSON{ID: p.ID, Version: p.Version, Status: p.Status, PersonID: p.PersonID, CandidateID: p.CandidateID, Score: p.Score,
-		Evidence: p.Evidence, Source: p.Source, MergeID: p.MergeID, MergeUndone: p.MergeUndone, CreatedAt: p.CreatedAt}
+		Evidence: p.Evidence, WeightsVersion: p.Weights, ScoredWith: p.ModelVersion, Source: p.Source, MergeID: p.MergeID, MergeUndone: p.MergeUndone, CreatedAt: p.CreatedAt}
 	if out.Evidence == nil {
 		out.Evidence = []linkage.Evidence{}
 	}

@@ -222,3 +222,41 @@ func compareAddress(a, b []string) uint8 {
 	}
 	return 2
 }
+
+// String writes the vector as its levels separated by dots, "-" for a
+// missing field ("0.0.-.1.0.-.-.-"): how imports record the patterns they
+// compared, for training.
+func (v Vector) String() string {
+	var b strings.Builder
+	for f, l := range v {
+		if f > 0 {
+			b.WriteByte('.')
+		}
+		if l == Missing {
+			b.WriteByte('-')
+		} else {
+			b.WriteByte('0' + l)
+		}
+	}
+	return b.String()
+}
+
+// ParseVector reads what Vector.String wrote; ok is false for anything
+// else (a pattern recorded when fields or levels were different).
+func ParseVector(s string) (v Vector, ok bool) {
+	parts := strings.Split(s, ".")
+	if len(parts) != int(numFields) {
+		return v, false
+	}
+	for f, p := range parts {
+		switch {
+		case p == "-":
+			v[f] = Missing
+		case len(p) == 1 && p[0] >= '0' && int(p[0]-'0') < Field(f).Levels():
+			v[f] = p[0] - '0'
+		default:
+			return v, false
+		}
+	}
+	return v, true
+}

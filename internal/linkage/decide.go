@@ -58,6 +58,10 @@ type Decision struct {
 	// Review, Others holds further candidates above the review threshold.
 	Best   *Match
 	Others []Match
+	// Compared holds the comparison vector of every candidate compared
+	// (those a differing national ID rules out are not): what training
+	// estimates the weights from.
+	Compared []Vector
 }
 
 // Decide scores every candidate and returns the outcome. A record links
@@ -74,6 +78,7 @@ func (m *Model) Decide(p *Prepared, candidates []*Prepared, pending func(a, b st
 			continue
 		}
 		v := Compare(p, c)
+		d.Compared = append(d.Compared, v)
 		s := m.Score(v)
 		if s < m.Review {
 			continue

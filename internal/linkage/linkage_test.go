@@ -2,6 +2,7 @@ package linkage
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 )
 
@@ -134,5 +135,28 @@ func TestSimilarity(t *testing.T) {
 	}
 	if similarity("abc", "xyz") != 0 || similarity("ศิริพร", "ศิริพร") != 1 {
 		t.Error("similarity of nothing shared or of equals")
+	}
+}
+
+// Reweigh gives saved evidence the weights of another model, and the same
+// total as scoring the vector with it.
+func TestReweigh(t *testing.T) {
+	a := Default()
+	b := Default()
+	b.M[Given] = []float64{0.5, 0.2, 0.2, 0.1}
+	b.U[Family] = []float64{0.01, 0.05, 0.05, 0.89}
+	v := Vector{0, 0, Missing, 1, 0, Missing, 2, Missing}
+	ev, total := b.Reweigh(a.Explain(v))
+	want := b.Explain(v)
+	for i := range ev {
+		if ev[i] != want[i] {
+			t.Errorf("field %s: %+v, want %+v", ev[i].Field, ev[i], want[i])
+		}
+	}
+	if math.Abs(total-b.Score(v)) > 0.3 {
+		t.Errorf("total %.2f, score %.2f", total, b.Score(v))
+	}
+	if ev[0].Weight == a.Explain(v)[0].Weight {
+		t.Error("given name kept the old weight")
 	}
 }

@@ -116,13 +116,24 @@ func EstimateU(random []Vector, start *Model) *Model {
 // look common among strangers. start gives the thresholds and the
 // starting point.
 func Train(blocked, random []Vector, start *Model, iterations int) *Model {
-	em := Estimate(blocked, start, iterations, false)
+	counts := map[Vector]float64{}
+	for _, v := range blocked {
+		counts[v]++
+	}
+	m, _ := TrainCounts(counts, random, start, iterations, 0)
+	return m
+}
+
+// TrainCounts is Train over blocked pairs already counted by pattern, EM
+// stopping once it converges within tol (0: after every iteration).
+func TrainCounts(blocked map[Vector]float64, random []Vector, start *Model, iterations int, tol float64) (*Model, Convergence) {
+	em, conv := EstimateCounts(blocked, start, iterations, tol, false)
 	m := EstimateU(random, start)
 	for f := range numFields {
 		m.M[f] = em.M[f]
 	}
 	m.Prior, m.Pairs, m.Iterations = em.Prior, em.Pairs, em.Iterations
-	return m
+	return m, conv
 }
 
 // Estimate runs expectation–maximisation over the comparison vectors of
@@ -134,25 +145,44 @@ func Train(blocked, random []Vector, start *Model, iterations int) *Model {
 //
 // With fixedU only m and the prior are estimated.
 func Estimate(vectors []Vector, start *Model, iterations int, fixedU bool) *Model {
-	m := start.clone()
-	if len(vectors) == 0 {
-		return m
-	}
 	// Identical vectors are counted once with their number: a few hundred
 	// patterns stand for millions of pairs.
 	counts := map[Vector]float64{}
 	for _, v := range vectors {
 		counts[v]++
 	}
+	m, _ := EstimateCounts(counts, start, iterations, 0, fixedU)
+	return m
+}
+
+// Convergence says how an EM run ended.
+type Convergence struct {
+	Iterations int
+	// Delta is the largest change of any probability in the last
+	// iteration; Converged that it fell below the tolerance asked for.
+	Delta     float64
+	Converged bool
+}
+
+// EstimateCounts is Estimate over vectors already counted (pattern →
+// number of pairs), stopping early once no probability moves by more than
+// tol in an iteration (tol 0: run every iteration).
+func EstimateCounts(counts map[Vector]float64, start *Model, iterations int, tol float64, fixedU bool) (*Model, Convergence) {
+	m := start.clone()
+	var conv Convergence
+	if len(counts) == 0 {
+		return m, conv
+	}
 	type pattern struct {
 		v Vector
 		n float64
 	}
 	pats := make([]pattern, 0, len(counts))
+	total := 0.0
 	for v, n := range counts {
 		pats = append(pats, pattern{v, n})
+		total += n
 	}
-	total := float64(len(vectors))
 	const eps = 1e-4
 	for it := 0; it < iterations; it++ {
 		var mSum, uSum [numFields][]float64
@@ -178,17 +208,35 @@ func Estimate(vectors []Vector, start *Model, iterations int, fixedU bool) *Mode
 				}
 			}
 		}
+		before := m.clone()
 		m.Prior = clamp(matchTotal/total, eps, 1-eps)
 		for f := range numFields {
-			normalise(m.M[f], mSum[f], eps)
+			normalise(m.M[f], mSum[f], MFloor)
 			if !fixedU {
 				normalise(m.U[f], uSum[f], eps)
 			}
 		}
 		m.Iterations = it + 1
+		conv.Iterations, conv.Delta = it+1, m.distance(before)
+		if tol > 0 && conv.Delta < tol {
+			conv.Converged = true
+			break
+		}
 	}
-	m.Pairs = len(vectors)
-	return m
+	m.Pairs = int(total)
+	return m, conv
+}
+
+// distance is the largest difference of any probability between two
+// models of the same shape.
+func (m *Model) distance(o *Model) float64 {
+	d := math.Abs(m.Prior - o.Prior)
+	for f := range numFields {
+		for l := range m.M[f] {
+			d = max(d, math.Abs(m.M[f][l]-o.M[f][l]), math.Abs(m.U[f][l]-o.U[f][l]))
+		}
+	}
+	return d
 }
 
 func normalise(dst, sums []float64, eps float64) {
@@ -272,4 +320,39 @@ func (m *Model) UnmarshalJSON(b []byte) error {
 		}
 	}
 	return m.Check()
+}
+
+// MFloor is the least m of any level: one record in a hundred has a slip
+// in any field, so no disagreement is ever rarer than that between two
+// records of one child. Without it EM, finding a level (sex differing,
+// say) almost never among the likely matches of a sample, drives its m to
+// nothing and its weight to -13 bits: a single typing slip would then
+// veto a link that every other field supports.
+const MFloor = 0.01
+
+// Reweigh weighs evidence saved earlier (by field and level name) with
+// this model's weights, and returns it with its new total: a pair queued
+// under older weights is shown and judged under the weights in use.
+// Evidence naming a field or level this model lacks keeps its weight.
+func (m *Model) Reweigh(ev []Evidence) ([]Evidence, float64) {
+	out := make([]Evidence, len(ev))
+	total := 0.0
+	for i, e := range ev {
+		out[i] = e
+		for _, f := range Fields {
+			if f.String() != e.Field {
+				continue
+			}
+			if e.Level == "missing" {
+				out[i].Weight = 0
+			}
+			for l := range m.M[f] {
+				if f.LevelName(uint8(l)) == e.Level {
+					out[i].Weight = math.Round(m.Weight(f, uint8(l))*10) / 10
+				}
+			}
+		}
+		total += out[i].Weight
+	}
+	return out, total
 }

@@ -150,9 +150,15 @@ func (s *importSink) plan(ctx context.Context, t *Tx, job *imports.Job, b *impor
 			return nil, nil, nil, err
 		}
 	}
-	if s.linker, err = t.newBatchLinker(ctx, undecided(b.Rows, byKey, byCID, *s.cidless), s.db.linkageModel()); err != nil {
+	// Every batch decides with the newest weights its transaction sees.
+	model, err := t.currentLinkageModel(ctx)
+	if err != nil {
 		return nil, nil, nil, err
 	}
+	if s.linker, err = t.newBatchLinker(ctx, undecided(b.Rows, byKey, byCID, *s.cidless), model.Model); err != nil {
+		return nil, nil, nil, err
+	}
+	s.linker.version = model.Version
 	// Rows earlier in this batch count as known to the rows after them.
 	newKeys := map[string]string{}
 	newCIDs := map[string]string{}
@@ -598,7 +604,10 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 			}
 		}
 	}
-	if err := t.queuePairs(ctx, job, reviews, s.actor); err != nil {
+	if err := t.queuePairs(ctx, job, reviews, s.linker.version, s.actor); err != nil {
+		return err
+	}
+	if err := t.recordPatterns(ctx, job.ID, b.Number, s.linker.patterns); err != nil {
 		return err
 	}
 	counts.Records = records
@@ -695,7 +704,7 @@ func (s *importSink) FailJob(ctx context.Context, job *imports.Job, rejects []im
 
 // FinishJob implements imports.Sink.
 func (s *importSink) FinishJob(ctx context.Context, job *imports.Job) error {
-	return s.db.InTx(ctx, func(t *Tx) error {
+	err := s.db.InTx(ctx, func(t *Tx) error {
 		now := t.now()
 		res, err := t.exec(ctx, `UPDATE import_jobs SET status = ?, claim = '', bytes_done = file_size, finished_at = ?, heartbeat_at = ?
 			WHERE id = ? AND claim = ?`, string(imports.Done), now, now, job.ID, s.claim)
@@ -709,6 +718,11 @@ func (s *importSink) FinishJob(ctx context.Context, job *imports.Job) error {
 		a.Action, a.ObjectType, a.ObjectID = ActionImportDone, "import_job", job.ID
 		return t.Audit(ctx, a)
 	})
+	if err != nil {
+		return err
+	}
+	s.db.autoTrainLinkage(ctx, s.actor)
+	return nil
 }
 
 // ReleaseImportJob gives a job back when its runner stops between batches

@@ -51,9 +51,6 @@ func (t *Tx) anyoneWithoutNationalID(ctx context.Context) (*bool, error) {
 	return &b, nil
 }
 
-// linkageModel is the model imports decide with.
-func (db *DB) linkageModel() *linkage.Model { return linkage.Default() }
-
 // linkageRecord is what linkage compares of a person row.
 func linkageRecord(p *people.Person) linkage.Record {
 	return linkage.Record{ID: p.ID, NationalID: p.NationalID, GivenName: p.GivenName, FamilyName: p.FamilyName, Nickname: p.Nickname,
@@ -67,11 +64,15 @@ type batchLinker struct {
 	model   *linkage.Model
 	ix      *linkage.Index
 	pending map[[2]string]bool
+	// patterns counts the agreement patterns of the pairs compared, for
+	// training (recorded with the batch).
+	patterns map[linkage.Vector]int64
+	version  int // of the model
 }
 
 // newBatchLinker reads the candidates of a batch's undecided rows.
 func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage.Model) (*batchLinker, error) {
-	bl := &batchLinker{model: m, ix: linkage.NewIndex(), pending: map[[2]string]bool{}}
+	bl := &batchLinker{model: m, ix: linkage.NewIndex(), pending: map[[2]string]bool{}, patterns: map[linkage.Vector]int64{}}
 	keySet := map[string]bool{}
 	lo, hi := 9999, 0
 	for _, r := range rows {
@@ -126,25 +127,7 @@ func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage
 	if err != nil {
 		return nil, err
 	}
-	// The mother's name comes from the pregnancy the child was born of,
-	// the address from the household.
-	err = t.lookupIn(ctx, `SELECT p.id, p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin, p.sex, p.birth_date,
-		COALESCE(m.given_name, ''), COALESCE(m.family_name, ''), COALESCE(h.address, ''), COALESCE(c.code, '')
-		FROM people p LEFT JOIN pregnancies pr ON pr.id = p.from_pregnancy_id LEFT JOIN people m ON m.id = pr.mother_id
-		LEFT JOIN households h ON h.id = p.household_id LEFT JOIN places c ON c.id = p.community_id WHERE p.id IN `, nil, idList,
-		func(rs *sql.Rows) error {
-			var r linkage.Record
-			var mg, mf, addr, comm string
-			if err := rs.Scan(&r.ID, &r.GivenName, &r.FamilyName, &r.Nickname, &r.GivenLatin, &r.FamilyLatin, &r.Sex, &r.BirthDate,
-				&mg, &mf, &addr, &comm); err != nil {
-				return err
-			}
-			r.MotherName = strings.TrimSpace(mg + " " + mf)
-			r.Address = strings.TrimSpace(comm + " " + addr)
-			r.NationalID = cids[r.ID]
-			bl.ix.Add(linkage.Prepare(r))
-			return nil
-		})
+	err = t.linkageRecords(ctx, idList, cids, func(r linkage.Record) { bl.ix.Add(linkage.Prepare(r)) })
 	if err != nil {
 		return nil, err
 	}
@@ -158,11 +141,38 @@ func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage
 	return bl, err
 }
 
+// linkageRecords reads people (ids) as linkage compares them, with their
+// national IDs from cids. The mother's name comes from the pregnancy the
+// child was born of, the address from the household.
+func (t *Tx) linkageRecords(ctx context.Context, ids []string, cids map[string]string, fn func(linkage.Record)) error {
+	return t.lookupIn(ctx, `SELECT p.id, p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin, p.sex, p.birth_date,
+		COALESCE(m.given_name, ''), COALESCE(m.family_name, ''), COALESCE(h.address, ''), COALESCE(c.code, '')
+		FROM people p LEFT JOIN pregnancies pr ON pr.id = p.from_pregnancy_id LEFT JOIN people m ON m.id = pr.mother_id
+		LEFT JOIN households h ON h.id = p.household_id LEFT JOIN places c ON c.id = p.community_id WHERE p.id IN `, nil, ids,
+		func(rs *sql.Rows) error {
+			var r linkage.Record
+			var mg, mf, addr, comm string
+			if err := rs.Scan(&r.ID, &r.GivenName, &r.FamilyName, &r.Nickname, &r.GivenLatin, &r.FamilyLatin, &r.Sex, &r.BirthDate,
+				&mg, &mf, &addr, &comm); err != nil {
+				return err
+			}
+			r.MotherName = strings.TrimSpace(mg + " " + mf)
+			r.Address = strings.TrimSpace(comm + " " + addr)
+			r.NationalID = cids[r.ID]
+			fn(r)
+			return nil
+		})
+}
+
 // decide decides one row's person.
 func (bl *batchLinker) decide(p *people.Person) linkage.Decision {
 	pr := linkage.Prepare(linkageRecord(p))
 	related := func(a, b string) bool { return bl.pending[[2]string{a, b}] || bl.pending[[2]string{b, a}] }
-	return bl.model.Decide(pr, bl.ix.Candidates(pr), related)
+	d := bl.model.Decide(pr, bl.ix.Candidates(pr), related)
+	for _, v := range d.Compared {
+		bl.patterns[v]++
+	}
+	return d
 }
 
 // add makes a person new in the batch a candidate for the rows after it.
@@ -177,14 +187,14 @@ type queuedPair struct {
 
 // queuePairs writes a batch's uncertain pairs; a pair already queued (the
 // same file again) is left as it is.
-func (t *Tx) queuePairs(ctx context.Context, job *imports.Job, pairs []queuedPair, actor audit.Event) error {
+func (t *Tx) queuePairs(ctx context.Context, job *imports.Job, pairs []queuedPair, modelVersion int, actor audit.Event) error {
 	now := t.now()
 	for _, q := range pairs {
 		ev, _ := json.Marshal(q.evidence)
 		id := NewID()
-		res, err := t.exec(ctx, `INSERT INTO linkage_pairs (id, person_id, candidate_id, score, evidence, source, job_id, status, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT (person_id, candidate_id) DO NOTHING`,
-			id, q.personID, q.candidateID, q.score, string(ev), job.Source, job.ID, now)
+		res, err := t.exec(ctx, `INSERT INTO linkage_pairs (id, person_id, candidate_id, score, evidence, source, job_id, status, created_at, model_version)
+			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (person_id, candidate_id) DO NOTHING`,
+			id, q.personID, q.candidateID, q.score, string(ev), job.Source, job.ID, now, modelVersion)
 		if err != nil {
 			return classify(err)
 		}
@@ -218,10 +228,22 @@ type Pair struct {
 	Person, Candidate people.Person
 	// MergeUndone: the merge that linked the pair was undone.
 	MergeUndone bool
+	// ModelVersion is the version of the weights the pair was scored with
+	// when queued (0: the defaults). GetPair and ListPairs give Evidence
+	// and Score under the weights in use now (version Weights), so that a
+	// data officer judges every pair by the same, newest weights.
+	ModelVersion int
+	Weights      int
+}
+
+// reweigh puts a pair's evidence and score under the model in use.
+func (p *Pair) reweigh(m LinkageModel) {
+	p.Evidence, p.Score = m.Model.Reweigh(p.Evidence)
+	p.Weights = m.Version
 }
 
 const pairColumns = `lp.id, lp.person_id, lp.candidate_id, lp.score, lp.evidence, lp.source, lp.status, COALESCE(lp.merge_id, ''),
-	lp.decided_by, lp.decided_at, lp.version, lp.created_at`
+	lp.decided_by, lp.decided_at, lp.version, lp.created_at, lp.model_version`
 
 func scanPair(s interface{ Scan(...any) error }, more ...any) (Pair, error) {
 	var p Pair
@@ -229,7 +251,7 @@ func scanPair(s interface{ Scan(...any) error }, more ...any) (Pair, error) {
 	var decided sql.NullString
 	var created string
 	err := s.Scan(append([]any{&p.ID, &p.PersonID, &p.CandidateID, &p.Score, &ev, &p.Source, &p.Status, &p.MergeID, &p.DecidedBy, &decided,
-		&p.Version, &created}, more...)...)
+		&p.Version, &created, &p.ModelVersion}, more...)...)
 	if err != nil {
 		return p, err
 	}
@@ -283,7 +305,7 @@ func (db *DB) ListPairs(ctx context.Context, orgIDs []string, status string, lim
 			var ev, created string
 			var decided sql.NullString
 			if err := rows.Scan(&p.ID, &p.PersonID, &p.CandidateID, &p.Score, &ev, &p.Source, &p.Status, &p.MergeID, &p.DecidedBy, &decided,
-				&p.Version, &created, &p.Person.GivenName, &p.Person.FamilyName, &p.Person.BirthDate,
+				&p.Version, &created, &p.ModelVersion, &p.Person.GivenName, &p.Person.FamilyName, &p.Person.BirthDate,
 				&p.Candidate.GivenName, &p.Candidate.FamilyName, &p.Candidate.BirthDate); err != nil {
 				return classify(err)
 			}
@@ -294,6 +316,13 @@ func (db *DB) ListPairs(ctx context.Context, orgIDs []string, status string, lim
 		}
 		if err := rows.Err(); err != nil {
 			return classify(err)
+		}
+		m, err := t.currentLinkageModel(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range out {
+			out[i].reweigh(m)
 		}
 		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionLinkageQueueRead, "linkage_pair", "", "status="+status
 		return t.Audit(ctx, actor)
@@ -316,6 +345,11 @@ func (db *DB) GetPair(ctx context.Context, orgIDs []string, id string, actor aud
 		if p.Candidate, err = t.getPerson(ctx, p.CandidateID); err != nil {
 			return err
 		}
+		m, err := t.currentLinkageModel(ctx)
+		if err != nil {
+			return err
+		}
+		p.reweigh(m)
 		if p.MergeID != "" {
 			var undone sql.NullString
 			if err := t.queryRow(ctx, `SELECT undone_at FROM linkage_merges WHERE id = ?`, p.MergeID).Scan(&undone); err != nil {

@@ -82,6 +82,10 @@ type DB struct {
 	// constraints escalated beyond Bangkok's child-protection committee;
 	// empty: none is configured and Bangkok is the top.
 	MinistryContact string
+	// LinkageAutoTrain: after an import job, linkage weights are trained
+	// again once imports have recorded this many candidate pairs since the
+	// last training (0: 50,000; negative: never automatically).
+	LinkageAutoTrain int64
 }
 
 // Options select and tune the database.

@@ -6,7 +6,6 @@ import (
 
 	"termtem/internal/account"
 	"termtem/internal/httpx"
-	"termtem/internal/linkage"
 	"termtem/internal/people"
 	"termtem/internal/store"
 )
@@ -65,7 +64,12 @@ func (h *Handler) renderPair(w http.ResponseWriter, r *http.Request, status int,
 	for i := range rows {
 		rows[i].Differ = rows[i].New != rows[i].Known
 	}
-	m := linkage.Default()
+	lm, err := h.DB.CurrentLinkageModel(r.Context())
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	m := lm.Model
 	v.Data = linkagePairPage{Pair: pr, Rows: rows, Score: strconv.FormatFloat(pr.Score, 'f', 1, 64),
 		Link: strconv.FormatFloat(m.Link, 'f', 0, 64), Review: strconv.FormatFloat(m.Review, 'f', 0, 64)}
 	v.Error = fe

@@ -6,6 +6,7 @@ import (
 
 	"termtem/internal/account"
 	"termtem/internal/httpx"
+	"termtem/internal/linkage"
 	"termtem/internal/store"
 )
 
@@ -18,6 +19,17 @@ type linkageQueuePage struct {
 	Pairs  []store.Pair
 	Total  int
 	Next   int // offset of the next page; 0 when none
+	// The weights in use, with the pairs imports recorded since they were
+	// trained.
+	Model   store.LinkageModel
+	Weights []linkageWeight
+	Since   int64
+}
+
+// linkageWeight is one line of the weights table.
+type linkageWeight struct {
+	Field, Level string
+	Weight       float64
 }
 
 // LinkageQueue lists the pairs of one status (GET /linkage?status=…).
@@ -37,6 +49,19 @@ func (h *Handler) LinkageQueue(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := linkageQueuePage{Status: status, Pairs: pairs, Total: total}
+	if d.Model, err = h.DB.CurrentLinkageModel(r.Context()); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if _, d.Since, err = h.DB.LinkagePairsRecorded(r.Context()); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, f := range linkage.Fields {
+		for l := 0; l < f.Levels(); l++ {
+			d.Weights = append(d.Weights, linkageWeight{Field: f.String(), Level: f.LevelName(uint8(l)), Weight: d.Model.Model.Weight(f, uint8(l))})
+		}
+	}
 	if offset+len(pairs) < total {
 		d.Next = offset + len(pairs)
 	}
