@@ -244,6 +244,7 @@ func TestRoleRouteMatrix(t *testing.T) {
 		{"/services/import", can(account.DirectoryManage)},
 		{"/services/hsds.json", can(account.OrganisationsRead)},
 		{"/services/hsds.zip", can(account.OrganisationsRead)},
+		{"/my-plan", can(account.SelfRead)},
 		{"/services/" + service.ID, can(account.OrganisationsRead)},
 		{"/services/" + service.ID + "/edit", func(p *account.Principal) bool { return p.ManagesOrganisation(org.ID, account.DirectoryManage) }},
 		{"/api/v1/services", can(account.OrganisationsRead)},

@@ -331,6 +331,18 @@ func TestBrowserAccessibilityNetwork(t *testing.T) {
 	s.pages([]string{"/services/new", "/services/" + svc.ID + "/edit", "/services/import"}, nil)
 	s.as("demo.committee")
 	s.pages([]string{"/meetings", "/meetings/new?committee=" + qol.ID, "/meetings/" + meetings[0].ID}, nil)
+	s.as("demo.family")
+	s.pages([]string{"/my-plan"}, nil)
+	family, err := db.GetUserByUsername(ctx, "demo.family")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := db.FamilyPlans(ctx, family.ID, audit.Event{ActorID: family.ID, RequestID: "test"})
+	if err != nil || len(plans) != 1 {
+		t.Fatalf("demo family plan: %v", err)
+	}
+	s.as("demo.socialworker")
+	s.pages([]string{"/cases/" + plans[0].CaseID}, nil)
 }
 
 // The directory in HSDS's tabular form: an administrator downloads the
@@ -469,4 +481,58 @@ func zipMap(t *testing.T, files map[string]string) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+// Periodic self-reporting per commitment: the demo's family signs in, sees
+// the goal it put in its own words, says how it goes (an answer left out
+// is refused first); its case manager sees the answer on the case.
+func TestBrowserFamilyReportsProgress(t *testing.T) {
+	ts := startServer(t, testEnv(t), "--demo")
+	db := ts.openDB(t)
+	ctx := t.Context()
+	family, err := db.GetUserByUsername(ctx, "demo.family")
+	if err != nil {
+		t.Fatal(err)
+	}
+	plans, err := db.FamilyPlans(ctx, family.ID, audit.Event{ActorID: family.ID, RequestID: "test"})
+	if err != nil || len(plans) != 1 || len(plans[0].Commitments) != 1 {
+		t.Fatalf("demo family plan %+v %v", plans, err)
+	}
+	caseID, goal := plans[0].CaseID, plans[0].Commitments[0]
+
+	f := newBrowser(t, ts)
+	f.phone()
+	if status := f.login("demo.family", demoPassword(t, ts, "demo.family")); status != http.StatusOK {
+		f.fatalf("login: %d", status)
+	}
+	if status := f.clickAndWait(`a[href="/my-plan"]`); status != http.StatusOK {
+		f.fatalf("my plan: %d", status)
+	}
+	if got := f.text("#commitment-" + goal.ID + " legend"); got != "เป้าหมายด้านการศึกษา: แม่จะพาลูกไปโรงเรียนทุกวันและคุยกับครูทุกเดือน" {
+		f.fatalf("commitment %q", got)
+	}
+	// A note without saying how it goes is refused, the note kept.
+	f.fill("#note-"+goal.ID, "ลูกไปโรงเรียนครบทุกวันในเดือนนี้")
+	if status := f.clickAndWait("#progress-submit-" + caseID); status != http.StatusUnprocessableEntity ||
+		f.jsAttr("#commitment-"+goal.ID, "aria-invalid") != "true" || f.value("#note-"+goal.ID) != "ลูกไปโรงเรียนครบทุกวันในเดือนนี้" {
+		f.fatalf("no answer: %d %q", status, f.text("#form-error"))
+	}
+	f.check("#p-" + goal.ID + "-on_track")
+	if status := f.clickAndWait("#progress-submit-" + caseID); status != http.StatusOK || f.text(".flash") != "ส่งรายงานความคืบหน้าแล้ว เจ้าหน้าที่จะเห็นรายงานนี้" {
+		f.fatalf("report: %d %q %q", status, f.text(".flash"), f.text("#form-error"))
+	}
+	if got := f.text("#latest-" + goal.ID); !strings.Contains(got, "กำลังทำ เป็นไปตามที่ตั้งใจ") || !strings.Contains(got, "รายงานรอบนี้แล้ว") {
+		f.fatalf("latest %q", got)
+	}
+
+	sw := newBrowser(t, ts)
+	if status := sw.login("demo.socialworker", demoPassword(t, ts, "demo.socialworker")); status != http.StatusOK {
+		sw.fatalf("login: %d", status)
+	}
+	sw.open("/cases/" + caseID)
+	got := sw.text(`#commitment-progress li[data-id="` + goal.ID + `"]`)
+	if !strings.Contains(got, "แม่จะพาลูกไปโรงเรียนทุกวัน") || !strings.Contains(got, "กำลังทำ เป็นไปตามที่ตั้งใจ") ||
+		!strings.Contains(got, "ลูกไปโรงเรียนครบทุกวันในเดือนนี้") || strings.Contains(got, "ยังไม่ได้รายงานรอบนี้") {
+		sw.fatalf("the case manager sees %q", got)
+	}
 }

@@ -133,6 +133,8 @@ func (s *Server) routes() []Route {
 		{"GET", "/self/form", hf(w.SelfFormShow)},
 		{"POST", "/self/form", hf(w.SelfSubmit)},
 		{"GET", "/self/result", hf(w.SelfResult)},
+		{"GET", "/my-plan", hf(w.MyPlanShow)},
+		{"POST", "/my-plan/{case}", hf(w.MyPlanReport)},
 
 		{"GET", "/alerts", hf(w.AlertsList)},
 		{"POST", "/alerts/{id}/acknowledge", hf(w.AlertAcknowledge)},

@@ -130,7 +130,9 @@ type SelfReportRun struct {
 // whose due date is near is reminded (once per due date); one whose
 // report is overdue is raised to the case manager (once per due date).
 // A report is a self-assessment the family made of its household (for a
-// child's case, the child's household) on or after the period's start.
+// child's case, the child's household) on or after the period's start,
+// together with the family's progress on each of its commitments
+// (commitments.go) for the period.
 func (db *DB) RunSelfReports(ctx context.Context) (SelfReportRun, error) {
 	var run SelfReportRun
 	type row struct {
@@ -159,9 +161,19 @@ func (db *DB) RunSelfReports(ctx context.Context) (SelfReportRun, error) {
 			x.household, start).Scan(&reports); err != nil {
 			return run, classify(err)
 		}
+		// The period's report is in when the family has assessed itself
+		// again and reported on each of its commitments.
+		commitments, err := r.commitments(ctx, x.caseID, x.family, x.next)
+		if err != nil {
+			return run, err
+		}
+		reported := reports > 0 && x.household != ""
+		for _, c := range commitments {
+			reported = reported && c.ThisPeriod
+		}
 		err = db.InTx(ctx, func(t *Tx) error {
 			switch {
-			case reports > 0 && x.household != "":
+			case reported:
 				next := due
 				for !next.After(today) {
 					next = next.AddDate(0, 0, x.interval)
@@ -180,7 +192,7 @@ func (db *DB) RunSelfReports(ctx context.Context) (SelfReportRun, error) {
 				return classify(err)
 			case !today.Before(due.AddDate(0, 0, -RemindBefore)) && x.reminded != x.next && x.missed != x.next:
 				run.Reminded++
-				if err := t.Enqueue(ctx, Notification{Kind: "notify.selfreport_due", UserIDs: []string{x.family}, Link: "/self"}); err != nil {
+				if err := t.Enqueue(ctx, Notification{Kind: "notify.selfreport_due", UserIDs: []string{x.family}, Link: "/my-plan"}); err != nil {
 					return err
 				}
 				_, err := t.exec(ctx, `UPDATE self_report_schedules SET reminded_for = ?, version = version + 1 WHERE case_id = ? AND version = ?`,

@@ -55,6 +55,8 @@ type casePage struct {
 
 	// SelfReport is the family's periodic report schedule, if set.
 	SelfReport *store.SelfReportSchedule
+	// Commitments are the family's, with what it last reported on each.
+	Commitments []store.Commitment
 }
 
 // decisionRow is one decision of the conference form, which becomes a plan
@@ -140,6 +142,10 @@ func (h *Handler) renderCase(w http.ResponseWriter, r *http.Request, status int,
 	pg.ReviewDue = pg.Case.ReviewDue
 	if sr, err := h.DB.SelfReportScheduleOf(ctx, c.ID); err == nil {
 		pg.SelfReport = &sr
+		if pg.Commitments, err = h.DB.CaseCommitments(ctx, c.ID); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	if pg.Form == nil {
 		pg.Form = map[string]string{}

@@ -21,6 +21,7 @@ var homeTiles = []homeTile{
 	{"/organisations", "nav.organisations", "home.tile.organisations", account.OrganisationsRead},
 	{"/users", "nav.users", "home.tile.users", account.UsersRead},
 	{"/instruments", "instruments.title", "home.tile.instruments", account.InstrumentsPublish},
+	{"/my-plan", "myplan.title", "home.tile.myplan", account.SelfRead},
 	{"/profile", "nav.profile", "home.tile.profile", ""},
 }
 
