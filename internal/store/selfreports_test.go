@@ -148,4 +148,3 @@ func TestPeriodicSelfReports(t *testing.T) {
 		t.Errorf("missed report still in the inbox")
 	}
 }
-
