@@ -258,6 +258,12 @@ func TestBrowserAccessibilityMobile(t *testing.T) {
 	}
 	s.pages([]string{"/visits", "/visits/offline", "/visits/conflicts", "/visits/conflicts/" + conflict, "/profile"},
 		map[string]func(*tab){"/visits/offline": func(b *tab) { b.prepareVisit(w) }})
+	// A nurse's offline page: the child's service-record form open.
+	s.as("demo.nurse")
+	s.pages([]string{"/visits/offline"}, map[string]func(*tab){"/visits/offline": func(b *tab) {
+		b.prepareVisit(w)
+		b.do("open the child's record", chromedp.Click(chromedp.CSS("#ov-c-0-0 .ov-records summary"), chromedp.NodeVisible))
+	}})
 }
 
 // The service-account pages of an organisation administrator: the list,

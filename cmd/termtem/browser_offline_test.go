@@ -303,3 +303,87 @@ func a11yConflict(t *testing.T, w offlineWorld, userID string) string {
 	}
 	return ids[0]
 }
+
+// TestBrowserOfflineChildRecords: a nurse prepares a household and, without
+// a signal, weighs and measures its child, records a developmental
+// screening with a suspected delay, and assesses the child's own flower;
+// on reconnecting all three reach the child's record, once each.
+func TestBrowserOfflineChildRecords(t *testing.T) {
+	ts := startServer(t, testEnv(t))
+	ts.addOrganisation(t, "HC-OK")
+	ts.addUser(t, "nurse.ok", "health_staff", "HC-OK", testPassword)
+	w := newOfflineWorld(t, ts, "OK")
+	b := newBrowser(t, ts)
+	b.login("nurse.ok", testPassword)
+	b.open("/")
+	b.settle("service worker in control", `navigator.serviceWorker.controller !== null || (navigator.serviceWorker.ready.then(() => location.reload()), false)`)
+	b.prepareVisit(w)
+	b.setOnline(false)
+	b.navigate("/visits/offline")
+	b.setOnline(false)
+	b.settle("the child offline", `document.getElementById("ov") && document.getElementById("ov").dataset.ready === "1" && !!document.getElementById("ov-c-0-0")`)
+	if got := b.text("#ov-c-0-0 .ov-child-name"); !strings.Contains(got, "น้ำฝน") {
+		b.fatalf("child shown as %q", got)
+	}
+
+	// Growth: the form of the first kind.
+	b.do("open the record", chromedp.Click(chromedp.CSS("#ov-c-0-0 .ov-records summary"), chromedp.NodeVisible))
+	b.fill(`#ov-c-0-0 .ov-record input[name="weight_kg"]`, "17.5")
+	b.fill(`#ov-c-0-0 .ov-record input[name="height_cm"]`, "108")
+	b.do("save the growth", chromedp.Click(chromedp.CSS("#ov-c-0-0 .ov-record button"), chromedp.NodeVisible))
+	b.settle("growth queued", `document.getElementById("ov-queue").textContent === "รอส่งเข้าระบบ 1 รายการ"`)
+
+	// A DSPM screening at 60 months, gross motor suspected.
+	b.do("open the record", chromedp.Click(chromedp.CSS("#ov-c-0-0 .ov-records summary"), chromedp.NodeVisible))
+	if !jsEval[bool](b, `(() => { const f = document.querySelector("#ov-c-0-0 .ov-record");
+		f.record_kind.value = "development_screening"; f.record_kind.dispatchEvent(new Event("change"));
+		if (f.weight_kg.disabled !== true || f.screening_age.disabled) return false;
+		f.screening_age.value = "60";
+		for (const d of ["gm", "fm", "rl", "el", "ps"]) f[d].value = d === "gm" ? "suspected" : "pass";
+		return true; })()`) {
+		b.fatalf("the screening's fields did not replace the growth's")
+	}
+	b.do("save the screening", chromedp.Click(chromedp.CSS("#ov-c-0-0 .ov-record button"), chromedp.NodeVisible))
+	b.settle("screening queued", `document.getElementById("ov-queue").textContent === "รอส่งเข้าระบบ 2 รายการ"`)
+
+	// The child's flower.
+	b.do("open the child's flower", chromedp.Click(chromedp.CSS("#ov-c-0-0 .ov-child-flower summary"), chromedp.NodeVisible))
+	n := jsEval[int](b, `(() => { const fs = document.querySelectorAll("#ov-c-0-0 .ov-child-flower fieldset");
+		fs.forEach(f => f.querySelector("input").click()); return fs.length; })()`)
+	if n == 0 {
+		b.fatalf("no questions of the child's flower offline")
+	}
+	b.do("save the child's flower", chromedp.Click(chromedp.CSS("#ov-c-0-0 .ov-child-flower button"), chromedp.NodeVisible))
+	b.settle("flower queued", `document.getElementById("ov-queue").textContent === "รอส่งเข้าระบบ 3 รายการ"`)
+	if raw := b.offlineStore(); strings.Contains(raw, "17.5") || strings.Contains(raw, "suspected") {
+		b.fatalf("queued records stored in plain text")
+	}
+
+	b.setOnline(true)
+	b.settle("synced", `document.getElementById("ov-queue").textContent === "" && document.getElementById("ov-status").textContent === "ส่งเข้าระบบแล้ว 3 รายการ"`)
+	recs, err := w.db.Timeline(t.Context(), w.child.ID, store.TimelineFilter{}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[people.RecordKind]int{}
+	for _, r := range recs {
+		kinds[r.Kind]++
+		switch r.Kind {
+		case people.Growth:
+			if r.Data.WeightKg != 17.5 || r.Data.HeightCm != 108 {
+				t.Errorf("growth %+v", r.Data)
+			}
+		case people.DevelopmentScreening:
+			if r.Data.ScreeningAge != 60 || r.Data.Domains == nil || r.Data.Domains.GM != people.DSPMSuspected || r.Data.Domains.PS != people.DSPMPass {
+				t.Errorf("screening %+v", r.Data)
+			}
+		}
+	}
+	if kinds[people.Growth] != 1 || kinds[people.DevelopmentScreening] != 1 || len(recs) != 2 {
+		t.Fatalf("records on the server: %v", kinds)
+	}
+	as, err := w.db.ListAssessments(t.Context(), flower.Child, w.child.ID, audit.Event{})
+	if err != nil || len(as) != 1 || len(as[0].Answers) != n {
+		t.Fatalf("child assessments on the server: %d %v", len(as), err)
+	}
+}

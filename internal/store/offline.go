@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"termtem/internal/access"
 	"termtem/internal/audit"
 	"termtem/internal/errs"
 )
@@ -299,4 +300,12 @@ func (db *DB) HomeVisits(ctx context.Context, householdID string) ([]HomeVisit, 
 		out = append(out, v)
 	}
 	return out, classify(rows.Err())
+}
+
+// MayOpenPerson reports whether the request may open a person's record,
+// without auditing a refusal: the offline kit offers a child's records
+// and flower only to those who may open the child online.
+func (db *DB) MayOpenPerson(ctx context.Context, personID string) (bool, error) {
+	lvl, err := db.personLevel(ctx, personID)
+	return lvl == access.Full, err
 }

@@ -6,8 +6,20 @@ import (
 	"termtem/internal/account"
 	"termtem/internal/errs"
 	"termtem/internal/httpx"
+	"termtem/internal/people"
 	"termtem/internal/store"
 )
+
+// offlineForms are the choices of the children's service records on the
+// offline page (the same for everyone: the page is kept by the service
+// worker).
+type offlineForms struct {
+	Kinds       []people.RecordKind
+	Vaccines    []string
+	DSPMAges    []int
+	DSPMDomains []string
+	DSPMResults []string
+}
 
 type visitsPage struct {
 	Candidates []store.VisitCandidate
@@ -74,5 +86,7 @@ func (h *Handler) VisitsPrepare(w http.ResponseWriter, r *http.Request) {
 func (h *Handler) VisitsOffline(w http.ResponseWriter, r *http.Request) {
 	v := h.view(r, "visits.offline_title", nil)
 	v.Principal = nil
+	v.Data = offlineForms{Kinds: store.OfflineRecordKinds, Vaccines: people.EPIVaccines, DSPMAges: people.DSPMAges, DSPMDomains: dspmDomains,
+		DSPMResults: []string{people.DSPMPass, people.DSPMSuspected, people.DSPMDelayed}}
 	h.render(w, r, http.StatusOK, "visits_offline", v)
 }

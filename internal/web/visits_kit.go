@@ -10,6 +10,7 @@ import (
 	"termtem/internal/errs"
 	"termtem/internal/flower"
 	"termtem/internal/httpx"
+	"termtem/internal/people"
 	"termtem/internal/store"
 )
 
@@ -65,6 +66,10 @@ func (h *Handler) KitKey(w http.ResponseWriter, r *http.Request) {
 type kitMember struct {
 	Name string `json:"name"`
 	Age  string `json:"age"`
+	// A child the worker may open online: its service records and its
+	// own flower can be recorded offline too.
+	ID         string         `json:"id,omitempty"`
+	Indicators []kitIndicator `json:"indicators,omitempty"`
 }
 
 type kitOption struct {
@@ -87,11 +92,16 @@ type kitHousehold struct {
 	Community  string         `json:"community"`
 	Members    []kitMember    `json:"members"`
 	Indicators []kitIndicator `json:"indicators"`
+	// Records: the worker may add children's service records (the online
+	// form's permission).
+	Records bool `json:"records"`
 }
 
 // KitData gives the device the kit's households as an online read would,
 // each read audited (GET /visits/kits/{id}/data): members, the household's
-// fields with their version, and the questions of a household assessment.
+// fields with their version, the questions of a household assessment, and
+// for each child the worker may open online its ID and the questions of
+// its own flower.
 func (h *Handler) KitData(w http.ResponseWriter, r *http.Request) {
 	p, kit, ok := h.kitOf(w, r, account.AssessmentsWrite)
 	if !ok {
@@ -106,30 +116,57 @@ func (h *Handler) KitData(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		kh := kitHousehold{ID: id, Version: hv.Household.Version, Address: hv.Household.Address, Situation: hv.Household.Situation,
-			Community: h.communityName(ctx, lang, hv.Household.CommunityID), Members: []kitMember{}, Indicators: []kitIndicator{}}
-		for _, m := range h.memberRows(lang, hv.Household, hv.Current) {
-			kh.Members = append(kh.Members, kitMember{Name: m.Row.Name, Age: m.Row.Age})
+			Community: h.communityName(ctx, lang, hv.Household.CommunityID), Members: []kitMember{}, Indicators: []kitIndicator{},
+			Records: p.Can(account.PeopleWrite)}
+		for i, m := range h.memberRows(lang, hv.Household, hv.Current) {
+			km := kitMember{Name: m.Row.Name, Age: m.Row.Age}
+			person := hv.Current[i].Person
+			if people.IsChild(person.BirthDate, h.DB.Now()) {
+				if may, err := h.DB.MayOpenPerson(ctx, person.ID); err != nil {
+					h.failJSON(w, r, err)
+					return
+				} else if may {
+					km.ID = person.ID
+					if km.Indicators, err = h.kitQuestions(r, flower.Child, person.ID); err != nil {
+						h.failJSON(w, r, err)
+						return
+					}
+				}
+			}
+			kh.Members = append(kh.Members, km)
 		}
-		if p.Can(account.AssessmentsWrite) {
-			d, err := h.DB.PrepareAssessment(ctx, flower.Household, id, store.ByStaff, httpx.Actor(r))
-			if err != nil {
-				h.failJSON(w, r, err)
-				return
-			}
-			for _, ind := range d.Applicable {
-				if ind.Answer.Kind != flower.Choice {
-					continue
-				}
-				ki := kitIndicator{Code: ind.Code, Question: ind.Question.In(lang), Family: ind.FamilyFacing}
-				for _, o := range ind.Answer.Options {
-					ki.Options = append(ki.Options, kitOption{Code: o.Code, Label: o.Label.In(lang)})
-				}
-				kh.Indicators = append(kh.Indicators, ki)
-			}
+		if kh.Indicators, err = h.kitQuestions(r, flower.Household, id); err != nil {
+			h.failJSON(w, r, err)
+			return
 		}
 		out = append(out, kh)
 	}
 	writeJSON(w, map[string]any{"id": kit.ID, "expires_at": kit.ExpiresAt.UTC().Format(time.RFC3339), "households": out})
+}
+
+// kitQuestions are the multiple-choice questions of a flower assessment of
+// a household or a child today, for the device (the read audited).
+func (h *Handler) kitQuestions(r *http.Request, subject flower.Subject, id string) ([]kitIndicator, error) {
+	out := []kitIndicator{}
+	if !httpx.Principal(r.Context()).Can(account.AssessmentsWrite) {
+		return out, nil
+	}
+	d, err := h.DB.PrepareAssessment(r.Context(), subject, id, store.ByStaff, httpx.Actor(r))
+	if err != nil {
+		return nil, err
+	}
+	lang := httpx.Lang(r.Context())
+	for _, ind := range d.Applicable {
+		if ind.Answer.Kind != flower.Choice {
+			continue
+		}
+		ki := kitIndicator{Code: ind.Code, Question: ind.Question.In(lang), Family: ind.FamilyFacing}
+		for _, o := range ind.Answer.Options {
+			ki.Options = append(ki.Options, kitOption{Code: o.Code, Label: o.Label.In(lang)})
+		}
+		out = append(out, ki)
+	}
+	return out, nil
 }
 
 type syncChange struct {
@@ -143,6 +180,11 @@ type syncChange struct {
 	New         map[string]string `json:"new"`
 	Source      string            `json:"source"`
 	Answers     map[string]string `json:"answers"`
+	// A child's service record or flower.
+	PersonID   string            `json:"person_id"`
+	RecordKind string            `json:"record_kind"`
+	OccurredOn string            `json:"occurred_on"`
+	Data       people.RecordData `json:"data"`
 }
 
 type syncResult struct {
@@ -184,7 +226,7 @@ func (h *Handler) KitSync(w http.ResponseWriter, r *http.Request) {
 	for _, c := range in.Changes {
 		// The permission of the online form that makes the same change.
 		perm := account.AssessmentsWrite
-		if c.Kind == store.ChangeHousehold {
+		if c.Kind == store.ChangeHousehold || c.Kind == store.ChangeRecord {
 			perm = account.PeopleWrite
 		}
 		if !p.Can(perm) {
@@ -199,7 +241,8 @@ func (h *Handler) KitSync(w http.ResponseWriter, r *http.Request) {
 		}
 		res, err := h.DB.ApplyOfflineChange(r.Context(), kit, store.OfflineChange{ID: c.ID, Kind: c.Kind, HouseholdID: c.HouseholdID,
 			VisitedOn: c.VisitedOn, Note: c.Note, BaseVersion: c.BaseVersion, Base: c.Base, New: c.New,
-			Source: store.AssessmentSource(c.Source), Answers: answers, OrganisationID: org, AuthorID: p.User.ID}, httpx.Actor(r))
+			Source: store.AssessmentSource(c.Source), Answers: answers, PersonID: c.PersonID, RecordKind: people.RecordKind(c.RecordKind),
+			OccurredOn: c.OccurredOn, Data: c.Data, OrganisationID: org, AuthorID: p.User.ID}, httpx.Actor(r))
 		if err != nil {
 			h.failJSON(w, r, err)
 			return

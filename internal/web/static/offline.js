@@ -142,7 +142,7 @@
   function el(tag, text, cls) { var e = document.createElement(tag); if (text) e.textContent = text; if (cls) e.className = cls; return e; }
   function questions(box, h, family) {
     var q = $("ov-question");
-    h.indicators.filter(function (i) { return !family || i.family; }).forEach(function (ind) {
+    (h.indicators || []).filter(function (i) { return !family || i.family; }).forEach(function (ind) {
       var f = q.content.firstElementChild.cloneNode(true);
       f.querySelector("legend").textContent = ind.question;
       ind.options.forEach(function (o) {
@@ -182,7 +182,7 @@
         enqueue({ kind: "household", household_id: h.id, base_version: h.version, base: { address: h.address, situation: h.situation },
           new: { address: edit.address.value, situation: edit.situation.value } });
       });
-      Array.prototype.forEach.call(s.querySelectorAll(".ov-assess"), function (form) {
+      Array.prototype.forEach.call(s.querySelectorAll(".ov-assess:not([data-child])"), function (form) {
         if (!questions(form.querySelector(".ov-questions"), h, !!form.dataset.family)) form.closest("details").hidden = true;
         form.addEventListener("submit", function (e) {
           e.preventDefault();
@@ -191,8 +191,48 @@
           enqueue({ kind: "assessment", household_id: h.id, source: form.dataset.source, answers: answers });
         });
       });
+      h.members.forEach(function (m, j) { if (m.id) s.querySelector(".ov-children").appendChild(child(h, m, "ov-c-" + i + "-" + j)); });
       list.appendChild(s);
     });
+  }
+  // A child the worker may open: a service record (growth, vaccination,
+  // DSPM screening, home visit) and the child's own flower.
+  function child(h, m, id) {
+    var c = $("ov-child").content.firstElementChild.cloneNode(true), rec = c.querySelector(".ov-record");
+    c.id = id;
+    c.querySelector(".ov-child-name").textContent = m.name + (m.age ? " · " + m.age : "");
+    if (!h.records) rec.closest("details").hidden = true;
+    rec.occurred_on.value = today();
+    function kind() {
+      Array.prototype.forEach.call(rec.querySelectorAll("[data-kind]"), function (box) {
+        box.hidden = box.dataset.kind !== rec.record_kind.value;
+        Array.prototype.forEach.call(box.querySelectorAll("input, select"), function (f) { f.disabled = box.hidden; });
+      });
+      rec.note.required = rec.record_kind.value === "home_visit";
+    }
+    rec.record_kind.addEventListener("change", kind);
+    kind();
+    rec.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var k = rec.record_kind.value, d = { note: rec.note.value };
+      function num(n) { return rec[n].value === "" ? 0 : Number(rec[n].value); }
+      if (k === "growth") { d.weight_kg = num("weight_kg"); d.height_cm = num("height_cm"); d.head_cm = num("head_cm"); }
+      if (k === "vaccination") { d.vaccine = rec.vaccine.value; d.dose = num("dose"); }
+      if (k === "development_screening") {
+        d.screening_age = num("screening_age");
+        d.domains = { gm: rec.gm.value, fm: rec.fm.value, rl: rec.rl.value, el: rec.el.value, ps: rec.ps.value };
+      }
+      enqueue({ kind: "record", household_id: h.id, person_id: m.id, record_kind: k, occurred_on: rec.occurred_on.value, data: d });
+    });
+    var flower = c.querySelector(".ov-assess");
+    if (!questions(flower.querySelector(".ov-questions"), m, false)) flower.closest("details").hidden = true;
+    flower.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var answers = {};
+      Array.prototype.forEach.call(flower.querySelectorAll("input:checked"), function (r) { answers[r.name] = r.value; });
+      enqueue({ kind: "assessment", household_id: h.id, person_id: m.id, source: "staff", answers: answers });
+    });
+    return c;
   }
   // Wipe when the key's life ends, whether or not there is a signal.
   var timer = 0;
