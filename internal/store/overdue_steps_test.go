@@ -92,7 +92,7 @@ func TestRemindOverdueSteps(t *testing.T) {
 		}
 	}
 
-	run(0) // nothing is overdue on the day the plan is made
+	run(0)                               // nothing is overdue on the day the plan is made
 	w.clock.Advance(11 * 24 * time.Hour) // 2026-03-12
 	run(2)
 	for _, u := range []struct {
