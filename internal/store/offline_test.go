@@ -288,11 +288,9 @@ func TestOfflineChangesExactlyOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.SaveHousehold(asW, func() people.Household {
-		x := h.Household
-		x.Situation = "ห้องเช่าชั้นสอง"
-		return x
-	}(), actor()); err != nil {
+	theirs := h.Household
+	theirs.Situation = "ห้องเช่าชั้นสอง"
+	if _, err := db.SaveHousehold(asW, theirs, actor()); err != nil {
 		t.Fatal(err)
 	}
 	edit := store.OfflineChange{ID: "crash-edit-0001", Kind: store.ChangeHousehold, HouseholdID: child.HouseholdID, BaseVersion: h.Household.Version,

@@ -92,8 +92,10 @@ func TestRemindOverdueSteps(t *testing.T) {
 		}
 	}
 
-	run(0)                               // nothing is overdue on the day the plan is made
-	w.clock.Advance(11 * 24 * time.Hour) // 2026-03-12
+	// Nothing is overdue on the day the plan is made; on 2026-03-12 two
+	// steps are.
+	run(0)
+	w.clock.Advance(11 * 24 * time.Hour)
 	run(2)
 	for _, u := range []struct {
 		name string
