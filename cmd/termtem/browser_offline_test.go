@@ -108,12 +108,12 @@ func TestBrowserOfflineVisit(t *testing.T) {
 	b.do("save the note", chromedp.Click(chromedp.CSS("#ov-h-0 .ov-visit button"), chromedp.NodeVisible))
 	b.settle("note queued", `document.getElementById("ov-queue").textContent === "รอส่งเข้าระบบ 1 รายการ"`)
 	b.do("open the assessment", chromedp.Click(chromedp.CSS("#ov-h-0 details:nth-of-type(3) summary"), chromedp.NodeVisible))
-	n := jsEval[int](b, `(() => { const fs = document.querySelectorAll("#ov-h-0 .ov-assess[data-source=staff] fieldset");
+	n := jsEval[int](b, `(() => { const fs = document.querySelectorAll("#ov-h-0 .ov-assess[data-source=staff]:not([data-child]) fieldset");
 		fs.forEach(f => f.querySelector("input").click()); return fs.length; })()`)
 	if n == 0 {
 		b.fatalf("no assessment questions offline")
 	}
-	b.do("save the assessment", chromedp.Click(chromedp.CSS(`#ov-h-0 .ov-assess[data-source=staff] button`), chromedp.NodeVisible))
+	b.do("save the assessment", chromedp.Click(chromedp.CSS(`#ov-h-0 .ov-assess[data-source=staff]:not([data-child]) button`), chromedp.NodeVisible))
 	b.settle("assessment queued", `document.getElementById("ov-queue").textContent === "รอส่งเข้าระบบ 2 รายการ"`)
 	if raw := b.offlineStore(); strings.Contains(raw, "โรงงาน") {
 		b.fatalf("queued note stored in plain text")
