@@ -50,8 +50,15 @@ func newOfflineWorld(t *testing.T, ts *testServer, code string) offlineWorld {
 // offline page has it, encrypted, on the device.
 func (b *tab) prepareVisit(w offlineWorld) {
 	b.t.Helper()
+	b.prepareHousehold(w.household.ID)
+}
+
+// prepareHousehold chooses one household on /visits and waits until the
+// offline page has it on the device.
+func (b *tab) prepareHousehold(id string) {
+	b.t.Helper()
 	b.open("/visits")
-	b.check(`input[name="household_id"][value="` + w.household.ID + `"]`)
+	b.check(`input[name="household_id"][value="` + id + `"]`)
 	b.do("prepare", chromedp.Click(chromedp.CSS("#visits-prepare"), chromedp.NodeVisible))
 	b.settle("prepared households shown", `document.getElementById("ov") && document.getElementById("ov").dataset.ready === "1" && !!document.getElementById("ov-h-0")`)
 }
