@@ -40,6 +40,8 @@ type Table struct {
 	ColTotal []Mark
 	Grand    Mark
 	Withheld bool
+	// shifts are the patterns the protection relies on (for ProtectLinked).
+	shifts []Shift
 }
 
 // grid is the counts with their margins: row R holds the column totals,
@@ -49,6 +51,8 @@ type grid struct {
 	v    [][]int64
 	mark [][]Mark
 	opt  Options
+	// used are the shifts that protect the small cells.
+	used []Shift
 }
 
 // Options say which totals the reader already knows from elsewhere, so
@@ -261,6 +265,7 @@ func (g *grid) protected(i, j int) bool {
 	g.candidates(i, j, func(a, b pattern, d int64) bool {
 		if ok, fresh, _ := g.works(a, b, d); ok && fresh == 0 {
 			found = true
+			g.used = append(g.used, Shift{a.plus, a.minus, b.plus, b.minus, d})
 			return false
 		}
 		return true
@@ -272,6 +277,7 @@ func (g *grid) protected(i, j int) bool {
 func (g *grid) complete(i, j int) bool {
 	best := struct {
 		a, b  pattern
+		d     int64
 		fresh int
 		cost  int64
 		ok    bool
@@ -279,13 +285,14 @@ func (g *grid) complete(i, j int) bool {
 	g.candidates(i, j, func(a, b pattern, d int64) bool {
 		ok, fresh, cost := g.works(a, b, d)
 		if ok && (!best.ok || fresh < best.fresh || (fresh == best.fresh && cost < best.cost)) {
-			best.a, best.b, best.fresh, best.cost, best.ok = a, b, fresh, cost, true
+			best.a, best.b, best.d, best.fresh, best.cost, best.ok = a, b, d, fresh, cost, true
 		}
 		return true
 	})
 	if !best.ok {
 		return false
 	}
+	g.used = append(g.used, Shift{best.a.plus, best.a.minus, best.b.plus, best.b.minus, best.d})
 	for _, x := range g.support(best.a, best.b) {
 		if g.shift(best.a, best.b, x[0], x[1]) != 0 && g.mark[x[0]][x[1]] == Shown {
 			g.mark[x[0]][x[1]] = Hidden
@@ -309,7 +316,8 @@ func (g *grid) withhold() {
 }
 
 func (g *grid) table() Table {
-	t := Table{Cells: make([][]Mark, g.r), RowTotal: make([]Mark, g.r), ColTotal: make([]Mark, g.c), Grand: g.mark[g.r][g.c], Withheld: g.v == nil}
+	t := Table{Cells: make([][]Mark, g.r), RowTotal: make([]Mark, g.r), ColTotal: make([]Mark, g.c), Grand: g.mark[g.r][g.c], Withheld: g.v == nil,
+		shifts: g.used}
 	for i := 0; i < g.r; i++ {
 		t.Cells[i] = append([]Mark(nil), g.mark[i][:g.c]...)
 		t.RowTotal[i] = g.mark[i][g.c]
