@@ -26,8 +26,10 @@ type Item struct {
 	// Subject is the reference to the person a record is about (or, for a
 	// RelatedPerson, the patient they are related to), as written.
 	Subject string
-	// Relationship is a RelatedPerson's relation to the patient.
-	Relationship people.Relationship
+	// Relationship is a RelatedPerson's relation to the patient, and
+	// RelationshipField the element that gave it (entry[3].resource.relationship[0]).
+	Relationship      people.Relationship
+	RelationshipField string
 	// Record is the record of an Immunization, Observation or Encounter,
 	// validated without the person's birth date (the store checks that).
 	Record *people.Record
@@ -106,11 +108,26 @@ func Read(e RawEntry, now time.Time, codes43 Codes43) (*Item, *Problem) {
 				if !ok {
 					return nil, bad(fmt.Sprintf("relationship[%d]", i), "fhir.code", map[string]any{"Code": c})
 				}
-				it.Relationship = v
+				it.Relationship, it.RelationshipField = v, fmt.Sprintf("%s.relationship[%d]", path, i)
 				break
 			}
 		}
 		it.Person, err = personOf(r.Identifier, r.Name, r.Telecom, r.Gender, r.BirthDate, now, it)
+		if err == nil {
+			// A mother is female and a father male: a gender saying
+			// otherwise is an error in the data, and a parent whose
+			// gender is not given is recorded as the relation says (the
+			// household reads parents back by sex).
+			sex := map[people.Relationship]people.Sex{people.RelMother: people.Female, people.RelFather: people.Male}[it.Relationship]
+			switch {
+			case sex == "":
+			case it.Person.Sex == people.Unknown:
+				it.Person.Sex = sex
+			case it.Person.Sex != sex:
+				return nil, &Problem{Index: e.Index, Field: it.RelationshipField, MessageID: "fhir.relationship_sex",
+					Data: map[string]any{"Code": RoleCodeOf(it.Relationship)}}
+			}
+		}
 	case TypeImmunization:
 		var r Immunization
 		if p := dec(&r); p != nil {
@@ -253,10 +270,16 @@ func firstCode(c CodeableConcept) string {
 var relationships = map[string]people.Relationship{
 	"MTH": people.RelMother, "NMTH": people.RelMother, "FTH": people.RelFather, "NFTH": people.RelFather,
 	"GRMTH": people.RelGrandparent, "GRFTH": people.RelGrandparent, "GRPRN": people.RelGrandparent,
-	"SIB": people.RelSibling, "BRO": people.RelSibling, "SIS": people.RelSibling,
-	"GUARD": people.RelGuardian, "FMRCHLD": people.RelFosterChild, "FTHFOST": people.RelFosterParent, "MTHFOST": people.RelFosterParent,
+	"MGRMTH": people.RelGrandparent, "PGRMTH": people.RelGrandparent, "MGRFTH": people.RelGrandparent, "PGRFTH": people.RelGrandparent,
+	"MGRPRN": people.RelGrandparent, "PGRPRN": people.RelGrandparent,
+	"SIB": people.RelSibling, "BRO": people.RelSibling, "SIS": people.RelSibling, "NSIB": people.RelSibling,
+	"NBRO": people.RelSibling, "NSIS": people.RelSibling, "HSIB": people.RelSibling, "HBRO": people.RelSibling, "HSIS": people.RelSibling,
+	"GUARD": people.RelGuardian, "FMRCHLD": people.RelFosterChild, "CHLDFOST": people.RelFosterChild,
+	"FTHFOST": people.RelFosterParent, "MTHFOST": people.RelFosterParent, "PRNFOST": people.RelFosterParent,
 	"EXT": people.RelRelative, "AUNT": people.RelRelative, "UNCLE": people.RelRelative, "FAMMEMB": people.RelRelative,
-	"SPS": people.RelSpouse, "HUSB": people.RelSpouse, "WIFE": people.RelSpouse, "CHILD": people.RelChild,
+	"SPS": people.RelSpouse, "HUSB": people.RelSpouse, "WIFE": people.RelSpouse,
+	"CHILD": people.RelChild, "NCHILD": people.RelChild, "DAU": people.RelChild, "SON": people.RelChild, "DAUC": people.RelChild, "SONC": people.RelChild,
+	"GRNDCHILD": people.RelGrandchild, "GRNDDAU": people.RelGrandchild, "GRNDSON": people.RelGrandchild,
 }
 
 // RoleCodeOf is the v3 RoleCode Termtem writes for a relationship.
@@ -273,11 +296,15 @@ func RoleCodeOf(r people.Relationship) string {
 	case people.RelGuardian:
 		return "GUARD"
 	case people.RelFosterParent:
-		return "FTHFOST"
+		return "PRNFOST"
 	case people.RelSpouse:
 		return "SPS"
 	case people.RelChild:
 		return "CHILD"
+	case people.RelGrandchild:
+		return "GRNDCHILD"
+	case people.RelFosterChild:
+		return "CHLDFOST"
 	}
 	return "FAMMEMB"
 }

@@ -200,6 +200,10 @@ func (t *fhirTable) row(line int, now time.Time) (*Row, *RowError) {
 	}
 	if it.Person != nil {
 		row.Key, row.Person = it.Key, it.Person
+		if it.Type == fhir.TypeRelatedPerson && it.Relationship != "" {
+			row.RelatedTo, row.Relation = subject, it.Relationship
+			columns["relationship"], columns["patient"] = it.RelationshipField, base+".patient"
+		}
 		row.Hash = hashOf(it.Type, personHash(it.Person), subject, string(it.Relationship))
 		return row, nil
 	}

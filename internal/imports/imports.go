@@ -167,6 +167,11 @@ type Row struct {
 	// 43 files' HOSPCODE); empty: the job's organisation.
 	OrganisationCode string
 	Records          []RowRecord
+	// RelatedTo is, for a relative (a FHIR RelatedPerson), the source key of
+	// the person they are Relation of: the importer places the two in one
+	// household.
+	RelatedTo string
+	Relation  people.Relationship
 	// Columns maps Termtem's field names to the file's, for messages about
 	// fields the store checks (a record date before the birth date).
 	Columns map[string]string

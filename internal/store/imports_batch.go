@@ -65,6 +65,9 @@ type planned struct {
 	outcome  string      // created, linked, added, updated, unchanged
 	review   *queuedPair // linkage was unsure: the pair for the review queue
 	score    float64     // linkage's score, when it linked
+	// relativeOf is, for a relative's row, the person they are the
+	// row's Relation of (placed in one household after the batch is written).
+	relativeOf string
 }
 
 type plannedRecord struct {
@@ -124,6 +127,9 @@ func (s *importSink) plan(ctx context.Context, t *Tx, job *imports.Job, b *impor
 		case r.PersonKey != "":
 			personKeys = append(personKeys, r.PersonKey)
 		}
+		if r.RelatedTo != "" {
+			personKeys = append(personKeys, r.RelatedTo)
+		}
 		if r.Person != nil && r.Person.NationalID != "" {
 			cids = append(cids, r.Person.NationalID)
 		} else if r.NationalID != "" {
@@ -169,6 +175,9 @@ func (s *importSink) plan(ctx context.Context, t *Tx, job *imports.Job, b *impor
 	var bad []imports.RowError
 	for _, row := range b.Rows {
 		p, rerr := s.planRow(ctx, t, job, row, byKey, byCID, recs, newKeys, newCIDs, births, pregnancies, updates)
+		if rerr == nil && row.RelatedTo != "" {
+			rerr = planRelative(p, byKey, newKeys)
+		}
 		if rerr != nil {
 			if rerr.Line == 0 {
 				rerr.Line = row.Line
@@ -587,6 +596,9 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
+	}
+	if err := s.placeRelatives(ctx, t, plan, func(id string) error { return note(ActionPersonUpdated, "person", id, detail+" household") }); err != nil {
+		return err
 	}
 	// A new enrolment elsewhere hands the child over, as when typed in. A
 	// person new in this batch has no earlier enrolment to hand over from.
