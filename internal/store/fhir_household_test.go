@@ -88,7 +88,7 @@ func TestFHIRRelatedPersonHousehold(t *testing.T) {
 		fhirRelated("r-brother", "Patient/p1", "BRO", "", "ต้น", "male"),
 		fhirPatient("p2", testCID(105), "ปลา", "2023-03-03"),
 		fhirRelated("r-mother2", "Patient/p2", "MTH", testCID(103), "สมใจ", "female"),
-		fhirRelated("r-male-mother", "Patient/p1", "MTH", "", "ชาย", "male"),       // entry[6]
+		fhirRelated("r-male-mother", "Patient/p1", "MTH", "", "ชาย", "male"),      // entry[6]
 		fhirRelated("r-unknown", "Patient/p1", "XYZ", "", "ไม่รู้", "female"),     // entry[7]
 		fhirRelated("r-self", "Patient/p2", "SIS", testCID(105), "ปลา", "female"), // entry[8]
 	)
