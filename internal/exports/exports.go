@@ -37,6 +37,16 @@ type Row struct {
 	Community string // the community's name in the export's language
 	Address   string // the household's address
 	Records   []people.Record
+	// Relatives are the person's household members in the same export
+	// with what each is to the person (a FHIR export writes them as
+	// RelatedPersons).
+	Relatives []Relative
+}
+
+// Relative is a household member as someone's relative.
+type Relative struct {
+	Person       people.Person
+	Relationship people.Relationship
 }
 
 // Field is one column an export may hold.

@@ -2,6 +2,8 @@ package fhir
 
 import (
 	"bufio"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"strconv"
@@ -25,6 +27,19 @@ func RelatedPersonOf(p people.Person, patientID string, rel people.Relationship)
 		Relationship: []CodeableConcept{{Coding: []Coding{{System: SystemRoleCode, Code: RoleCodeOf(rel)}}}}}
 	fill(p, &r.Identifier, &r.Name, &r.Telecom, &r.Gender)
 	return r
+}
+
+// RelatedPersonID is the id of a person's RelatedPerson resource for one
+// patient: one person is the relative of several patients, each resource
+// needs an id of its own, and the same pair must get the same id in every
+// export (so that importing an export again changes nothing). It is a
+// name-based UUID (version 5 layout) of the two Termtem IDs.
+func RelatedPersonID(personID, patientID string) string {
+	sum := sha1.Sum([]byte("termtem:related-person:" + personID + "/" + patientID))
+	sum[6] = sum[6]&0x0f | 0x50
+	sum[8] = sum[8]&0x3f | 0x80
+	h := hex.EncodeToString(sum[:16])
+	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
 
 func fill(p people.Person, ids *[]Identifier, names *[]HumanName, telecom *[]ContactPoint, gender *string) {

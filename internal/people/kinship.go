@@ -1,6 +1,9 @@
 package people
 
-// A household records each member's relation to its head only. A relation
+// A household records each member's relation to its head only.
+// (Where two answers are possible, the usual one is taken and said so:
+// a grandchild's parent in the household is the head's child, not a
+// child-in-law.) A relation
 // between two other members — what a FHIR RelatedPerson states, "this
 // woman is the child's mother" — is turned into a relation to the head
 // and back by the rules below. They answer only where the family tree
@@ -157,6 +160,10 @@ func RelationTo(memberToHead, patientToHead Relationship, memberSex Sex) (Relati
 			return RelSibling, true
 		case isParent(memberToHead):
 			return RelGrandparent, true
+		case memberToHead == RelGrandchild:
+			// The head's grandchild is taken as this child's child, as
+			// a grandchild's parent is taken as the head's child above.
+			return RelChild, true
 		}
 	case RelGrandchild:
 		switch memberToHead {

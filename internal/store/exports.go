@@ -51,7 +51,7 @@ func (db *DB) Export(ctx context.Context, req exports.Request, personID string, 
 	if err := req.Validate(viewer.SeesSensitive); err != nil {
 		return 0, err
 	}
-	var ids []string
+	var ids, related []string // related: a person's household named in their FHIR bundle
 	var names map[string]string
 	var err error
 	if personID != "" {
@@ -59,6 +59,11 @@ func (db *DB) Export(ctx context.Context, req exports.Request, personID string, 
 			return 0, err
 		}
 		ids = []string{personID}
+		if req.Format == exports.FHIR {
+			if related, err = db.exportHousehold(ctx, personID); err != nil {
+				return 0, err
+			}
+		}
 	} else if ids, names, err = db.exportArea(ctx, req, actor); err != nil {
 		return 0, err
 	}
@@ -72,12 +77,13 @@ func (db *DB) Export(ctx context.Context, req exports.Request, personID string, 
 		if err := t.Audit(ctx, e); err != nil {
 			return err
 		}
-		reads := make([]audit.Event, 0, min(len(ids), auditRowsPerInsert))
-		for i, id := range ids {
+		read := append(ids[:len(ids):len(ids)], related...)
+		reads := make([]audit.Event, 0, min(len(read), auditRowsPerInsert))
+		for i, id := range read {
 			ev := actor
 			ev.Action, ev.ObjectType, ev.ObjectID, ev.Detail = ActionPersonRead, "person", id, "export"
 			reads = append(reads, ev)
-			if len(reads) == cap(reads) || i == len(ids)-1 {
+			if len(reads) == cap(reads) || i == len(read)-1 {
 				if err := t.auditMany(ctx, reads); err != nil {
 					return err
 				}
@@ -90,11 +96,23 @@ func (db *DB) Export(ctx context.Context, req exports.Request, personID string, 
 		return 0, err
 	}
 	records := req.Format == exports.FHIR || exports.NeedsRecords(req.Fields)
+	var inExport map[string]bool // for the FHIR RelatedPersons: who may be named
 	for start := 0; start < len(ids); start += exportChunk {
 		chunk := ids[start:min(len(ids), start+exportChunk)]
 		rows, err := db.exportRows(ctx, chunk, names, req.Lang, records, viewer)
 		if err != nil {
 			return start, err
+		}
+		if req.Format == exports.FHIR {
+			if inExport == nil {
+				inExport = make(map[string]bool, len(ids)+len(related))
+				for _, id := range append(ids[:len(ids):len(ids)], related...) {
+					inExport[id] = true
+				}
+			}
+			if err := db.exportRelatives(ctx, rows, inExport, names, req.Lang, viewer); err != nil {
+				return start, err
+			}
 		}
 		for i := range rows {
 			if err := each(&rows[i]); err != nil {
