@@ -1,11 +1,8 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
 	"encoding/base64"
 	"fmt"
-	"io"
 	"maps"
 	"net/http"
 	"os"
@@ -22,6 +19,7 @@ import (
 	"termtem/internal/organisations"
 	"termtem/internal/people"
 	"termtem/internal/store"
+	"termtem/internal/store/storetest"
 )
 
 // Message texts of the network screens, copied from internal/locale.
@@ -386,7 +384,7 @@ func TestBrowserServiceDirectoryTabular(t *testing.T) {
 	if err != nil || len(read) != len(before) {
 		t.Fatalf("the download is not the directory: %d services, %v", len(read), err)
 	}
-	files := unzipMap(t, pkg)
+	files := storetest.Unzip(t, pkg)
 	edit := func(files map[string]string, name, mark string, change func(line string) string) {
 		lines := strings.Split(files[name], "\n")
 		for i, l := range lines {
@@ -401,7 +399,7 @@ func TestBrowserServiceDirectoryTabular(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, files map[string]string) string {
 		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, zipMap(t, files), 0o600); err != nil {
+		if err := os.WriteFile(p, storetest.Zip(t, files), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		return p
@@ -445,42 +443,6 @@ func TestBrowserServiceDirectoryTabular(t *testing.T) {
 	if n, _ := db.ListServices(ctx, store.ServiceFilter{}); len(n) != len(before) {
 		t.Errorf("%d services after the imports, %d before", len(n), len(before))
 	}
-}
-
-func unzipMap(t *testing.T, b []byte) map[string]string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = string(data)
-	}
-	return out
-}
-
-func zipMap(t *testing.T, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	z := zip.NewWriter(&buf)
-	for name, data := range files {
-		f, err := z.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = f.Write([]byte(data))
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }
 
 // Periodic self-reporting per commitment: the demo's family signs in, sees

@@ -31,11 +31,14 @@ func (h *Handler) ListMeetings(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
+	mine, err := h.DB.UserCommittees(r.Context(), p.User.ID)
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
 	var ids []string
-	for _, id := range p.OrganisationIDs() {
-		if ok, _ := h.DB.IsCommitteeMember(r.Context(), id, p.User.ID); ok {
-			ids = append(ids, id)
-		}
+	for _, c := range mine {
+		ids = append(ids, c.ID)
 	}
 	list, err := h.DB.ListMeetings(r.Context(), ids)
 	if err != nil {

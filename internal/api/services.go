@@ -7,7 +7,6 @@ import (
 	"slices"
 
 	"termtem/internal/account"
-	"termtem/internal/cases"
 	"termtem/internal/directory"
 	"termtem/internal/errs"
 	"termtem/internal/httpx"
@@ -52,35 +51,9 @@ func (h *Handler) GetService(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s)
 }
 
-// ServiceInput is an entry as a client writes it.
-type ServiceInput struct {
-	OrganisationID string   `json:"organisation_id"`
-	NameTH         string   `json:"name_th"`
-	NameEN         string   `json:"name_en"`
-	DescriptionTH  string   `json:"description_th"`
-	DescriptionEN  string   `json:"description_en"`
-	Dimension      string   `json:"dimension"`
-	Indicators     []string `json:"indicators"`
-	ReferralKind   string   `json:"referral_kind"`
-	Eligibility    string   `json:"eligibility"`
-	HowToRefer     string   `json:"how_to_refer"`
-	Capacity       int      `json:"capacity"`
-	WaitingDays    int      `json:"waiting_days"`
-	OpeningHours   string   `json:"opening_hours"`
-	ContactPhone   string   `json:"contact_phone"`
-	ContactEmail   string   `json:"contact_email"`
-	AreaPlaceID    string   `json:"area_place_id"`
-	Free           bool     `json:"free"`
-	FeeNote        string   `json:"fee_note"`
-	Active         bool     `json:"active"`
-}
-
-func (in ServiceInput) service() directory.Service {
-	return directory.Service{OrganisationID: in.OrganisationID, NameTH: in.NameTH, NameEN: in.NameEN, DescriptionTH: in.DescriptionTH,
-		DescriptionEN: in.DescriptionEN, Dimension: people.Dimension(in.Dimension), Indicators: in.Indicators, ReferralKind: cases.Service(in.ReferralKind),
-		Eligibility: in.Eligibility, HowToRefer: in.HowToRefer, Capacity: in.Capacity, WaitingDays: in.WaitingDays, OpeningHours: in.OpeningHours,
-		ContactPhone: in.ContactPhone, ContactEmail: in.ContactEmail, AreaPlaceID: in.AreaPlaceID, Free: in.Free, FeeNote: in.FeeNote, Active: in.Active}
-}
+// ServiceInput is an entry as a client writes it (the directory's Input,
+// shared with the web form).
+type ServiceInput = directory.Input
 
 // CreateService answers POST /api/v1/services (directory:manage, for the
 // caller's own organisation).
@@ -98,7 +71,7 @@ func (h *Handler) CreateService(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.Field("organisation_id", "directory.not_yours", nil))
 		return
 	}
-	s, err := h.DB.SaveService(r.Context(), in.service(), httpx.Actor(r))
+	s, err := h.DB.SaveService(r.Context(), in.Service(), httpx.Actor(r))
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -131,7 +104,7 @@ func (h *Handler) UpdateService(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	s := in.service()
+	s := in.Service()
 	s.ID, s.Version = old.ID, version
 	if s.OrganisationID == "" {
 		s.OrganisationID = old.OrganisationID
@@ -148,35 +121,32 @@ func (h *Handler) UpdateService(w http.ResponseWriter, r *http.Request) {
 // ExportServices answers GET /api/v1/services/hsds: the directory as an
 // HSDS 3.0 page of services.
 func (h *Handler) ExportServices(w http.ResponseWriter, r *http.Request) {
-	if h.require(w, r, account.OrganisationsRead) == nil {
-		return
-	}
-	list, err := h.DB.ListServices(r.Context(), store.ServiceFilter{})
-	if err != nil {
-		h.Fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, directory.Page(list))
+	h.exportDirectory(w, r, directory.JSONForm)
 }
 
 // ExportServicesTabular answers GET /api/v1/services/hsds/tabular: the
 // directory as an HSDS 3.0 tabular data package (a ZIP of CSV files).
 func (h *Handler) ExportServicesTabular(w http.ResponseWriter, r *http.Request) {
+	h.exportDirectory(w, r, directory.TabularForm)
+}
+
+// exportDirectory answers with the whole directory in one of its forms,
+// written whole before anything is sent so that a failure is an error
+// answer, not half a file.
+func (h *Handler) exportDirectory(w http.ResponseWriter, r *http.Request, form directory.ExportForm) {
 	if h.require(w, r, account.OrganisationsRead) == nil {
 		return
 	}
 	list, err := h.DB.ListServices(r.Context(), store.ServiceFilter{})
+	var buf bytes.Buffer
+	if err == nil {
+		err = form.Write(&buf, list)
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := directory.WriteTabular(&buf, list); err != nil {
-		h.Fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+directory.TabularFileName+`"`)
+	w.Header().Set("Content-Type", form.ContentType)
 	_, _ = w.Write(buf.Bytes())
 }
 

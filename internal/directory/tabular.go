@@ -68,8 +68,24 @@ const IdentifierType = "termtem_code"
 // description; Termtem's Thai one goes there).
 const linkDescriptionEN = "description_en"
 
-// TabularFileName is the name a downloaded package is given.
-const TabularFileName = "termtem-services-hsds.zip"
+// The two forms a directory is downloaded in: the file's name, its media
+// type and how it is written.
+type ExportForm struct {
+	FileName, ContentType string
+	Write                 func(w io.Writer, list []Service) error
+}
+
+var (
+	JSONForm    = ExportForm{"termtem-services-hsds.json", "application/json; charset=utf-8", WriteJSON}
+	TabularForm = ExportForm{"termtem-services-hsds.zip", "application/zip", WriteTabular}
+)
+
+// WriteJSON writes the directory as one HSDS page of services.
+func WriteJSON(w io.Writer, list []Service) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(Page(list))
+}
 
 // WriteTabular writes the directory as an HSDS 3.0 tabular data package.
 // The IDs of a service's parts derive from the service's, so exporting

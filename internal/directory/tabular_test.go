@@ -1,17 +1,17 @@
-package directory
+package directory_test
 
 import (
-	"archive/zip"
 	"bytes"
-	"io"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
+	. "termtem/internal/directory"
 	"termtem/internal/errs"
 	"termtem/internal/flower"
 	"termtem/internal/people"
+	"termtem/internal/store/storetest"
 )
 
 func tabularServices() []Service {
@@ -39,7 +39,7 @@ func TestTabularRoundTrip(t *testing.T) {
 	if err := WriteTabular(&again, in); err != nil || !bytes.Equal(buf.Bytes(), again.Bytes()) {
 		t.Errorf("two exports of one directory differ (%v)", err)
 	}
-	files := unzip(t, buf.Bytes())
+	files := storetest.Unzip(t, buf.Bytes())
 	for _, name := range []string{"datapackage.json", "organization.csv", "service.csv", "location.csv", "service_at_location.csv", "phone.csv",
 		"schedule.csv", "service_area.csv", "service_capacity.csv", "attribute.csv", "taxonomy_term.csv"} {
 		if _, ok := files[name]; !ok {
@@ -99,13 +99,13 @@ func TestTabularProblems(t *testing.T) {
 	if err := WriteTabular(&buf, tabularServices()); err != nil {
 		t.Fatal(err)
 	}
-	files := unzip(t, buf.Bytes())
+	files := storetest.Unzip(t, buf.Bytes())
 	files["service.csv"] = strings.Replace(files["service.csv"], ",active,", ",open,", 1)
 	files["service.csv"] = strings.Replace(files["service.csv"], "2026-05-01", "1/5/2026", 1)
 	files["phone.csv"] += "p9,svc-404,02-111-1111,voice\n"
 	files["service_capacity.csv"] = strings.Replace(files["service_capacity.csv"], ",12,12,", ",12,twelve,", 1)
 	delete(files, "datapackage.json") // found by name without it
-	_, err := ReadTabular(rezip(t, files))
+	_, err := ReadTabular(storetest.Zip(t, files))
 	got := map[string]bool{}
 	for _, p := range problemsOf(err) {
 		got[p.File+":"+p.Field+":"+p.MessageID] = true
@@ -121,11 +121,11 @@ func TestTabularProblems(t *testing.T) {
 	}
 	// A package without service.csv, and a missing required column.
 	delete(files, "service.csv")
-	if _, err := ReadTabular(rezip(t, files)); errs.As(err).MessageID != "directory.tabular_no_service" {
+	if _, err := ReadTabular(storetest.Zip(t, files)); errs.As(err).MessageID != "directory.tabular_no_service" {
 		t.Errorf("no service.csv: %v", err)
 	}
 	files["services.csv"] = "id,organization_id\nx,org-1\n" // the plural name of older packages
-	if _, err := ReadTabular(rezip(t, files)); errs.As(err).MessageID != "directory.tabular_column_missing" || errs.As(err).Field != "name" ||
+	if _, err := ReadTabular(storetest.Zip(t, files)); errs.As(err).MessageID != "directory.tabular_column_missing" || errs.As(err).Field != "name" ||
 		errs.As(err).File != "services.csv" {
 		t.Errorf("missing column: %v", err)
 	}
@@ -148,38 +148,16 @@ func problemsOf(err error) []*errs.Error {
 	return out
 }
 
-func unzip(t *testing.T, b []byte) map[string]string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
+// The form and the API read an entry the same way.
+func TestFormInput(t *testing.T) {
+	form := map[string]string{"organisation_id": "org-1", "name_th": "สอนเสริม", "dimension": "education", "indicators": "edu02, EDU03,",
+		"capacity": "สิบ", "waiting_days": "7", "area_place_id": "p-1", "eligibility": "age >= 6\r\nage <= 15", "free": "1", "active": ""}
+	s := FormInput(func(k string) string { return form[k] }).Service()
+	if s.OrganisationID != "org-1" || s.Dimension != people.Education || !reflect.DeepEqual(s.Indicators, []string{"EDU02", "EDU03"}) ||
+		s.Capacity != -1 || s.WaitingDays != 7 || s.Eligibility != "age >= 6\nage <= 15" || !s.Free || s.Active {
+		t.Errorf("%+v", s)
 	}
-	out := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = string(data)
+	if err := Validate(&s, nil); errs.As(err).Field != "capacity" {
+		t.Errorf("a capacity that is not a number: %v", err)
 	}
-	return out
-}
-
-func rezip(t *testing.T, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	z := zip.NewWriter(&buf)
-	for name, data := range files {
-		w, err := z.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = w.Write([]byte(data))
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

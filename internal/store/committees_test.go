@@ -19,6 +19,13 @@ func TestMeetingsAndResolutions(t *testing.T) {
 	// child-protection committee; the secretary only sits on it.
 	chair := newUser(t, db, "chair", account.Membership{OrganisationID: w.dsw.ID, RoleCode: account.RoleCaseManager},
 		account.Membership{OrganisationID: w.cpc.ID, RoleCode: account.RoleCommitteeMember})
+	// The chair's committees are the one committee among its units.
+	if mine, err := db.UserCommittees(ctx, chair.ID); err != nil || len(mine) != 1 || mine[0].ID != w.cpc.ID {
+		t.Fatalf("chair's committees %+v %v", mine, err)
+	}
+	if mine, err := db.UserCommittees(ctx, w.worker.ID); err != nil || len(mine) != 0 {
+		t.Fatalf("a worker on no committee: %+v %v", mine, err)
+	}
 	kase, err := db.OpenCase(ctx, store.CaseInput{Subject: flower.Child, SubjectID: w.pupil.ID, Risk: cases.RiskHigh, Origin: cases.FromWorker,
 		OrganisationID: w.dsw.ID, ManagerID: w.worker.ID}, by(w.worker))
 	if err != nil {

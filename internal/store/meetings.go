@@ -8,6 +8,7 @@ import (
 	"termtem/internal/audit"
 	"termtem/internal/committees"
 	"termtem/internal/errs"
+	"termtem/internal/organisations"
 )
 
 // Committee meetings and resolutions. A committee is an organisation of a
@@ -34,6 +35,14 @@ func (db *DB) IsCommitteeMember(ctx context.Context, committeeID, userID string)
 	var n int
 	err = db.reader().queryRow(ctx, `SELECT COUNT(*) FROM memberships WHERE user_id = ? AND organisation_id = ?`, userID, committeeID).Scan(&n)
 	return n > 0, classify(err)
+}
+
+// UserCommittees are the committees the user works in (organisations of
+// a committee kind the user is a member of), in one query.
+func (db *DB) UserCommittees(ctx context.Context, userID string) ([]organisations.Organisation, error) {
+	return queryAll(ctx, db.reader(), `SELECT `+orgColumns+` FROM organisations WHERE substr(kind, 1, 10) = 'committee_'
+		AND id IN (SELECT organisation_id FROM memberships WHERE user_id = ?) ORDER BY code`, []any{userID},
+		func(rs *sql.Rows) (organisations.Organisation, error) { return scanOrganisation(rs) })
 }
 
 // AddCommitteeOrganisation seats an agency on a committee.

@@ -1,10 +1,8 @@
 package store_test
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
-	"io"
 	"slices"
 	"strings"
 	"testing"
@@ -16,6 +14,7 @@ import (
 	"termtem/internal/flower"
 	"termtem/internal/people"
 	"termtem/internal/store"
+	"termtem/internal/store/storetest"
 )
 
 // networkWorld is a case world with a school-age child whose education is
@@ -295,9 +294,9 @@ func TestHSDSTabularImportExport(t *testing.T) {
 	}
 
 	// A corrected row: the waiting time of the grant, in attribute.csv.
-	files := unzipFiles(t, pkg.Bytes())
+	files := storetest.Unzip(t, pkg.Bytes())
 	files["attribute.csv"] = strings.Replace(files["attribute.csv"], "waiting_days,service,termtem:waiting_days:days,45", "waiting_days,service,termtem:waiting_days:days,60", 1)
-	list, err = directory.ReadTabular(zipFiles(t, files))
+	list, err = directory.ReadTabular(storetest.Zip(t, files))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -313,7 +312,7 @@ func TestHSDSTabularImportExport(t *testing.T) {
 	// stored.
 	files["service_capacity.csv"] = strings.Replace(files["service_capacity.csv"], ",0,0,", ",-3,-3,", 1)
 	files["service_area.csv"] = strings.Replace(files["service_area.csv"], "1011,text", "8888,text", 1)
-	list, err = directory.ReadTabular(zipFiles(t, files))
+	list, err = directory.ReadTabular(storetest.Zip(t, files))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,40 +336,4 @@ func TestHSDSTabularImportExport(t *testing.T) {
 	if e := errs.As(err); e.MessageID != "directory.not_yours" || e.File != "service.csv" || e.Field != "organization_id" {
 		t.Errorf("not yours: %v", err)
 	}
-}
-
-func unzipFiles(t *testing.T, b []byte) map[string]string {
-	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := io.ReadAll(rc)
-		rc.Close()
-		out[f.Name] = string(data)
-	}
-	return out
-}
-
-func zipFiles(t *testing.T, files map[string]string) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	z := zip.NewWriter(&buf)
-	for name, data := range files {
-		f, err := z.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = f.Write([]byte(data))
-	}
-	if err := z.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
 }

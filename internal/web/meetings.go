@@ -28,22 +28,6 @@ type meetingsPage struct {
 	Statuses   []committees.ResolutionStatus
 }
 
-// myCommittees are the committees the user is a member of.
-func (h *Handler) myCommittees(r *http.Request, p *account.Principal) []organisations.Organisation {
-	var out []organisations.Organisation
-	seen := map[string]bool{}
-	for _, m := range p.User.Memberships {
-		if seen[m.OrganisationID] {
-			continue
-		}
-		seen[m.OrganisationID] = true
-		if o, err := h.DB.GetOrganisation(r.Context(), m.OrganisationID); err == nil && o.Kind.IsCommittee() {
-			out = append(out, o)
-		}
-	}
-	return out
-}
-
 // MeetingsList shows the user's committees with their meetings, and the
 // resolutions the user owns (GET /meetings).
 func (h *Handler) MeetingsList(w http.ResponseWriter, r *http.Request) {
@@ -53,7 +37,12 @@ func (h *Handler) MeetingsList(w http.ResponseWriter, r *http.Request) {
 	}
 	v := h.view(r, "meeting.title", nil)
 	page := meetingsPage{Statuses: committees.ResolutionStatuses}
-	for _, c := range h.myCommittees(r, p) {
+	mine, err := h.DB.UserCommittees(r.Context(), p.User.ID)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	for _, c := range mine {
 		ms, err := h.DB.ListMeetings(r.Context(), []string{c.ID})
 		if err != nil {
 			h.fail(w, r, err)
@@ -210,8 +199,12 @@ func (h *Handler) renderMeeting(w http.ResponseWriter, r *http.Request, status i
 	h.render(w, r, status, "meeting", v)
 }
 
-// MeetingSave records the minutes and attendance (POST /meetings/{id}).
-func (h *Handler) MeetingSave(w http.ResponseWriter, r *http.Request) {
+// meetingAction is the shape of the forms posted on a meeting's page: a
+// member of its committee posts, change does the work on the meeting and
+// returns the form as typed; a refusal shows the page again with that
+// form, a success goes back to the meeting with flash.
+func (h *Handler) meetingAction(w http.ResponseWriter, r *http.Request, formName, flash string,
+	change func(m committees.Meeting) (map[string]string, error)) {
 	p := h.require(w, r, account.OrganisationsRead)
 	if p == nil {
 		return
@@ -225,67 +218,56 @@ func (h *Handler) MeetingSave(w http.ResponseWriter, r *http.Request) {
 	if _, ok := h.requireCommittee(w, r, p, m.CommitteeID); !ok {
 		return
 	}
-	_ = r.ParseForm()
-	present := map[string]bool{}
-	for _, id := range r.PostForm["present"] {
-		present[id] = true
-	}
-	att := make([]committees.Attendee, 0, len(m.Attendance))
-	for _, a := range m.Attendance {
-		att = append(att, committees.Attendee{UserID: a.UserID, Present: present[a.UserID]})
-	}
-	m.Attendance, m.Minutes = att, r.PostFormValue("minutes")
-	m.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	if _, err := h.DB.SaveMeeting(r.Context(), m, httpx.Actor(r)); err != nil {
+	form, err := change(m)
+	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {
 			h.fail(w, r, err)
 			return
 		}
-		h.renderMeeting(w, r, status, "minutes", map[string]string{"minutes": m.Minutes}, fe)
+		h.renderMeeting(w, r, status, formName, form, fe)
 		return
 	}
-	h.redirectWithFlash(w, r, "/meetings/"+m.ID, "flash.meeting_saved")
+	h.redirectWithFlash(w, r, "/meetings/"+m.ID, flash)
+}
+
+// MeetingSave records the minutes and attendance (POST /meetings/{id}).
+func (h *Handler) MeetingSave(w http.ResponseWriter, r *http.Request) {
+	h.meetingAction(w, r, "minutes", "flash.meeting_saved", func(m committees.Meeting) (map[string]string, error) {
+		_ = r.ParseForm()
+		present := map[string]bool{}
+		for _, id := range r.PostForm["present"] {
+			present[id] = true
+		}
+		att := make([]committees.Attendee, 0, len(m.Attendance))
+		for _, a := range m.Attendance {
+			att = append(att, committees.Attendee{UserID: a.UserID, Present: present[a.UserID]})
+		}
+		m.Attendance, m.Minutes = att, r.PostFormValue("minutes")
+		m.Version, _ = strconv.Atoi(r.PostFormValue("version"))
+		_, err := h.DB.SaveMeeting(r.Context(), m, httpx.Actor(r))
+		return map[string]string{"minutes": m.Minutes}, err
+	})
 }
 
 // ResolutionAdd records a resolution of a meeting (POST /meetings/{id}/resolutions).
 func (h *Handler) ResolutionAdd(w http.ResponseWriter, r *http.Request) {
-	p := h.require(w, r, account.OrganisationsRead)
-	if p == nil {
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	m, err := h.DB.GetMeeting(r.Context(), r.PathValue("id"), httpx.Actor(r))
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	if _, ok := h.requireCommittee(w, r, p, m.CommitteeID); !ok {
-		return
-	}
-	form := map[string]string{}
-	for _, f := range []string{"text", "addresses", "case_ids", "owner_id", "due_on"} {
-		form[f] = strings.TrimSpace(r.PostFormValue(f))
-	}
-	res := committees.Resolution{Text: form["text"], Addresses: form["addresses"], OwnerID: form["owner_id"]}
-	if res.Addresses == committees.AddressesCases {
-		res.CaseIDs = committees.ParseCaseRefs(form["case_ids"])
-	}
-	due, err := formDate("due_on", form["due_on"], true)
-	if err == nil {
-		res.DueOn = due
-		_, err = h.DB.AddResolution(r.Context(), m.ID, res, httpx.Actor(r))
-	}
-	if err != nil {
-		fe, status, ok := h.formError(r, err)
-		if !ok {
-			h.fail(w, r, err)
-			return
+	h.meetingAction(w, r, "resolution", "flash.resolution_saved", func(m committees.Meeting) (map[string]string, error) {
+		form := map[string]string{}
+		for _, f := range []string{"text", "addresses", "case_ids", "owner_id", "due_on"} {
+			form[f] = strings.TrimSpace(r.PostFormValue(f))
 		}
-		h.renderMeeting(w, r, status, "resolution", form, fe)
-		return
-	}
-	h.redirectWithFlash(w, r, "/meetings/"+m.ID, "flash.resolution_saved")
+		res := committees.Resolution{Text: form["text"], Addresses: form["addresses"], OwnerID: form["owner_id"]}
+		if res.Addresses == committees.AddressesCases {
+			res.CaseIDs = committees.ParseCaseRefs(form["case_ids"])
+		}
+		due, err := formDate("due_on", form["due_on"], true)
+		if err == nil {
+			res.DueOn = due
+			_, err = h.DB.AddResolution(r.Context(), m.ID, res, httpx.Actor(r))
+		}
+		return form, err
+	})
 }
 
 // ResolutionFollowUp changes a resolution's follow-up (POST

@@ -96,21 +96,8 @@ func (h *Handler) ServiceSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	num := func(name string) int {
-		n, err := strconv.Atoi(strings.TrimSpace(r.PostFormValue(name)))
-		if err != nil {
-			return -1 // refused by the rules below, with the field named
-		}
-		return n
-	}
-	s := directory.Service{ID: r.PathValue("id"), OrganisationID: r.PostFormValue("organisation_id"), NameTH: r.PostFormValue("name_th"),
-		NameEN: r.PostFormValue("name_en"), DescriptionTH: r.PostFormValue("description_th"), DescriptionEN: r.PostFormValue("description_en"),
-		Dimension: people.Dimension(r.PostFormValue("dimension")), Indicators: directory.SplitCodes(r.PostFormValue("indicators")),
-		ReferralKind: cases.Service(r.PostFormValue("referral_kind")), Eligibility: strings.ReplaceAll(r.PostFormValue("eligibility"), "\r\n", "\n"),
-		HowToRefer: r.PostFormValue("how_to_refer"), Capacity: num("capacity"), WaitingDays: num("waiting_days"),
-		OpeningHours: r.PostFormValue("opening_hours"), ContactPhone: r.PostFormValue("contact_phone"), ContactEmail: r.PostFormValue("contact_email"),
-		AreaPlaceID: r.PostFormValue("area_place_id"), Free: r.PostFormValue("free") == "1", FeeNote: r.PostFormValue("fee_note"),
-		Active: r.PostFormValue("active") == "1"}
+	s := directory.FormInput(r.PostFormValue).Service()
+	s.ID = r.PathValue("id")
 	if s.ID != "" {
 		s.Version, _ = strconv.Atoi(r.PostFormValue("version"))
 		old, err := h.DB.GetService(r.Context(), s.ID)

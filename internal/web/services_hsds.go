@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net/http"
 
@@ -17,37 +16,31 @@ import (
 // ServicesExport downloads the directory as HSDS 3.0 JSON
 // (GET /services/hsds.json), for other directories to take in.
 func (h *Handler) ServicesExport(w http.ResponseWriter, r *http.Request) {
-	if h.require(w, r, account.OrganisationsRead) == nil {
-		return
-	}
-	list, err := h.DB.ListServices(r.Context(), store.ServiceFilter{})
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="termtem-services-hsds.json"`)
-	_ = json.NewEncoder(w).Encode(directory.Page(list))
+	h.exportDirectory(w, r, directory.JSONForm)
 }
 
 // ServicesExportTabular downloads the directory as an HSDS 3.0 tabular
 // data package, a ZIP of CSV files (GET /services/hsds.zip).
 func (h *Handler) ServicesExportTabular(w http.ResponseWriter, r *http.Request) {
+	h.exportDirectory(w, r, directory.TabularForm)
+}
+
+// exportDirectory downloads the whole directory in one of its forms.
+func (h *Handler) exportDirectory(w http.ResponseWriter, r *http.Request, form directory.ExportForm) {
 	if h.require(w, r, account.OrganisationsRead) == nil {
 		return
 	}
 	list, err := h.DB.ListServices(r.Context(), store.ServiceFilter{})
+	var buf bytes.Buffer
+	if err == nil {
+		err = form.Write(&buf, list)
+	}
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	var buf bytes.Buffer
-	if err := directory.WriteTabular(&buf, list); err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+directory.TabularFileName+`"`)
+	w.Header().Set("Content-Type", form.ContentType)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+form.FileName+`"`)
 	_, _ = w.Write(buf.Bytes())
 }
 
