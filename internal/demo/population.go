@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -246,6 +248,7 @@ func RunPopulation(ctx context.Context, db *store.DB, n int, seed int64, activit
 		if k, err := db.CountAssessmentsBy(ctx, org.ID); err != nil || k > 0 {
 			if err == nil {
 				fmt.Fprintf(out, "no activity added: the population already has %d synthetic assessments\n", k)
+				err = printSpread(ctx, db, out)
 			}
 			return err
 		}
@@ -257,7 +260,28 @@ func RunPopulation(ctx context.Context, db *store.DB, n int, seed int64, activit
 	fmt.Fprintf(out, "activity: %d service records, %d assessments, %d cases, %d referrals, %d alerts, %d hand-offs for %d people in %s: %.0f rows/s\n",
 		act.Records, act.Assessments, act.Cases, act.Referrals, act.Alerts, act.Handoffs, act.People, act.Elapsed.Round(time.Second),
 		float64(act.Rows())/max(act.Elapsed.Seconds(), 1e-9))
+	if err := printSpread(ctx, db, out); err != nil {
+		return err
+	}
 	fmt.Fprintln(out, "dashboard counters were kept in each batch's transaction; `termtem dashboards rebuild --check` compares them with a rebuild")
+	return nil
+}
+
+// printSpread shows how the casework is spread over statuses.
+func printSpread(ctx context.Context, db *store.DB, out io.Writer) error {
+	spread, err := db.ActivitySpread(ctx)
+	if err != nil {
+		return err
+	}
+	keys := slices.Sorted(maps.Keys(spread))
+	table := func(k string) string { t, _, _ := strings.Cut(k, "/"); return t }
+	for i, k := range keys {
+		sep := ", "
+		if i == len(keys)-1 || table(keys[i+1]) != table(k) {
+			sep = "\n"
+		}
+		fmt.Fprintf(out, "%s %d%s", k, spread[k], sep)
+	}
 	return nil
 }
 
