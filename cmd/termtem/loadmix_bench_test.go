@@ -59,8 +59,10 @@ func BenchmarkAPIMix(b *testing.B) {
 
 	env := map[string]string{"TERMTEM_REQUIRE_MFA": "false", "TERMTEM_LOG_FORMAT": "json", "TERMTEM_LOG_LEVEL": "warn",
 		"TERMTEM_DATA": opts.DataDir, "TERMTEM_DATABASE_URL": opts.DatabaseURL}
-	if opts.DataDir == "" {
+	if opts.DataDir == "" { // PostgreSQL: the keys come from the environment
 		env["TERMTEM_DATA"] = b.TempDir()
+		env["TERMTEM_AUDIT_KEY"] = "bench-audit-chain-key-0123456789abcdef"
+		env["TERMTEM_DATA_KEY"] = storetest.TestDataKey
 	}
 	bin := buildTermtem(b)
 	t0 := time.Now()
@@ -81,7 +83,14 @@ func BenchmarkAPIMix(b *testing.B) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	startup := time.Since(t0)
-	b.Cleanup(func() { srv.cmd.Process.Signal(os.Interrupt); srv.cmd.Wait() })
+	b.Cleanup(func() {
+		srv.cmd.Process.Signal(os.Interrupt)
+		srv.cmd.Wait()
+		if b.Failed() {
+			out := srv.out.String()
+			b.Logf("server output (end):\n%s", out[max(len(out)-4000, 0):])
+		}
+	})
 	rssRest := vmRSS(srv.cmd.Process.Pid)
 
 	bare := httptest.NewServer(http.HandlerFunc(bareJSONHandler))
