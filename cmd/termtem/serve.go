@@ -184,6 +184,9 @@ func (e env) demo(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if n < 0 {
+		return fmt.Errorf("--people %d: give a positive number of people", n)
+	}
 	db, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
