@@ -136,7 +136,12 @@ func (t Table) withhold() Table {
 }
 
 func newTable(id string, rows, cols []Head, counts [][]int64, opt suppress.Options) Table {
-	pub := suppress.ProtectWith(counts, opt)
+	return Published(id, rows, cols, counts, suppress.ProtectWith(counts, opt))
+}
+
+// Published is counts (rows × cols) with the marks suppression gave them
+// elsewhere (suppress.ProtectLinked, for tables linked across places).
+func Published(id string, rows, cols []Head, counts [][]int64, pub suppress.Table) Table {
 	if len(rows) == 0 {
 		pub.ColTotal = make([]suppress.Mark, len(cols)) // nothing counted: zeros, shown
 	}

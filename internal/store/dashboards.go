@@ -14,6 +14,7 @@ import (
 	"termtem/internal/dashboards"
 	"termtem/internal/errs"
 	"termtem/internal/places"
+	"termtem/internal/suppress"
 )
 
 // Audit actions of the dashboards.
@@ -297,7 +298,15 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 		AND birth_year >= ? AND birth_year <= ? GROUP BY dimension, level`, place, first, last); err != nil {
 		return err
 	}
-	d.FlowerChildren = dashboards.NewFlowerTable("flower_children", keyHeads(c.rows), keyHeads(c.cols), c.v)
+	// The children's flower table and its breakdown by the places below
+	// are linked to the same tables of the places above and below (a
+	// district is the sum of its sub-districts): their marks come from
+	// the families of places along the path from the city (flowerFamily).
+	fam, below, err := t.flowerFamily(ctx, d)
+	if err != nil {
+		return err
+	}
+	d.FlowerChildren = dashboards.Published("flower_children", keyHeads(c.rows), keyHeads(c.cols), c.v, fam.Parent)
 	c = newCounts(dashboards.Dimensions, dashboards.Levels)
 	if err := t.sumRows(ctx, c, `SELECT dimension, level, SUM(n) FROM dash_flower WHERE place_id = ? AND subject = 'household'
 		GROUP BY dimension, level`, place); err != nil {
@@ -333,22 +342,21 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 	parent, parentTotal := d.FlowerChildren.Cells[dim], d.FlowerChildren.RowTotals[dim]
 	d.Stages = dashboards.NewBreakdown("stages", keyHeads(c.rows), keyHeads(c.cols), c.v, parent, parentTotal)
 
-	// Places one level down.
-	var ids []string
+	// Places one level down: the slice of the family at the dimension.
 	var heads []dashboards.Head
-	for _, ch := range d.Children {
-		ids = append(ids, ch.ID)
+	var placeCounts [][]int64
+	pub := suppress.Table{Cells: [][]suppress.Mark{}, RowTotal: []suppress.Mark{}, Withheld: fam.Withheld}
+	pub.ColTotal, pub.Grand = fam.Parent.Cells[dim], fam.Parent.RowTotal[dim]
+	for s, ch := range d.Children {
 		heads = append(heads, dashboards.Head{Key: ch.ID, TH: ch.NameTH, EN: ch.NameEN})
+		placeCounts = append(placeCounts, below[s][dim])
+		pub.Cells = append(pub.Cells, fam.Children[s].Cells[dim])
+		pub.RowTotal = append(pub.RowTotal, fam.Children[s].RowTotal[dim])
 	}
-	c = newCounts(ids, dashboards.Levels)
-	if len(ids) > 0 {
-		if err := t.sumRows(ctx, c, `SELECT place_id, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`)
-			AND subject = 'child' AND dimension = ? AND birth_year >= ? AND birth_year <= ? GROUP BY place_id, level`,
-			append(anyArgs(ids), d.Dimension, first, last)...); err != nil {
-			return err
-		}
+	d.Places = dashboards.Published("places", heads, keyHeads(dashboards.Levels), placeCounts, pub)
+	if fam.Withheld {
+		d.Places = dashboards.NewBreakdown("places", heads, keyHeads(dashboards.Levels), placeCounts, nil, dashboards.Cell{Mark: suppress.Hidden})
 	}
-	d.Places = dashboards.NewBreakdown("places", heads, keyHeads(dashboards.Levels), c.v, parent, parentTotal)
 
 	// The monthly trend and the movements in the period.
 	months := d.Period.Months()

@@ -59,6 +59,7 @@ type cube struct {
 	free    bool       // the margin's marks are this family's to decide
 	opt     Options
 	shifts  [][]Shift
+	applied []move // the second tables relied on so far
 }
 
 // ProtectLinked protects a place's table (the sum of children, each
@@ -123,26 +124,23 @@ func ProtectLinked(children [][][]int64, rows, cols int, opt Options, given *Giv
 	// Nothing below is published under a place whose own table is not:
 	// the places below would add up to it.
 	ok := k > 0 && !given.Marks.Withheld
+	// The small counts of the places below.
+	for s := 0; s < k; s++ {
+		for i := 0; i <= rows; i++ {
+			for j := 0; j <= cols; j++ {
+				if n := q.v[s][i][j]; !q.frozen[s][i][j] && n > 0 && n < Threshold {
+					q.mark[s][i][j] = Small
+				}
+			}
+		}
+	}
 	// The shifts the family above relies on: each moved by one place below.
 	for _, sh := range given.Shifts {
 		if !ok || !q.absorb(sh) {
 			ok = false
 		}
 	}
-	// The small counts of the places below.
 	if ok {
-		for s := 0; s < k && ok; s++ {
-			for i := 0; i <= rows && ok; i++ {
-				for j := 0; j <= cols && ok; j++ {
-					if q.frozen[s][i][j] {
-						continue
-					}
-					if n := q.v[s][i][j]; n > 0 && n < Threshold {
-						q.mark[s][i][j] = Small
-					}
-				}
-			}
-		}
 		for s := 0; s < k && ok; s++ {
 			for i := 0; i <= rows && ok; i++ {
 				for j := 0; j <= cols && ok; j++ {
@@ -289,6 +287,7 @@ func (q *cube) works(m move) (ok bool, fresh int, cost int64) {
 // apply hides the cells a move needs and records, for each place below it
 // moves, the shift of that place's table.
 func (q *cube) apply(m move) {
+	q.applied = append(q.applied, m)
 	for _, x := range q.support(m) {
 		if q.at(m, x) != 0 && q.mark[x.s][x.i][x.j] == Shown {
 			q.mark[x.s][x.i][x.j] = Hidden
@@ -331,6 +330,12 @@ func (q *cube) absorb(sh Shift) bool {
 // The margin is fixed by the family above (a move of it would have to be
 // absorbed there), so places move against each other.
 func (q *cube) protect(s, i, j int) bool {
+	// A second table already relied on may move this cell too.
+	for _, m := range q.applied {
+		if ok, fresh, _ := q.works(m); ok && fresh == 0 && q.at(m, pos{s, i, j}) != 0 {
+			return true
+		}
+	}
 	return q.best(func(yield func(move)) {
 		for t := 0; t < q.k; t++ {
 			if t == s {
