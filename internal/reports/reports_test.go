@@ -22,8 +22,10 @@ import (
 )
 
 // world: in Lat Krabang 6 children red in safety (no birth registration)
-// and 6 green; in Nong Chok 2 red and 8 green (a small cell); nobody in
-// Phra Nakhon.
+// and 6 green; in Nong Chok 2 red and 8 green (a small cell); in Min Buri
+// 6 and 5; nobody in Phra Nakhon. The three are in East Bangkok, whose
+// total would give Nong Chok's 2 away unless one other district's red and
+// green are hidden too: Min Buri's, the smaller (see suppress.ProtectLinked).
 func world(t *testing.T) (*store.DB, *reports.Geography) {
 	t.Helper()
 	db := storetest.Open(t)
@@ -31,7 +33,7 @@ func world(t *testing.T) (*store.DB, *reports.Geography) {
 	for _, d := range []struct {
 		code     string
 		red, grn int
-	}{{"1011", 6, 6}, {"1003", 2, 8}} {
+	}{{"1011", 6, 6}, {"1003", 2, 8}, {"1010", 6, 5}} {
 		district, err := db.GetPlaceByCode(ctx, d.code)
 		if err != nil {
 			t.Fatal(err)
@@ -321,5 +323,44 @@ func TestAgendaFigures(t *testing.T) {
 	}
 	if _, _, hidden := reports.SuppressRow([]int{3, 0, 0}); !hidden {
 		t.Error("a lone small cell beside zeros: the total must be hidden")
+	}
+}
+
+// Across levels: the zone group's breakdown by district and each
+// district's own dashboard publish the same marks, and Nong Chok's 2 red
+// cannot be had as the zone's red minus the other districts' (a second
+// district's red is hidden with it).
+func TestDistrictsAgreeWithTheirZone(t *testing.T) {
+	db, _ := world(t)
+	ctx := context.Background()
+	_, dp := period(t, db)
+	zone, _ := db.GetPlaceByCode(ctx, "10-Z4")
+	zd, err := db.Dashboard(ctx, store.DashboardQuery{PlaceID: zone.ID, Period: dp, Dimension: "safety"}, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if red := zd.FlowerChildren.Cells[1][0]; !red.Shown() || red.N != 14 {
+		t.Fatalf("the zone's red safety: %+v", red)
+	}
+	notShown := 0
+	for i, p := range zd.Children {
+		own, err := db.Dashboard(ctx, store.DashboardQuery{PlaceID: p.ID, Period: dp, Dimension: "safety"}, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range zd.Places.Cells[i] {
+			if got, want := own.FlowerChildren.Cells[1][j], zd.Places.Cells[i][j]; got != want {
+				t.Errorf("%s level %d: own view %+v, the zone's breakdown %+v", p.Code, j, got, want)
+			}
+		}
+		if !zd.Places.Cells[i][0].Shown() {
+			notShown++
+		}
+	}
+	if notShown < 2 {
+		t.Errorf("only %d district's red is not shown: the zone's 14 minus the others gives it", notShown)
+	}
+	if lk := zd.Places.Cells[slices.IndexFunc(zd.Children, func(p places.Place) bool { return p.Code == "1011" })][0]; lk.Text() != "6" {
+		t.Errorf("Lat Krabang's red in the zone's breakdown: %+v", lk)
 	}
 }
