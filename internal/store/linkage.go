@@ -36,7 +36,7 @@ const (
 
 // maxLinkageCandidates bounds the people one batch reads as candidates: a
 // batch of a thousand rows whose names are common must not read a city.
-const maxLinkageCandidates = 5000
+const maxLinkageCandidates = 20000
 
 // anyoneWithoutNationalID reports whether some person (not merged away)
 // has no national ID. Asked once an import job.
@@ -68,56 +68,72 @@ type batchLinker struct {
 	// training (recorded with the batch).
 	patterns map[linkage.Vector]int64
 	version  int // of the model
+	// idle: no row of the batch is decided by linkage, so the people it
+	// creates need not be indexed as candidates (preparing a record —
+	// normalising names, phonetic keys — was a tenth of the CPU of a
+	// batch of rows that all carry national IDs).
+	idle bool
 }
 
 // newBatchLinker reads the candidates of a batch's undecided rows.
 func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage.Model) (*batchLinker, error) {
-	bl := &batchLinker{model: m, ix: linkage.NewIndex(), pending: map[[2]string]bool{}, patterns: map[linkage.Vector]int64{}}
-	keySet := map[string]bool{}
-	lo, hi := 9999, 0
+	bl := &batchLinker{model: m, ix: linkage.NewIndex(), pending: map[[2]string]bool{}, patterns: map[linkage.Vector]int64{}, idle: len(rows) == 0}
+	// Each row's own name sounds with its own birth year: the family
+	// name's (and Latin family name's) with the year ±1 first — the main
+	// blocking pass — then the given name's with the year itself (a
+	// changed family name). A row without a birth year asks for any year.
+	// Asking with the whole batch's names and years at once read, at a
+	// hundred thousand people, thousands who share a common given name
+	// and some year of the batch, and the cap then cut off the right ones.
+	var family, given []keyYear
+	seenKY := map[keyYear]bool{}
 	for _, r := range rows {
 		if r.Person == nil {
 			continue
 		}
-		for _, n := range []string{r.Person.GivenName, r.Person.FamilyName, r.Person.GivenNameLatin, r.Person.FamilyNameLatin} {
+		lo, hi := 0, 9999
+		y, hasYear := birthYear(r.Person.BirthDate).(int)
+		if hasYear {
+			lo, hi = y-1, y+1
+		}
+		for _, n := range []string{r.Person.FamilyName, r.Person.FamilyNameLatin} {
 			for _, k := range thai.NameKeys(n) {
-				keySet[k] = true
+				if ky := (keyYear{k, lo, hi}); !seenKY[ky] {
+					seenKY[ky] = true
+					family = append(family, ky)
+				}
 			}
 		}
-		if y, ok := birthYear(r.Person.BirthDate).(int); ok {
-			lo, hi = min(lo, y-1), max(hi, y+1)
+		if hasYear {
+			lo, hi = y, y
 		}
-	}
-	if len(keySet) == 0 {
-		return bl, nil
-	}
-	keys := make([]string, 0, len(keySet))
-	for k := range keySet {
-		keys = append(keys, k)
-	}
-	if hi == 0 {
-		lo, hi = 0, 9999
+		for _, n := range []string{r.Person.GivenName, r.Person.GivenNameLatin} {
+			for _, k := range thai.NameKeys(n) {
+				if ky := (keyYear{k, lo, hi}); !seenKY[ky] {
+					seenKY[ky] = true
+					given = append(given, ky)
+				}
+			}
+		}
 	}
 	ids := map[string]bool{}
 	var idList []string
-	err := t.lookupIn(ctx, `SELECT DISTINCT k.person_id FROM person_name_keys k JOIN people p ON p.id = k.person_id
-		WHERE p.merged_into IS NULL AND (p.birth_year IS NULL OR p.birth_year BETWEEN ? AND ?) AND k.key IN `,
-		[]any{lo, hi}, keys, func(rs *sql.Rows) error {
-			var id string
-			if err := rs.Scan(&id); err != nil {
-				return err
-			}
-			if !ids[id] && len(idList) < maxLinkageCandidates {
+	for _, pass := range [][]keyYear{family, given} {
+		if err := t.peopleByKeyYear(ctx, pass, func(id string) bool {
+			if !ids[id] {
 				ids[id] = true
 				idList = append(idList, id)
 			}
-			return nil
-		})
-	if err != nil || len(idList) == 0 {
-		return bl, err
+			return len(idList) < maxLinkageCandidates
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if len(idList) == 0 {
+		return bl, nil
 	}
 	cids := map[string]string{}
-	err = t.lookupIn(ctx, `SELECT person_id, value FROM person_identifiers WHERE kind = 'national_id' AND person_id IN `, nil, idList,
+	err := t.lookupIn(ctx, `SELECT person_id, value FROM person_identifiers WHERE kind = 'national_id' AND person_id IN `, nil, idList,
 		func(rs *sql.Rows) error {
 			var id, v string
 			err := rs.Scan(&id, &v)
@@ -139,6 +155,64 @@ func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage
 			return err
 		})
 	return bl, err
+}
+
+// keyYear asks for the people with a name sound born in lo..hi (or
+// whose birth year is not known).
+type keyYear struct {
+	key    string
+	lo, hi int
+}
+
+// peopleByKeyYear calls fn with every person (not merged away: a merged
+// person's name keys are removed) holding one of the name sounds in the
+// years asked for, until fn returns false. One query a pass: the pairs go
+// as JSON (SQLite, json_each) or as arrays (PostgreSQL, unnest), each
+// answered from the index on (key, birth_year).
+func (t *Tx) peopleByKeyYear(ctx context.Context, kys []keyYear, fn func(string) bool) error {
+	if len(kys) == 0 {
+		return nil
+	}
+	var q string
+	var args []any
+	if t.db.postgres {
+		keys, los, his := make([]string, len(kys)), make([]int32, len(kys)), make([]int32, len(kys))
+		for i, ky := range kys {
+			keys[i], los[i], his[i] = ky.key, int32(ky.lo), int32(ky.hi)
+		}
+		q = `SELECT k.person_id FROM unnest(?::text[], ?::int[], ?::int[]) AS q(key, lo, hi)
+			JOIN person_name_keys k ON k.key = q.key AND k.birth_year BETWEEN q.lo AND q.hi
+			UNION SELECT k.person_id FROM unnest(?::text[]) AS q(key) JOIN person_name_keys k ON k.key = q.key AND k.birth_year IS NULL`
+		args = []any{keys, los, his, keys}
+	} else {
+		js := make([][3]any, len(kys))
+		for i, ky := range kys {
+			js[i] = [3]any{ky.key, ky.lo, ky.hi}
+		}
+		b, _ := json.Marshal(js)
+		// CROSS JOIN keeps the asked pairs outside, so that each is one
+		// search of the index.
+		q = `SELECT k.person_id FROM json_each(?) AS q CROSS JOIN person_name_keys k
+			WHERE k.key = json_extract(q.value, '$[0]') AND k.birth_year BETWEEN json_extract(q.value, '$[1]') AND json_extract(q.value, '$[2]')
+			UNION SELECT k.person_id FROM json_each(?) AS q CROSS JOIN person_name_keys k
+			WHERE k.key = json_extract(q.value, '$[0]') AND k.birth_year IS NULL`
+		args = []any{string(b), string(b)}
+	}
+	rows, err := t.query(ctx, q, args...)
+	if err != nil {
+		return classify(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return classify(err)
+		}
+		if !fn(id) {
+			return nil
+		}
+	}
+	return classify(rows.Err())
 }
 
 // linkageRecords reads people (ids) as linkage compares them, with their
@@ -176,7 +250,14 @@ func (bl *batchLinker) decide(p *people.Person) linkage.Decision {
 }
 
 // add makes a person new in the batch a candidate for the rows after it.
-func (bl *batchLinker) add(p *people.Person) { bl.ix.Add(linkage.Prepare(linkageRecord(p))) }
+// When no row of the batch is left to linkage (idle), no row after it is
+// compared: a row the batch creates without a national ID would itself
+// have been left to linkage.
+func (bl *batchLinker) add(p *people.Person) {
+	if !bl.idle {
+		bl.ix.Add(linkage.Prepare(linkageRecord(p)))
+	}
+}
 
 // queuedPair is a pair a batch sends to the review queue.
 type queuedPair struct {
