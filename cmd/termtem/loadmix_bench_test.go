@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -40,6 +41,8 @@ import (
 //	record 10 %   POST /api/v1/people/{id}/records (a home visit)
 //	assess  5 %   POST /api/v1/assessments (a child's flower)
 //	dash   10 %   GET  /api/v1/dashboards/{district}
+//
+// TERMTEM_BENCH_MIX=dash,person runs only the kinds named.
 //
 // It reports requests/s of the mix and p50/p95/p99 per kind, the ratio to
 // a bare net/http JSON handler measured in the same run, the server's
@@ -186,6 +189,9 @@ func BenchmarkAPIMix(b *testing.B) {
 		}
 		for _, k := range mixKinds {
 			l := byKind[k.name]
+			if len(l) == 0 {
+				continue
+			}
 			for _, p := range []float64{50, 95, 99} {
 				b.ReportMetric(float64(l.Percentile(p).Microseconds())/1000, k.name+"-p"+strconv.Itoa(int(p))+"-ms")
 			}
@@ -219,7 +225,13 @@ func mixWorkload(b *testing.B, db *store.DB) mixWork {
 	b.Helper()
 	ctx := context.Background()
 	var w mixWork
+	// TERMTEM_BENCH_MIX=dash,person keeps only those kinds (their weights
+	// unchanged): to see which kind costs what.
+	only := os.Getenv("TERMTEM_BENCH_MIX")
 	for _, k := range mixKinds {
+		if only != "" && !slices.Contains(strings.Split(only, ","), k.name) {
+			continue
+		}
 		for range k.weight {
 			w.kinds = append(w.kinds, k.name)
 		}
