@@ -176,16 +176,25 @@ func (e env) demo(ctx context.Context, args []string) error {
 	var n int
 	var seed int64
 	var activity bool
+	var cpuProfile string
 	cfg, err := e.parse("demo", args, func(fs *flag.FlagSet) {
 		fs.IntVar(&n, "people", 0, "instead of the Lat Krabang demo, add `N` synthetic people across Bangkok (benchmarks)")
 		fs.Int64Var(&seed, "seed", demo.PopulationSeed, "seed of the --people population")
 		fs.BoolVar(&activity, "activity", true, "with --people: also service records, assessments, cases, plans, referrals, alerts and hand-offs")
+		fs.StringVar(&cpuProfile, "cpuprofile", "", "with --people: write a CPU profile of the generation to `FILE` (go tool pprof)")
 	})
 	if err != nil {
 		return err
 	}
 	if n < 0 {
 		return fmt.Errorf("--people %d: give a positive number of people", n)
+	}
+	if cpuProfile != "" {
+		stop, err := startCPUProfile(cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
 	}
 	db, err := openStore(ctx, cfg)
 	if err != nil {

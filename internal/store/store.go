@@ -302,6 +302,31 @@ func (t *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return t.q.QueryRowContext(ctx, t.db.rebind(query), args...)
 }
 
+// stmt is a statement prepared for the statements of a transaction that
+// repeat many times (the dashboard counters), so that it is parsed once.
+type stmt struct{ st *sql.Stmt }
+
+func (s stmt) exec(ctx context.Context, args ...any) (sql.Result, error) {
+	return s.st.ExecContext(ctx, args...)
+}
+
+func (s stmt) Close() { s.st.Close() }
+
+// prepare prepares query on the transaction (or the pool it reads from).
+func (t *Tx) prepare(ctx context.Context, query string) (stmt, error) {
+	p, ok := t.q.(interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	})
+	if !ok {
+		return stmt{}, errs.Internalf("prepare: %T cannot prepare statements", t.q)
+	}
+	st, err := p.PrepareContext(ctx, t.db.rebind(query))
+	if err != nil {
+		return stmt{}, classify(err)
+	}
+	return stmt{st}, nil
+}
+
 // now is the store clock, as stored text.
 func (t *Tx) now() string { return ts(t.db.Now()) }
 
