@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"slices"
 	"time"
 
 	"termtem/internal/account"
@@ -87,17 +86,8 @@ func optionalIfMatch(r *http.Request) (int, error) {
 // administers reports whether p manages service accounts of organisation
 // id: by p's own role in that organisation (or a system administrator's).
 func (h *Handler) administers(r *http.Request, p *account.Principal, id string) (bool, error) {
-	all, ids, err := h.administered(r, p)
-	return all || slices.Contains(ids, id), err
-}
-
-func (h *Handler) administered(r *http.Request, p *account.Principal) (bool, []string, error) {
-	roles, err := h.DB.ListRoles(r.Context())
-	if err != nil {
-		return false, nil, err
-	}
-	all, ids := account.AdministeredOrganisations(p, roles, account.UsersManage)
-	return all, ids, nil
+	adm, err := h.DB.AdministeredOrganisations(r.Context(), p)
+	return adm.Includes(id), err
 }
 
 // TokenInput asks for a token; the lifetime is in days (default 90, at

@@ -14,16 +14,7 @@ func (h *Handler) ListServiceAccounts(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	all, ids, err := h.administered(r, p)
-	if err != nil {
-		h.Fail(w, r, err)
-		return
-	}
-	var orgs []string // nil: every organisation's
-	if !all {
-		orgs = append([]string{}, ids...)
-	}
-	sas, err := h.DB.ServiceAccounts(r.Context(), orgs)
+	sas, _, err := h.DB.ServiceAccountsAdministeredBy(r.Context(), p)
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -149,6 +149,54 @@ func (db *DB) ServiceAccounts(ctx context.Context, orgIDs []string) ([]ServiceAc
 	return out, nil
 }
 
+// Administered is the set of organisations whose service accounts a
+// principal manages: every one (All, a system administrator) or those in
+// IDs.
+type Administered struct {
+	All bool
+	IDs []string
+}
+
+// Includes reports whether the organisation is administered.
+func (a Administered) Includes(orgID string) bool {
+	return a.All || slices.Contains(a.IDs, orgID)
+}
+
+// Any reports whether any organisation is administered (an account may be
+// made at all).
+func (a Administered) Any() bool { return a.All || len(a.IDs) > 0 }
+
+// filter is the organisations' IDs for a query: nil for all, empty for none.
+func (a Administered) filter() []string {
+	if a.All {
+		return nil
+	}
+	return append([]string{}, a.IDs...)
+}
+
+// AdministeredOrganisations tells which organisations' service accounts p
+// manages, by p's role in each organisation (account.AdministeredOrganisations):
+// the one answer the API and the web pages both ask.
+func (db *DB) AdministeredOrganisations(ctx context.Context, p *account.Principal) (Administered, error) {
+	roles, err := db.ListRoles(ctx)
+	if err != nil {
+		return Administered{}, err
+	}
+	all, ids := account.AdministeredOrganisations(p, roles, account.UsersManage)
+	return Administered{All: all, IDs: ids}, nil
+}
+
+// ServiceAccountsAdministeredBy lists the service accounts p manages (see
+// ServiceAccounts), with the organisations that decided it.
+func (db *DB) ServiceAccountsAdministeredBy(ctx context.Context, p *account.Principal) ([]ServiceAccount, Administered, error) {
+	adm, err := db.AdministeredOrganisations(ctx, p)
+	if err != nil {
+		return nil, Administered{}, err
+	}
+	sas, err := db.ServiceAccounts(ctx, adm.filter())
+	return sas, adm, err
+}
+
 // GetServiceAccount returns a service account with its tokens; a person's
 // account is not found here.
 func (db *DB) GetServiceAccount(ctx context.Context, id string) (ServiceAccount, error) {

@@ -105,3 +105,68 @@ func TestServiceAccountVersions(t *testing.T) {
 		t.Errorf("%d service_account.disabled rows", n)
 	}
 }
+
+// TestServiceAccountsAdministeredBy: the one answer to "whose service
+// accounts does this principal manage", asked by both the API and the web
+// pages. It goes by the principal's role in each organisation, not by the
+// permissions merged across them: an administrator of unit A who is only a
+// nurse in unit B sees A's accounts and not B's; a nurse sees none; a
+// system administrator sees every one.
+func TestServiceAccountsAdministeredBy(t *testing.T) {
+	db := storetest.Open(t)
+	a, b := newOrg(t, db, "SCH-ADA"), newOrg(t, db, "SCH-ADB")
+	made := map[string]string{} // organisation ID -> its account's username
+	for _, o := range []struct{ id, username string }{{a.ID, "unit.a.sync"}, {b.ID, "unit.b.sync"}} {
+		if _, err := db.CreateServiceAccount(ctx, account.User{Username: o.username, DisplayName: "ระบบ " + o.username, Lang: "th",
+			Memberships: []account.Membership{{OrganisationID: o.id, RoleCode: account.RoleDataOfficer}}}, actor()); err != nil {
+			t.Fatal(err)
+		}
+		made[o.id] = o.username
+	}
+	principal := func(username string, ms ...account.Membership) *account.Principal {
+		u := newUser(t, db, username, ms...)
+		perms, err := db.Permissions(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err = db.GetUser(ctx, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &account.Principal{User: u, Permissions: perms}
+	}
+	usernames := func(p *account.Principal) ([]string, store.Administered) {
+		t.Helper()
+		sas, adm, err := db.ServiceAccountsAdministeredBy(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, sa := range sas {
+			out = append(out, sa.Username)
+		}
+		return out, adm
+	}
+
+	mixed := principal("admin.a.nurse.b",
+		account.Membership{OrganisationID: a.ID, RoleCode: account.RoleOrganisationAdmin},
+		account.Membership{OrganisationID: b.ID, RoleCode: account.RoleHealthStaff})
+	got, adm := usernames(mixed)
+	if len(got) != 1 || got[0] != made[a.ID] {
+		t.Errorf("admin of A, nurse of B sees %v, want only %s", got, made[a.ID])
+	}
+	if adm.All || !adm.Includes(a.ID) || adm.Includes(b.ID) || !adm.Any() {
+		t.Errorf("admin of A, nurse of B administers %+v", adm)
+	}
+
+	nurse := principal("nurse.b", account.Membership{OrganisationID: b.ID, RoleCode: account.RoleHealthStaff})
+	if got, adm := usernames(nurse); len(got) != 0 || adm.Any() || adm.Includes(b.ID) {
+		t.Errorf("a nurse sees %v and administers %+v", got, adm)
+	}
+
+	sys := principal("sys.admin", account.Membership{OrganisationID: b.ID, RoleCode: account.RoleSystemAdmin})
+	got, adm = usernames(sys)
+	if !adm.All || !adm.Includes(a.ID) || !adm.Includes(b.ID) || len(got) != 2 || got[0] != made[a.ID] || got[1] != made[b.ID] {
+		t.Errorf("system administrator sees %v, administers %+v", got, adm)
+	}
+}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 
 	"termtem/internal/account"
 	"termtem/internal/errs"
@@ -28,18 +27,18 @@ func (h *Handler) ServiceAccountNew(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) renderServiceAccountForm(w http.ResponseWriter, r *http.Request, status int, f serviceAccountForm, fe *FormError) {
 	p := httpx.Principal(r.Context())
-	all, ids, err := h.administered(r, p)
+	adm, err := h.DB.AdministeredOrganisations(r.Context(), p)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if !all && len(ids) == 0 {
+	if !adm.Any() {
 		h.fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
 		return
 	}
 	filter := store.OrganisationFilter{}
-	if !all {
-		filter.IDs = ids
+	if !adm.All {
+		filter.IDs = adm.IDs
 	}
 	if f.Organisations, err = h.DB.ListOrganisations(r.Context(), filter); err != nil {
 		h.fail(w, r, err)
@@ -75,12 +74,12 @@ func (h *Handler) ServiceAccountCreate(w http.ResponseWriter, r *http.Request) {
 	f := serviceAccountForm{Username: r.PostFormValue("username"), DisplayName: r.PostFormValue("display_name"),
 		OrganisationID: r.PostFormValue("organisation_id"), Role: r.PostFormValue("role"),
 		TokenName: r.PostFormValue("token_name"), ExpiresInDays: r.PostFormValue("expires_in_days")}
-	all, ids, err := h.administered(r, p)
+	adm, err := h.DB.AdministeredOrganisations(r.Context(), p)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	if !all && !slices.Contains(ids, f.OrganisationID) {
+	if !adm.Includes(f.OrganisationID) {
 		h.fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
 		return
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,17 +16,6 @@ import (
 // they administer, nobody else's; another unit's accounts are "not found",
 // so that their existence is not confirmed.
 
-// administered returns the organisations whose service accounts p manages
-// (all: a system administrator).
-func (h *Handler) administered(r *http.Request, p *account.Principal) (all bool, ids []string, err error) {
-	roles, err := h.DB.ListRoles(r.Context())
-	if err != nil {
-		return false, nil, err
-	}
-	all, ids = account.AdministeredOrganisations(p, roles, account.UsersManage)
-	return all, ids, nil
-}
-
 // managedServiceAccount reads the service account of the path's {id} for
 // an administrator of its organisation; anyone else gets "not found".
 func (h *Handler) managedServiceAccount(w http.ResponseWriter, r *http.Request) (store.ServiceAccount, bool) {
@@ -35,13 +23,13 @@ func (h *Handler) managedServiceAccount(w http.ResponseWriter, r *http.Request) 
 	if p == nil {
 		return store.ServiceAccount{}, false
 	}
-	all, ids, err := h.administered(r, p)
+	adm, err := h.DB.AdministeredOrganisations(r.Context(), p)
 	if err != nil {
 		h.fail(w, r, err)
 		return store.ServiceAccount{}, false
 	}
 	sa, err := h.DB.GetServiceAccount(r.Context(), r.PathValue("id"))
-	if err == nil && !all && !slices.Contains(ids, sa.Organisation().OrganisationID) {
+	if err == nil && !adm.Includes(sa.Organisation().OrganisationID) {
 		err = errs.New(errs.NotFound, "service_account.not_found")
 	}
 	if err != nil {

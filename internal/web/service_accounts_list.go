@@ -25,16 +25,7 @@ func (h *Handler) ServiceAccountsList(w http.ResponseWriter, r *http.Request) {
 	if p == nil {
 		return
 	}
-	all, ids, err := h.administered(r, p)
-	if err != nil {
-		h.fail(w, r, err)
-		return
-	}
-	var orgs []string // nil: every organisation's
-	if !all {
-		orgs = append([]string{}, ids...)
-	}
-	sas, err := h.DB.ServiceAccounts(r.Context(), orgs)
+	sas, adm, err := h.DB.ServiceAccountsAdministeredBy(r.Context(), p)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -62,6 +53,6 @@ func (h *Handler) ServiceAccountsList(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, row)
 	}
-	v.Data = map[string]any{"Rows": rows, "CanCreate": all || len(ids) > 0}
+	v.Data = map[string]any{"Rows": rows, "CanCreate": adm.Any()}
 	h.render(w, r, http.StatusOK, "service_accounts", v)
 }
