@@ -68,6 +68,9 @@ type Generator struct {
 
 	origin    origin // of the household being made
 	caregiver int    // index of its main caregiver
+	// city is set while CityHousehold makes a household: some parents
+	// then live with a grandparent (extended families).
+	city bool
 
 	buf     []byte
 	scratch [2][]byte
@@ -181,12 +184,17 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 		if g.chance(25) { // not registered as married: keeps นางสาว and her own name
 			wifeTitle, wifeSurname = TitleMiss, g.familyName(surname)
 		}
+		headSurname := surname
 		if g.chance(70) {
 			g.adult(people.Male, fatherAge, TitleMr, surname, people.RelHead)
 			g.caregiver = g.adult(people.Female, motherAge, wifeTitle, wifeSurname, people.RelSpouse)
 		} else {
 			g.caregiver = g.adult(people.Female, motherAge, wifeTitle, wifeSurname, people.RelHead)
 			g.adult(people.Male, fatherAge, TitleMr, surname, people.RelSpouse)
+			headSurname = wifeSurname
+		}
+		if g.city && g.chance(extendedPercent) { // the head's widowed mother lives with them
+			g.adult(people.Female, min(max(fatherAge, motherAge)+20+g.rng.IntN(12), 90), TitleMrs, headSurname, people.RelMother)
 		}
 	case shapeMother:
 		motherAge := max(oldest+17+g.rng.IntN(18), 18)
@@ -260,6 +268,103 @@ func (g *Generator) Household(communityIDs []string) (people.Household, []people
 		g.child(age, name, kidsRelation)
 	}
 	return g.finish(communityIDs)
+}
+
+// The city-size population (Populate) is not only families with children:
+// Bangkok's households are small. The 2010 census counted 2.9 people a
+// household in Bangkok (NSO, 2010 Population and Housing Census,
+// preliminary results), and the 2019 household socio-economic survey 2.5;
+// CityHousehold makes about 2.86 (350,000 households for a million
+// people, issue 8), with elders living alone or as a couple, young adults
+// alone, couples without children and an elder with a grown child beside
+// the families with children (a fifth of whose two-parent families also
+// house a grandparent).
+const (
+	cityWithChildren = iota
+	citySingleElder
+	cityElderCouple
+	citySingleAdult
+	cityCouple
+	cityElderWithChild
+)
+
+// cityKindWeights weigh the kinds of household, out of 100.
+var cityKindWeights = [...]int{cityWithChildren: 60, citySingleElder: 11, cityElderCouple: 8, citySingleAdult: 9, cityCouple: 7, cityElderWithChild: 5}
+
+// extendedPercent is the share of two-parent city families living with the
+// head's mother.
+const extendedPercent = 20
+
+// CityHousehold makes one household of the city-size population: a family
+// with children as Household makes them (some with a grandparent), or a
+// household of adults only. The person slice is reused, as Household's.
+func (g *Generator) CityHousehold(communityIDs []string) (people.Household, []people.Person) {
+	kind := pickWeighted(g.rng, cityKindWeights[:])
+	if kind == cityWithChildren {
+		g.city = true
+		defer func() { g.city = false }()
+		return g.Household(communityIDs)
+	}
+	g.members, g.births, g.latin = g.members[:0], g.births[:0], g.latin[:0]
+	g.origin = origin(pickWeighted(g.rng, originWeights[:]))
+	g.caregiver = 0
+	surname := g.familyName("")
+	sex := people.Female
+	if g.chance(40) {
+		sex = people.Male
+	}
+	switch kind {
+	case citySingleElder: // more often a widow than a widower
+		age := 60 + g.rng.IntN(31)
+		g.adult(sex, age, g.elderTitle(sex), surname, people.RelHead)
+	case cityElderCouple:
+		husband := 60 + g.rng.IntN(26)
+		g.adult(people.Male, husband, TitleMr, surname, people.RelHead)
+		g.adult(people.Female, max(husband-6+g.rng.IntN(9), 58), TitleMrs, surname, people.RelSpouse)
+	case citySingleAdult: // working in the city, renting a room
+		age := 20 + g.rng.IntN(40)
+		title := TitleMr
+		if sex == people.Female {
+			title = TitleMiss
+			if age > 35 && g.chance(40) { // divorced or widowed
+				title = TitleMrs
+			}
+		}
+		g.adult(sex, age, title, surname, people.RelHead)
+	case cityCouple: // not (yet) with children, or their children grown and gone
+		husband := 22 + g.rng.IntN(38)
+		wifeTitle, wifeSurname := TitleMrs, surname
+		if g.chance(30) {
+			wifeTitle, wifeSurname = TitleMiss, g.familyName(surname)
+		}
+		g.adult(people.Male, husband, TitleMr, surname, people.RelHead)
+		g.adult(people.Female, max(husband-5+g.rng.IntN(8), 20), wifeTitle, wifeSurname, people.RelSpouse)
+	case cityElderWithChild: // a grown child who looks after the parent
+		age := 65 + g.rng.IntN(26)
+		g.adult(sex, age, g.elderTitle(sex), surname, people.RelHead)
+		childSex := people.Female
+		if g.chance(45) {
+			childSex = people.Male
+		}
+		title := TitleMr
+		if childSex == people.Female {
+			title = TitleMiss
+		}
+		g.caregiver = g.adult(childSex, max(age-20-g.rng.IntN(18), 25), title, surname, people.RelChild)
+	}
+	return g.finish(communityIDs)
+}
+
+// elderTitle is an elder's title: most women of that age married.
+func (g *Generator) elderTitle(sex people.Sex) string {
+	switch {
+	case sex == people.Male:
+		return TitleMr
+	case g.chance(85):
+		return TitleMrs
+	default:
+		return TitleMiss
+	}
 }
 
 // adult adds a caregiver aged age and returns its index.

@@ -511,3 +511,106 @@ func BenchmarkPopulate(b *testing.B) {
 		b.ReportMetric(res.PeoplePerSecond(), "people/s")
 	}
 }
+
+// The city-size population has Bangkok's small households: about 2.86
+// people each (350,000 households a million people), with elders alone or
+// as a couple, adults alone, couples, an elder with a grown child, single
+// parents and extended families beside two-parent families. The seed is
+// fixed and the households many, so every kind is there; the checks hold
+// for every household.
+func TestCityHouseholds(t *testing.T) {
+	const n = 20000
+	g := NewGenerator(11, asOf)
+	persons := 0
+	kinds := map[string]int{}
+	for range n {
+		h, ps := g.CityHousehold(testCommunities)
+		persons += len(ps)
+		if len(ps) == 0 || ps[0].Relation != people.RelHead || h.HeadID != ps[0].ID {
+			t.Fatalf("the head is not first: %+v", ps)
+		}
+		if !slices.ContainsFunc(ps, func(p people.Person) bool { return p.ID == h.CaregiverID }) {
+			t.Fatalf("caregiver %s is not a member: %+v", h.CaregiverID, ps)
+		}
+		var adults, kids []people.Person
+		var youngest, eldest = 200, 0
+		for _, p := range ps {
+			lo, hi := ageRange(t, p.BirthDate)
+			youngest, eldest = min(youngest, lo), max(eldest, hi)
+			if lo < 18 {
+				kids = append(kids, p)
+				continue
+			}
+			adults = append(adults, p)
+			if hi > 91 {
+				t.Fatalf("aged %d–%d: %+v", lo, hi, p)
+			}
+		}
+		rel := func(r people.Relationship) int {
+			return len(slices.DeleteFunc(slices.Clone(ps), func(p people.Person) bool { return p.Relation != r }))
+		}
+		if rel(people.RelHead) != 1 || rel(people.RelSpouse) > 1 {
+			t.Fatalf("%d heads, %d spouses: %+v", rel(people.RelHead), rel(people.RelSpouse), ps)
+		}
+		if len(adults) == 0 || len(adults) > 3 || len(kids) > 4 {
+			t.Fatalf("%d adults, %d children: %+v", len(adults), len(kids), ps)
+		}
+		head, _ := ageRange(t, ps[0].BirthDate)
+		switch {
+		case len(kids) > 0:
+			// Every child is at least 15 years younger than every adult
+			// (the Household checks hold as well).
+			for _, k := range kids {
+				if k.Relation != people.RelChild && k.Relation != people.RelGrandchild && k.Relation != people.RelRelative {
+					t.Fatalf("child as %s: %+v", k.Relation, ps)
+				}
+			}
+			oldestKid := 0
+			for _, k := range kids {
+				lo, _ := ageRange(t, k.BirthDate)
+				oldestKid = max(oldestKid, lo)
+			}
+			for _, a := range adults {
+				if lo, _ := ageRange(t, a.BirthDate); lo < oldestKid+15 {
+					t.Fatalf("adult aged %d, eldest child %d: %+v", lo, oldestKid, ps)
+				}
+			}
+			switch {
+			case rel(people.RelMother) > 0 && rel(people.RelSpouse) > 0:
+				kinds["extended: parents with a grandparent"]++
+			case rel(people.RelSpouse) == 0 && rel(people.RelGrandchild) == 0 && rel(people.RelRelative) == 0:
+				kinds["single parent"]++
+			default:
+				kinds["children"]++
+			}
+		case len(adults) == 1 && head >= 60:
+			kinds["elder alone"]++
+		case len(adults) == 1:
+			kinds["adult alone"]++
+		case rel(people.RelSpouse) == 1 && youngest >= 55:
+			kinds["elder couple"]++
+		case rel(people.RelSpouse) == 1:
+			kinds["couple"]++
+		case rel(people.RelChild) == 1:
+			// A grown child, at least 18 years younger than the parent.
+			child := ps[slices.IndexFunc(ps, func(p people.Person) bool { return p.Relation == people.RelChild })]
+			if lo, _ := ageRange(t, child.BirthDate); lo > head-18 || lo < 24 {
+				t.Fatalf("grown child aged %d, parent %d: %+v", lo, head, ps)
+			}
+			kinds["elder with a grown child"]++
+		default:
+			t.Fatalf("unexpected household: %+v", ps)
+		}
+	}
+	perHousehold := float64(persons) / n
+	t.Logf("%d households, %.3f people each; %v", n, perHousehold, kinds)
+	if perHousehold < 2.80 || perHousehold > 2.92 {
+		t.Errorf("%.3f people a household, want about 2.86 (350,000 a million people)", perHousehold)
+	}
+	for _, k := range []string{"children", "single parent", "extended: parents with a grandparent", "elder alone", "adult alone",
+		"elder couple", "couple", "elder with a grown child"} {
+		if kinds[k] < n/100 {
+			t.Errorf("%d households of the kind %q, want at least 1 %%", kinds[k], k)
+		}
+	}
+}

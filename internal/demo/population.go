@@ -112,7 +112,7 @@ func Populate(ctx context.Context, db *store.DB, opts PopulationOptions) (Popula
 		g.Offices, g.Streets = s.offices, s.streets
 		for quota > 0 {
 			t0 := time.Now()
-			h, members := g.Household(s.communityIDs)
+			h, members := g.CityHousehold(s.communityIDs)
 			if len(members) > quota { // the last household is cut to fit
 				members = members[:quota]
 				if !containsID(members, h.CaregiverID) {
@@ -286,5 +286,6 @@ func printSpread(ctx context.Context, db *store.DB, out io.Writer) error {
 }
 
 // GeneratorVersion names what the generator makes; benchmark caches are
-// keyed by it. Change it whenever the generated people change.
-const GeneratorVersion = 3
+// keyed by it. Change it whenever the generated people change (4: households
+// of adults only and extended families, CityHousehold).
+const GeneratorVersion = 4

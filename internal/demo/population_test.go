@@ -27,6 +27,13 @@ func TestPopulate(t *testing.T) {
 	if n, _ := db.CountPeople(ctx); n != 3000 {
 		t.Fatalf("%d people stored", n)
 	}
+	// Bangkok-sized households: about 2.86 people each (CityHousehold;
+	// TestCityHouseholds checks the mix). Each sub-district's last
+	// household is cut to fit its even share, which at 3,000 people over
+	// 180 sub-districts lowers the mean to about 2.6.
+	if per := float64(res.People) / float64(res.Households); per < 2.5 || per > 3.0 {
+		t.Errorf("%d households for %d people: %.2f each, want 2.5–3.0", res.Households, res.People, per)
+	}
 	if lines := strings.Count(progress.String(), "\n"); lines < 1 {
 		t.Errorf("progress:\n%s", progress.String())
 	}
