@@ -97,6 +97,76 @@ func (h *Handler) serviceAccountFormError(w http.ResponseWriter, r *http.Request
 	h.renderServiceAccount(w, r, status, sa, fe)
 }
 
+// newServiceToken runs what an issue and a rotation share: the account the
+// administrator manages, the posted form and the token's lifetime, then
+// mint (the store's one transaction), and answers with the new secret once
+// or the account's page with the error.
+func (h *Handler) newServiceToken(w http.ResponseWriter, r *http.Request, rotated bool,
+	mint func(sa store.ServiceAccount, lifetime time.Duration) (string, error)) {
+	sa, ok := h.managedServiceAccount(w, r)
+	if !ok {
+		return
+	}
+	if err := parseServiceForm(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	lifetime, err := tokenLifetime(r)
+	var secret string
+	if err == nil {
+		secret, err = mint(sa, lifetime)
+	}
+	if err != nil {
+		h.serviceAccountFormError(w, r, sa.ID, err)
+		return
+	}
+	if sa, err = h.DB.GetServiceAccount(r.Context(), sa.ID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderTokenShown(w, r, sa, secret, rotated)
+}
+
+// confirmServiceChange shows the confirmation page of a change to an
+// account (action "disable") or to one of its tokens (action "revoke",
+// token finds it; a token that is not there is not found).
+func (h *Handler) confirmServiceChange(w http.ResponseWriter, r *http.Request, title, action string,
+	token func(store.ServiceAccount) (account.APIToken, error)) {
+	sa, ok := h.managedServiceAccount(w, r)
+	if !ok {
+		return
+	}
+	data := map[string]any{"Account": sa, "Action": action}
+	if token != nil {
+		tk, err := token(sa)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		data["Token"] = tk
+	}
+	h.render(w, r, http.StatusOK, "service_account_confirm", h.view(r, title, data))
+}
+
+// confirmedServiceChange runs a change posted from its confirmation page
+// (with the account's version seen) and returns to the account with flash,
+// or shows the error there.
+func (h *Handler) confirmedServiceChange(w http.ResponseWriter, r *http.Request, flash string, change func(store.ServiceAccount) error) {
+	sa, ok := h.managedServiceAccount(w, r)
+	if !ok {
+		return
+	}
+	if err := parseServiceForm(w, r); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := change(sa); err != nil {
+		h.serviceAccountFormError(w, r, sa.ID, err)
+		return
+	}
+	h.redirectWithFlash(w, r, "/service-accounts/"+sa.ID, flash)
+}
+
 // accountLastUsed is when any of the account's tokens was last used.
 func accountLastUsed(sa store.ServiceAccount) time.Time {
 	var last time.Time
