@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -18,12 +17,8 @@ import (
 	"time"
 
 	"termtem/internal/account"
-	"termtem/internal/audit"
-	"termtem/internal/auth"
 	"termtem/internal/demo"
 	"termtem/internal/demo/benchstore"
-	"termtem/internal/errs"
-	"termtem/internal/organisations"
 	"termtem/internal/store"
 	"termtem/internal/store/storetest"
 )
@@ -55,7 +50,9 @@ func BenchmarkAPIMix(b *testing.B) {
 	if err := ensureActivity(b, db); err != nil {
 		b.Fatal(err)
 	}
-	token, orgID := mixToken(b, db)
+	token, orgID := benchstore.Token(b, db, benchstore.Caller{OrgCode: "BENCH-MIX", OrgNameTH: "หน่วยทดสอบสมรรถนะ (งานผสม)",
+		OrgNameEN: "Benchmark unit (API mix)", Username: "bench.mix", DisplayName: "Benchmark worker", Password: "bench-Mix-pass-2569!",
+		Roles: []string{account.RoleHealthStaff, account.RoleExecutive}})
 	work := mixWorkload(b, db)
 	opts := benchstore.Options(b, n, demo.PopulationSeed)
 	db.Close() // the server has the database to itself
@@ -96,34 +93,10 @@ func BenchmarkAPIMix(b *testing.B) {
 	})
 	rssRest := vmRSS(srv.cmd.Process.Pid)
 
-	bare := httptest.NewServer(http.HandlerFunc(bareJSONHandler))
+	bare := httptest.NewServer(http.HandlerFunc(benchstore.BareJSON))
 	defer bare.Close()
 	do := func(method, url string, body []byte, want int) error {
-		var rdr io.Reader
-		if body != nil {
-			rdr = bytes.NewReader(body)
-		}
-		req, err := http.NewRequest(method, url, rdr)
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := hc.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		got, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
-		if resp.StatusCode != want {
-			return fmt.Errorf("%s %s: %d %.300s", method, url, resp.StatusCode, got)
-		}
-		return nil
+		return benchstore.Call(hc, token, method, url, body, want)
 	}
 
 	var bareRate float64
@@ -182,20 +155,12 @@ func BenchmarkAPIMix(b *testing.B) {
 		if bareRate > 0 {
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds()/bareRate, "x-bare")
 		}
-		byKind := map[string]benchstore.Latencies{}
-		for i, d := range lat {
-			k := work.kinds[i%len(work.kinds)]
-			byKind[k] = append(byKind[k], d)
-		}
+		byKind := lat.By(func(i int) string { return work.kinds[i%len(work.kinds)] })
 		for _, k := range mixKinds {
-			l := byKind[k.name]
-			if len(l) == 0 {
-				continue
+			if l := byKind[k.name]; len(l) > 0 {
+				l.ReportAs(b, k.name)
+				b.Logf("%-7s %s", k.name, l.Summary())
 			}
-			for _, p := range []float64{50, 95, 99} {
-				b.ReportMetric(float64(l.Percentile(p).Microseconds())/1000, k.name+"-p"+strconv.Itoa(int(p))+"-ms")
-			}
-			b.Logf("%-7s n=%6d p50 %7.1f ms  p95 %7.1f ms  p99 %7.1f ms", k.name, len(l), ms(l.Percentile(50)), ms(l.Percentile(95)), ms(l.Percentile(99)))
 		}
 		b.ReportMetric(float64(peak)/(1<<20), "rss-load-MB")
 	})
@@ -204,8 +169,6 @@ func BenchmarkAPIMix(b *testing.B) {
 	b.Logf("start-up %s; RSS at rest %.0f MB, after the load %.0f MB", startup.Round(time.Millisecond), float64(rssRest)/(1<<20),
 		float64(vmRSS(srv.cmd.Process.Pid))/(1<<20))
 }
-
-func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // mixKinds are the kinds of request and their weights (of 100).
 var mixKinds = []struct {
@@ -303,61 +266,6 @@ type benchWriter struct{ b *testing.B }
 func (w benchWriter) Write(p []byte) (int, error) {
 	w.b.Log(strings.TrimSpace(string(p)))
 	return len(p), nil
-}
-
-// mixToken makes (once per store) a city-wide health-centre worker who may
-// also read the dashboards, and returns a new bearer token for them and
-// their organisation's ID.
-func mixToken(b *testing.B, db *store.DB) (string, string) {
-	b.Helper()
-	ctx := context.Background()
-	actor := audit.Event{RequestID: "bench"}
-	org, err := db.GetOrganisationByCode(ctx, "BENCH-MIX")
-	if errs.Is(err, errs.NotFound) {
-		city, perr := db.GetPlaceByCode(ctx, "10")
-		if perr != nil {
-			b.Fatal(perr)
-		}
-		org, err = db.SaveOrganisation(ctx, organisations.Organisation{Code: "BENCH-MIX", Kind: organisations.HealthCentre,
-			NameTH: "หน่วยทดสอบสมรรถนะ (งานผสม)", NameEN: "Benchmark unit (API mix)", PlaceID: city.ID, Active: true}, actor)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	u, err := db.GetUserByUsername(ctx, "bench.mix")
-	if errs.Is(err, errs.NotFound) {
-		svc, aerr := auth.New(db, account.SessionRules{Idle: time.Hour, Absolute: time.Hour}, storetest.FastHash())
-		if aerr != nil {
-			b.Fatal(aerr)
-		}
-		u, err = svc.CreateUser(ctx, account.User{Username: "bench.mix", DisplayName: "Benchmark worker", Kind: account.StaffAccount, Lang: "th",
-			Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: account.RoleHealthStaff},
-				{OrganisationID: org.ID, RoleCode: account.RoleExecutive}}}, "bench-Mix-pass-2569!", actor)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	token, _, err := db.CreateAPIToken(ctx, u.ID, "bench", 24*time.Hour, actor)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return token, org.ID
-}
-
-// bareJSONHandler is the ceiling: decode a small JSON body, answer a fixed
-// JSON object about the size of a person.
-func bareJSONHandler(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		NationalID string `json:"national_id"`
-	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_ = json.NewEncoder(w).Encode(map[string]any{"id": "0195f3a2-0000-7000-8000-000000000000", "version": 1,
-		"national_id": in.NationalID, "title": "เด็กหญิง", "given_name": "ณัฐธิดา", "family_name": "ใจดี", "sex": "female",
-		"birth_date": "2019-11-30", "nationality": "thai", "life_stage": "primary", "community_code": "101103-G001"})
 }
 
 // processCPUOf is the user and system CPU time a process has used, from

@@ -1,11 +1,8 @@
 package api_test
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -15,15 +12,11 @@ import (
 	"time"
 
 	"termtem/internal/account"
-	"termtem/internal/audit"
 	"termtem/internal/auth"
 	"termtem/internal/demo"
 	"termtem/internal/demo/benchstore"
-	"termtem/internal/errs"
 	"termtem/internal/locale"
-	"termtem/internal/organisations"
 	"termtem/internal/server"
-	"termtem/internal/store"
 	"termtem/internal/store/storetest"
 )
 
@@ -49,7 +42,8 @@ func BenchmarkPeopleAPI(b *testing.B) {
 	}
 	db := benchstore.Open(b, benchstore.People(b), demo.PopulationSeed)
 	clients := benchstore.Clients(b)
-	token := benchToken(b, db)
+	token, _ := benchstore.Token(b, db, benchstore.Caller{OrgCode: "BENCH-CITY", OrgNameTH: "หน่วยทดสอบสมรรถนะ", OrgNameEN: "Benchmark unit",
+		Username: "bench.city", DisplayName: "Benchmark reader", Password: "bench-Reader-pass-2569!", Roles: []string{account.RoleHealthStaff}})
 	cat, err := locale.Load()
 	if err != nil {
 		b.Fatal(err)
@@ -64,7 +58,7 @@ func BenchmarkPeopleAPI(b *testing.B) {
 	}
 	api := httptest.NewServer(srv)
 	defer api.Close()
-	bare := httptest.NewServer(http.HandlerFunc(bareJSON))
+	bare := httptest.NewServer(http.HandlerFunc(benchstore.BareJSON))
 	defer bare.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients, DisableCompression: true}}
 
@@ -80,25 +74,7 @@ func BenchmarkPeopleAPI(b *testing.B) {
 	}
 
 	post := func(url string, body []byte, want int) error {
-		req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
-		if err != nil {
-			return err
-		}
-		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", "application/json")
-		resp, err := client.Do(req)
-		if err != nil {
-			return err
-		}
-		defer resp.Body.Close()
-		got, err := io.ReadAll(resp.Body)
-		if err != nil {
-			return err
-		}
-		if resp.StatusCode != want {
-			return fmt.Errorf("POST %s %s: %d %s", url, body, resp.StatusCode, got)
-		}
-		return nil
+		return benchstore.Call(client, token, http.MethodPost, url, body, want)
 	}
 
 	var bareRate float64
@@ -129,72 +105,11 @@ func BenchmarkPeopleAPI(b *testing.B) {
 			vsBare(b)
 			if c == 1 {
 				// Which kinds of query set the tail (go test -v shows it).
-				byKind := map[string]benchstore.Latencies{}
-				for i, d := range lat {
-					k := queries[i%len(queries)].Kind
-					byKind[k] = append(byKind[k], d)
-				}
+				byKind := lat.By(func(i int) string { return queries[i%len(queries)].Kind })
 				for _, k := range slices.Sorted(maps.Keys(byKind)) {
-					b.Logf("%-15s n=%4d p50 %6.1f ms  p95 %6.1f ms", k, len(byKind[k]),
-						float64(byKind[k].Percentile(50).Microseconds())/1000, float64(byKind[k].Percentile(95).Microseconds())/1000)
+					b.Logf("%-15s %s", k, byKind[k].Summary())
 				}
 			}
 		})
 	}
-}
-
-// bareJSON is the baseline: decode a small JSON body, answer a fixed JSON
-// object about the size of a person.
-func bareJSON(w http.ResponseWriter, r *http.Request) {
-	var in struct {
-		NationalID string `json:"national_id"`
-	}
-	if err := json.NewDecoder(io.LimitReader(r.Body, 1<<16)).Decode(&in); err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_ = json.NewEncoder(w).Encode(map[string]any{"id": "0195f3a2-0000-7000-8000-000000000000", "version": 1,
-		"national_id": in.NationalID, "title": "เด็กหญิง", "given_name": "ณัฐธิดา", "family_name": "ใจดี", "sex": "female",
-		"birth_date": "2019-11-30", "nationality": "thai", "life_stage": "primary", "community_code": "101103-G001"})
-}
-
-// benchToken makes (once per store) a health-centre reader and returns a
-// new bearer token for it.
-func benchToken(b *testing.B, db *store.DB) string {
-	b.Helper()
-	ctx := context.Background()
-	actor := audit.Event{RequestID: "bench"}
-	// A city-wide unit: the benchmark looks up people anywhere in Bangkok,
-	// and a district's unit sees only its district (the access policy).
-	org, err := db.GetOrganisationByCode(ctx, "BENCH-CITY")
-	if errs.Is(err, errs.NotFound) {
-		city, perr := db.GetPlaceByCode(ctx, "10")
-		if perr != nil {
-			b.Fatal(perr)
-		}
-		org, err = db.SaveOrganisation(ctx, organisations.Organisation{Code: "BENCH-CITY", Kind: organisations.HealthCentre,
-			NameTH: "หน่วยทดสอบสมรรถนะ", NameEN: "Benchmark unit", PlaceID: city.ID, Active: true}, actor)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	u, err := db.GetUserByUsername(ctx, "bench.city")
-	if errs.Is(err, errs.NotFound) {
-		svc, aerr := auth.New(db, account.SessionRules{Idle: time.Hour, Absolute: time.Hour}, storetest.FastHash())
-		if aerr != nil {
-			b.Fatal(aerr)
-		}
-		u, err = svc.CreateUser(ctx, account.User{Username: "bench.city", DisplayName: "Benchmark reader", Kind: account.StaffAccount,
-			Lang: "th", Memberships: []account.Membership{{OrganisationID: org.ID, RoleCode: account.RoleHealthStaff}}},
-			"bench-Reader-pass-2569!", actor)
-	}
-	if err != nil {
-		b.Fatal(err)
-	}
-	token, _, err := db.CreateAPIToken(ctx, u.ID, "bench", 24*time.Hour, actor)
-	if err != nil {
-		b.Fatal(err)
-	}
-	return token
 }

@@ -150,9 +150,7 @@ func (l Latencies) Percentile(p float64) time.Duration {
 // Report adds req/s, p50, p95 and p99 in milliseconds to the benchmark.
 func (l Latencies) Report(b *testing.B) {
 	b.ReportMetric(float64(len(l))/b.Elapsed().Seconds(), "req/s")
-	for _, p := range []float64{50, 95, 99} {
-		b.ReportMetric(float64(l.Percentile(p).Microseconds())/1000, "p"+strconv.Itoa(int(p))+"-ms")
-	}
+	l.ReportAs(b, "")
 }
 
 // Drive runs b.N calls of do on clients goroutines at once (do gets the
