@@ -175,6 +175,9 @@ type Row struct {
 	// Columns maps Termtem's field names to the file's, for messages about
 	// fields the store checks (a record date before the birth date).
 	Columns map[string]string
+	// Evidence is what the row says about the person's mother and home,
+	// for record linkage only (see Evidence).
+	Evidence Evidence
 }
 
 // RowRecord is a service record a row gives, with its key within the

@@ -35,11 +35,17 @@ const (
 	GrantCode       Target = "grant"                 // with GrantedOn: a welfare grant record
 	GrantAmount     Target = "grant_amount"
 	GrantedOn       Target = "granted_on"
+	// Linkage evidence (linkage.go): kept only for record linkage, never
+	// shown as the child's own data.
+	MotherName Target = "mother_name" // the mother's full name
+	Community  Target = "community"   // the community's code or name
+	Address    Target = "address"     // the address as written
 )
 
 // Targets lists the targets in the order the mapping screen shows them.
 var Targets = []Target{LocalID, NationalIDCol, Title, GivenName, FamilyName, FullName, Nickname, GivenNameLatin,
-	FamilyNameLatin, Sex, BirthDate, Nationality, Phone, SchoolGrade, EnrolledOn, ChildcareSince, GrantCode, GrantAmount, GrantedOn}
+	FamilyNameLatin, Sex, BirthDate, Nationality, Phone, SchoolGrade, EnrolledOn, ChildcareSince, GrantCode, GrantAmount, GrantedOn,
+	MotherName, Community, Address}
 
 // Date eras a column of dates may be declared in.
 const (
@@ -83,6 +89,9 @@ var aliases = map[Target][]string{
 	GrantCode:       {"grant", "grantcode", "สวัสดิการ"},
 	GrantAmount:     {"amount", "grantamount", "จำนวนเงิน"},
 	GrantedOn:       {"grantedon", "วันที่ได้รับ"},
+	MotherName:      {"mothername", "mother", "mothersname", "ชื่อมารดา", "ชื่อแม่", "มารดา", "ชื่อ-สกุลมารดา", "ชื่อสกุลมารดา"},
+	Community:       {"community", "communitycode", "ชุมชน", "รหัสชุมชน", "ชื่อชุมชน"},
+	Address:         {"address", "ที่อยู่", "ที่อยู่ปัจจุบัน", "บ้านเลขที่"},
 }
 
 func normHeader(s string) string {
@@ -291,8 +300,15 @@ func (b *Bound) Row(line int, cells []string, format Format, now time.Time) (*Ro
 	if key == "" {
 		return nil, rowErr(line, b.firstCol(LocalID, NationalIDCol), "import.key_missing", nil)
 	}
-	row := &Row{Line: line, Key: key, Person: p, Columns: b.columns}
-	hashes, rerr := b.addRecords(row, key, p.BirthDate, get, format, now, []string{personHash(p)})
+	row := &Row{Line: line, Key: key, Person: p, Columns: b.columns,
+		Evidence: newEvidence(get(MotherName), "", get(Community), get(Address))}
+	hashes := []string{personHash(p)}
+	if !row.Evidence.Empty() {
+		// Only a row that carries evidence hashes it: rows of a file
+		// imported before these columns existed keep their hashes.
+		hashes = append(hashes, row.Evidence.hash())
+	}
+	hashes, rerr := b.addRecords(row, key, p.BirthDate, get, format, now, hashes)
 	if rerr != nil {
 		return nil, rerr
 	}

@@ -223,6 +223,10 @@ func (r *Reader43) Row(line int, cells []string, now time.Time) (*Row, *RowError
 		}
 		row.Key, row.Person = key, p
 		row.Hash = hashOf(File43Person, personHash(p))
+		// MOTHER is the mother's CID: linkage evidence (evidence.go).
+		if row.Evidence = newEvidence("", get("MOTHER"), "", ""); !row.Evidence.Empty() {
+			row.Hash = hashOf(row.Hash, row.Evidence.hash())
+		}
 		return row, nil
 	}
 	row.PersonKey, row.NationalID = key, cid

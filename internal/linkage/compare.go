@@ -85,7 +85,13 @@ func Compare(a, b *Prepared) Vector {
 		v[Sex] = b2l(x.sex != y.sex)
 	}
 	v[Mother] = Missing
-	if x.mother != "" && y.mother != "" {
+	if x.motherCID != "" && y.motherCID != "" {
+		// Both name the mother by her national ID: that decides.
+		v[Mother] = 0
+		if x.motherCID != y.motherCID {
+			v[Mother] = 2
+		}
+	} else if x.mother != "" && y.mother != "" {
 		switch {
 		case x.mother == y.mother:
 			v[Mother] = 0
@@ -157,8 +163,13 @@ func latinClose(a, b, ka, kb string) bool {
 	return a == b || ka == kb || similarity(a, b) >= 0.88
 }
 
+// crossScript compares one record's Latin spelling with the sounds of the
+// other's Thai name, given and family name both (the comment of
+// compareLatin): a Latin given name alone agreeing with a Thai one says
+// again what the given name said, and counted a stranger of the same given
+// name as close.
 func crossScript(latin, th *prepared) uint8 {
-	if latin.latinGivenKey == th.givenKey {
+	if latin.latinGivenKey == th.givenKey && (latin.latinFamilyKey == "" || th.familyKey == "" || latin.latinFamilyKey == th.familyKey) {
 		return 1
 	}
 	return 2

@@ -37,6 +37,9 @@ type Record struct {
 	// BirthDate is C.E. "YYYY-MM-DD", or "YYYY-MM" / "YYYY" when partial.
 	BirthDate  string
 	MotherName string // the mother's full name, any title
+	// MotherCID is the mother's national ID, when known: two records
+	// naming the same mother by ID agree on her whatever the spelling.
+	MotherCID string
 	// Address is the community code or the address as written.
 	Address string
 }
@@ -51,7 +54,7 @@ type prepared struct {
 	latinGivenKey, latinFamilyKey string
 	year, month, day              int
 	sex                           string
-	mother, motherKey             string
+	mother, motherKey, motherCID  string
 	address                       string
 	addressWords                  []string
 }
@@ -83,6 +86,7 @@ func Prepare(r Record) *Prepared {
 		p.mother = m
 		p.motherKey = strings.Join(thai.NameKeys(m), " ")
 	}
+	p.motherCID = r.MotherCID
 	p.address = strings.ToLower(strings.Join(strings.Fields(thai.NormalizeName(r.Address)), " "))
 	if p.address != "" {
 		p.addressWords = strings.Fields(p.address)

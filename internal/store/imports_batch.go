@@ -212,7 +212,7 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 		}
 		var unsure *linkage.Decision
 		if known.ByKey == "" && known.ByNationalID == "" && (row.Person.NationalID == "" || *s.cidless) {
-			switch d := s.linker.decide(row.Person); d.Outcome {
+			switch d := s.linker.decide(row); d.Outcome {
 			case linkage.Link:
 				known.Probable, p.score = d.Best.Candidate.Record().ID, d.Best.Score
 			case linkage.Review:
@@ -237,7 +237,7 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 				newCIDs[person.NationalID] = p.personID
 			}
 			births[p.personID] = person.BirthDate
-			s.linker.add(&person)
+			s.linker.add(row)
 			if person.NationalID == "" {
 				*s.cidless = true
 			}
@@ -621,6 +621,13 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 	}
 	if err := t.recordPatterns(ctx, job.ID, b.Number, s.linker.patterns); err != nil {
 		return err
+	}
+	if n, err := s.writeLinkageEvidence(ctx, t, job, plan, now); err != nil {
+		return err
+	} else if n > 0 {
+		if err := note(ActionLinkageEvidenceWritten, "import_job", job.ID, "batch="+itoa(b.Number)+" rows="+itoa(n)); err != nil {
+			return err
+		}
 	}
 	counts.Records = records
 	if records > 0 {

@@ -216,31 +216,44 @@ func (t *Tx) peopleByKeyYear(ctx context.Context, kys []keyYear, fn func(string)
 }
 
 // linkageRecords reads people (ids) as linkage compares them, with their
-// national IDs from cids. The mother's name comes from the pregnancy the
-// child was born of, the address from the household.
+// national IDs from cids. The mother's name (and ID) comes from the
+// pregnancy the child was born of, the address from the household; where
+// those say nothing, from the evidence imports kept (linkage_evidence.go).
 func (t *Tx) linkageRecords(ctx context.Context, ids []string, cids map[string]string, fn func(linkage.Record)) error {
-	return t.lookupIn(ctx, `SELECT p.id, p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin, p.sex, p.birth_date,
-		COALESCE(m.given_name, ''), COALESCE(m.family_name, ''), COALESCE(h.address, ''), COALESCE(c.code, '')
+	recs := make([]linkage.Record, 0, len(ids))
+	err := t.lookupIn(ctx, `SELECT p.id, p.given_name, p.family_name, p.nickname, p.given_name_latin, p.family_name_latin, p.sex, p.birth_date,
+		COALESCE(m.given_name, ''), COALESCE(m.family_name, ''), COALESCE(mi.value, ''), COALESCE(h.address, ''), COALESCE(c.code, '')
 		FROM people p LEFT JOIN pregnancies pr ON pr.id = p.from_pregnancy_id LEFT JOIN people m ON m.id = pr.mother_id
+		LEFT JOIN person_identifiers mi ON mi.person_id = m.id AND mi.kind = 'national_id'
 		LEFT JOIN households h ON h.id = p.household_id LEFT JOIN places c ON c.id = p.community_id WHERE p.id IN `, nil, ids,
 		func(rs *sql.Rows) error {
 			var r linkage.Record
 			var mg, mf, addr, comm string
 			if err := rs.Scan(&r.ID, &r.GivenName, &r.FamilyName, &r.Nickname, &r.GivenLatin, &r.FamilyLatin, &r.Sex, &r.BirthDate,
-				&mg, &mf, &addr, &comm); err != nil {
+				&mg, &mf, &r.MotherCID, &addr, &comm); err != nil {
 				return err
 			}
 			r.MotherName = strings.TrimSpace(mg + " " + mf)
 			r.Address = strings.TrimSpace(comm + " " + addr)
 			r.NationalID = cids[r.ID]
-			fn(r)
+			recs = append(recs, r)
 			return nil
 		})
+	if err != nil {
+		return err
+	}
+	if err := t.addLinkageEvidence(ctx, recs); err != nil {
+		return err
+	}
+	for _, r := range recs {
+		fn(r)
+	}
+	return nil
 }
 
 // decide decides one row's person.
-func (bl *batchLinker) decide(p *people.Person) linkage.Decision {
-	pr := linkage.Prepare(linkageRecord(p))
+func (bl *batchLinker) decide(row *imports.Row) linkage.Decision {
+	pr := linkage.Prepare(rowLinkageRecord(row))
 	related := func(a, b string) bool { return bl.pending[[2]string{a, b}] || bl.pending[[2]string{b, a}] }
 	d := bl.model.Decide(pr, bl.ix.Candidates(pr), related)
 	for _, v := range d.Compared {
@@ -253,9 +266,9 @@ func (bl *batchLinker) decide(p *people.Person) linkage.Decision {
 // When no row of the batch is left to linkage (idle), no row after it is
 // compared: a row the batch creates without a national ID would itself
 // have been left to linkage.
-func (bl *batchLinker) add(p *people.Person) {
+func (bl *batchLinker) add(row *imports.Row) {
 	if !bl.idle {
-		bl.ix.Add(linkage.Prepare(linkageRecord(p)))
+		bl.ix.Add(linkage.Prepare(rowLinkageRecord(row)))
 	}
 }
 
@@ -546,6 +559,7 @@ var mergeTargets = []struct{ table, column, key string }{
 	{"rectification_requests", "person_id", "id"},
 	{"households", "head_id", "id"},
 	{"households", "caregiver_id", "id"},
+	{"linkage_evidence", "person_id", "id"},
 }
 
 // keyWhere is the condition that picks one row by its key.

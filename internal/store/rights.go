@@ -491,6 +491,9 @@ func (db *DB) ErasePerson(ctx context.Context, personID string, actor audit.Even
 		}
 		steps := []string{
 			`DELETE FROM person_name_keys WHERE person_id = ?`,
+			`DELETE FROM linkage_evidence WHERE person_id = ?`,
+			// Her national ID named as a child's mother in linkage evidence.
+			`UPDATE linkage_evidence SET mother_cid = '' WHERE mother_cid IN (SELECT value FROM person_identifiers WHERE person_id = ? AND kind = 'national_id')`,
 			`DELETE FROM person_identifiers WHERE person_id = ?`,
 			`DELETE FROM household_members WHERE person_id = ?`,
 			`DELETE FROM glass_grants WHERE person_id = ?`,

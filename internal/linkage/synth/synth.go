@@ -59,6 +59,11 @@ type gen struct {
 	rng   *rand.Rand
 	names demo.NameLists
 	comms []string
+	// ev draws the noise of the mother's name and the address beyond the
+	// first files' (a mother's changed family name, a respelt name, a
+	// moved household) from a stream of its own, so that every other
+	// field is disturbed exactly as before those were added.
+	ev *rand.Rand
 }
 
 // Population makes the children: families of one to three, a share of
@@ -146,7 +151,14 @@ func nationalID(rng *rand.Rand) string {
 // Files makes every agency's file from the population: each holds a share
 // of the children, in its own order, with its own noise.
 func Files(pop []Person, o Options) [][]Record {
-	g := &gen{rng: rand.New(rand.NewPCG(o.Seed, 2567)), names: demo.Names()}
+	g := &gen{rng: rand.New(rand.NewPCG(o.Seed, 2567)), ev: rand.New(rand.NewPCG(o.Seed, 4311)), names: demo.Names()}
+	seen := map[string]bool{}
+	for _, p := range pop {
+		if !seen[p.Community] {
+			seen[p.Community] = true
+			g.comms = append(g.comms, p.Community)
+		}
+	}
 	files := make([][]Record, o.Agencies)
 	for a := range files {
 		for _, i := range g.rng.Perm(len(pop)) {
@@ -178,11 +190,11 @@ func (g *gen) record(p Person, agency int, o Options) Record {
 		r.Nickname = p.Nick
 	}
 	if g.chance(8) {
-		r.GivenName = g.soundAlike(r.GivenName)
+		r.GivenName = soundAlike(g.rng, r.GivenName)
 		note("given-sound")
 	}
 	if g.chance(8) {
-		r.FamilyName = g.soundAlike(r.FamilyName)
+		r.FamilyName = soundAlike(g.rng, r.FamilyName)
 		note("family-sound")
 	}
 	if g.chance(6) {
@@ -233,6 +245,7 @@ func (g *gen) record(p Person, agency int, o Options) Record {
 	} else if g.chance(20) {
 		r.Address = strings.Replace(r.Address, "ซอย", "ซ.", 1)
 	}
+	g.evidenceNoise(&r)
 	if g.chance(10) {
 		r.GivenName = "เด็กหญิง" + r.GivenName
 		if p.Sex == "male" {
@@ -240,6 +253,36 @@ func (g *gen) record(p Person, agency int, o Options) Record {
 		}
 	}
 	return r
+}
+
+// evidenceNoise disturbs the mother's name and the address the way the
+// agencies' files differ (from its own stream, g.ev): the mother took
+// another family name (married again, or the file has her maiden name),
+// her name is respelt, the household moved to another community since the
+// other file was written.
+func (g *gen) evidenceNoise(r *Record) {
+	pct := func(n int) bool { return g.ev.IntN(100) < n }
+	if r.MotherName != "" {
+		if given, family, ok := strings.Cut(r.MotherName, " "); ok {
+			switch {
+			case pct(6):
+				nf := g.names.Family[g.ev.IntN(len(g.names.Family))]
+				if nf != family {
+					r.MotherName = given + " " + nf
+					r.Noise = append(r.Noise, "mother-family-changed")
+				}
+			case pct(5):
+				r.MotherName = soundAlike(g.ev, given) + " " + family
+				r.Noise = append(r.Noise, "mother-sound")
+			}
+		}
+	}
+	if r.Address != "" && len(g.comms) > 1 && pct(6) {
+		if c := g.comms[g.ev.IntN(len(g.comms))]; c != r.Address {
+			r.Address = c
+			r.Noise = append(r.Noise, "moved")
+		}
+	}
 }
 
 func atoi(s string) int {
@@ -259,8 +302,8 @@ var soundAlikes = [][2]string{
 
 // soundAlike respells a name with letters that sound the same; a name with
 // nothing to respell is returned as it is.
-func (g *gen) soundAlike(s string) string {
-	for _, k := range g.rng.Perm(len(soundAlikes)) {
+func soundAlike(rng *rand.Rand, s string) string {
+	for _, k := range rng.Perm(len(soundAlikes)) {
 		a := soundAlikes[k]
 		if a[0] == a[1] || !strings.Contains(s, a[0]) {
 			continue

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"termtem/internal/imports"
+	"termtem/internal/linkage"
+)
+
+// ActionLinkageEvidenceWritten: an import batch kept linkage evidence (the
+// mother's name or ID, the community, the address) for some of its rows.
+// One event a batch, naming the job and how many rows: the people the rows
+// are about are audited by the batch's own person events.
+const ActionLinkageEvidenceWritten = "linkage.evidence_written"
+
+// writeLinkageEvidence keeps, in the batch's transaction, the evidence of
+// every row that created, linked or corrected a person: one row per source
+// key, replaced when the row changes, removed when a corrected row no
+// longer gives any. A row imported unchanged keeps what it had.
+func (s *importSink) writeLinkageEvidence(ctx context.Context, t *Tx, job *imports.Job, plan []*planned, now string) (int, error) {
+	n := 0
+	for _, p := range plan {
+		if p.row.Person == nil || p.row.Key == "" || (!p.keyNew && !p.keyHash) {
+			continue
+		}
+		e := p.row.Evidence
+		if e.Empty() {
+			if p.keyHash {
+				if _, err := t.exec(ctx, `DELETE FROM linkage_evidence WHERE source = ? AND source_key = ?`, job.Source, p.row.Key); err != nil {
+					return n, classify(err)
+				}
+			}
+			continue
+		}
+		if _, err := t.exec(ctx, `INSERT INTO linkage_evidence (id, source, source_key, person_id, mother_name, mother_cid, community, address, job_id, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_key) DO UPDATE SET person_id = excluded.person_id,
+			mother_name = excluded.mother_name, mother_cid = excluded.mother_cid, community = excluded.community, address = excluded.address,
+			job_id = excluded.job_id, updated_at = excluded.updated_at`,
+			NewID(), job.Source, p.row.Key, p.personID, e.MotherName, e.MotherCID, e.Community, e.Address, job.ID, now); err != nil {
+			return n, classify(err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// rowLinkageRecord is what linkage compares of an import row: the person
+// it describes with the row's evidence.
+func rowLinkageRecord(r *imports.Row) linkage.Record {
+	rec := linkageRecord(r.Person)
+	rec.MotherName, rec.MotherCID, rec.Address = r.Evidence.MotherName, r.Evidence.MotherCID, r.Evidence.Place()
+	return rec
+}
+
+// addLinkageEvidence fills the mother and the address of records read
+// from the people's own rows, where those say nothing, from the evidence
+// imports kept (the newest first). A mother named only by her national ID
+// is named by the person holding it, when known.
+func (t *Tx) addLinkageEvidence(ctx context.Context, recs []linkage.Record) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	at := make(map[string]int, len(recs))
+	ids := make([]string, 0, len(recs))
+	for i, r := range recs {
+		at[r.ID] = i
+		ids = append(ids, r.ID)
+	}
+	return t.lookupIn(ctx, `SELECT e.person_id, e.mother_name, e.mother_cid, e.community, e.address,
+		COALESCE(m.given_name, ''), COALESCE(m.family_name, '')
+		FROM linkage_evidence e LEFT JOIN person_identifiers mi ON mi.kind = 'national_id' AND mi.value = e.mother_cid AND e.mother_cid <> ''
+		LEFT JOIN people m ON m.id = mi.person_id
+		WHERE e.person_id IN `, nil, ids,
+		func(rs *sql.Rows) error {
+			var id, mother, cid, comm, addr, mg, mf string
+			if err := rs.Scan(&id, &mother, &cid, &comm, &addr, &mg, &mf); err != nil {
+				return err
+			}
+			r := &recs[at[id]]
+			if mother == "" {
+				mother = strings.TrimSpace(mg + " " + mf)
+			}
+			if r.MotherName == "" {
+				r.MotherName = mother
+			}
+			if r.MotherCID == "" {
+				r.MotherCID = cid
+			}
+			if place := strings.TrimSpace(comm + " " + addr); r.Address == "" {
+				r.Address = place
+			}
+			return nil
+		})
+}
