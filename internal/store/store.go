@@ -151,6 +151,15 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	return db, nil
 }
 
+// SQLite's page caches, in KiB, and the readers that each have one: their
+// sum is most of the server's memory (see openSQLite and
+// TestSQLitePageCachesFitTheBudget).
+const (
+	writerCacheKiB = 64 << 10
+	readerCacheKiB = 16 << 10
+	sqliteReaders  = 8
+)
+
 func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("data directory %s: %w", o.DataDir, err)
@@ -168,26 +177,30 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	// audited read adds a row to the audit indexes at a random place (the
 	// object read), and re-reading those index pages from the file was a
 	// third of the read audit's commit time.
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-65536)&_txlock=immediate")
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-"+strconv.Itoa(writerCacheKiB)+")&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	// Readers get a larger page cache (32 MB each, against SQLite's 2 MB)
-	// and sort in memory: a name search at a
-	// million people otherwise spent a third of its time in read syscalls.
-	readPragmas := "&_pragma=query_only(1)&_pragma=cache_size(-32768)&_pragma=temp_store(MEMORY)"
+	// Readers get a larger page cache (16 MB each, against SQLite's 2 MB)
+	// and sort in memory: a name search at a million people otherwise spent
+	// a third of its time in read syscalls. Not larger: every commit (an
+	// audited read is one) empties a reader's cache at its next query, so
+	// more cache gained little, and at 32 MB each a million-person search
+	// load took the server past its 300 MB memory budget (261 MB with
+	// searches alone, 327 MB in the full mix).
+	readPragmas := "&_pragma=query_only(1)&_pragma=cache_size(-" + strconv.Itoa(readerCacheKiB) + ")&_pragma=temp_store(MEMORY)"
 	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+readPragmas)
 	if err != nil {
 		write.Close()
 		return nil, err
 	}
-	read.SetMaxOpenConns(8)
+	read.SetMaxOpenConns(sqliteReaders)
 	// Keep them all: database/sql keeps 2 idle by default, and opening a
 	// SQLite connection (pragmas, schema parse) cost a sixth of a lookup's
 	// CPU under concurrent reads.
-	read.SetMaxIdleConns(8)
+	read.SetMaxIdleConns(sqliteReaders)
 	read.SetConnMaxIdleTime(0)
 	db := &DB{write: write, read: read, path: path, Now: time.Now}
 	if err := db.Ping(ctx); err != nil {
