@@ -290,10 +290,10 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 		}
 		return 0
 	})
-	// One table at a time, in chunks of dashChunk rows to one multi-row
-	// upsert prepared once for the transaction (the rest of a table, fewer
-	// than a chunk, goes through a prepared one-row upsert): parsing an
-	// upsert for every counter row was 70 % of the generator's CPU.
+	// One table at a time, in chunks of 100, 10 and 1 rows to multi-row
+	// upserts prepared once for the transaction: parsing an upsert for
+	// every counter row was 70 % of the generator's CPU, and on PostgreSQL
+	// every statement is a round trip.
 	for len(keys) > 0 {
 		n := 1
 		for n < len(keys) && keys[n].tab == keys[0].tab {
@@ -307,91 +307,108 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 	return nil
 }
 
-// dashChunk is how many counter rows one upsert carries: at most ten
-// values a row, well under both engines' limits on parameters.
-const dashChunk = 100
+// dashChunks are the row counts of the upserts, largest first: at most
+// ten values a row, well under both engines' limits on parameters.
+var dashChunks = [...]int{100, 10, 1}
 
-// dashApplyTable applies the deltas of one table's keys (in lock order),
-// then deletes the rows among them that reached zero.
+// dashApplyTable applies the deltas of one table's keys (in lock order).
+// The upserts return each row's count, and the rows that reached zero are
+// deleted, so that a counter table holds no empty rows (they were locked
+// by the upserts, so the deletes take no new locks).
 func (t *Tx) dashApplyTable(ctx context.Context, tab int, keys []dashKey, c dashCounts) error {
 	d := dashTables[tab]
 	width := 1 + len(d.keys) + len(d.vals)
-	row := func(args []any, k dashKey, withVals bool) []any {
-		args = append(args, k.place)
-		for i := range d.keys {
-			args = append(args, k.k[i])
+	args := make([]any, 0, dashChunks[0]*width)
+	var zero [][]any // the keys of rows at zero, as delete arguments
+	var stmts [len(dashChunks)]stmt
+	defer func() {
+		for _, st := range stmts {
+			st.Close()
 		}
-		if withVals {
-			v := c[k]
-			for i := range d.vals {
-				args = append(args, v[i])
+	}()
+	for i, size := range dashChunks {
+		for len(keys) >= size {
+			if stmts[i].st == nil {
+				var err error
+				if stmts[i], err = t.prepare(ctx, dashUpsert(tab, size)); err != nil {
+					return err
+				}
+			}
+			args = args[:0]
+			for _, k := range keys[:size] {
+				v := c[k]
+				args = append(args, k.place)
+				for j := range d.keys {
+					args = append(args, k.k[j])
+				}
+				for j := range d.vals {
+					args = append(args, v[j])
+				}
+			}
+			keys = keys[size:]
+			var err error
+			if zero, err = stmts[i].zeroRows(ctx, len(d.keys), zero, args); err != nil {
+				return err
 			}
 		}
-		return args
 	}
-	var zeroable []dashKey // keys whose n went down: their rows may be empty now
-	for _, k := range keys {
-		if c[k][0] < 0 {
-			zeroable = append(zeroable, k)
+	// The rows at zero go in chunks too, each chunk's keys ORed: both
+	// engines then search the primary key once per key.
+	var dels [len(dashChunks)]stmt
+	defer func() {
+		for _, st := range dels {
+			st.Close()
 		}
-	}
-	args := make([]any, 0, dashChunk*width)
-	if err := t.dashChunked(ctx, keys, dashUpsert(tab, dashChunk), dashUpsert(tab, 1), func(ks []dashKey) []any {
-		args = args[:0]
-		for _, k := range ks {
-			args = row(args, k, true)
-		}
-		return args
-	}); err != nil {
-		return err
-	}
-	// The rows that may have reached zero are deleted one by one, through
-	// the primary key: a multi-row delete might be planned as a scan.
-	if len(zeroable) == 0 {
-		return nil
-	}
-	st, err := t.prepare(ctx, dashDeleteZero(tab))
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	for _, k := range zeroable {
-		if _, err := st.exec(ctx, row(args[:0], k, false)...); err != nil {
-			return classify(err)
+	}()
+	for i, size := range dashChunks {
+		for len(zero) >= size {
+			if dels[i].st == nil {
+				var err error
+				if dels[i], err = t.prepare(ctx, dashDeleteZero(tab, size)); err != nil {
+					return err
+				}
+			}
+			args = args[:0]
+			for _, k := range zero[:size] {
+				args = append(args, k...)
+			}
+			zero = zero[size:]
+			if _, err := dels[i].exec(ctx, args...); err != nil {
+				return classify(err)
+			}
 		}
 	}
 	return nil
 }
 
-// dashChunked runs chunkSQL (for dashChunk keys) over every full chunk of
-// keys and oneSQL over each key left, each statement prepared once.
-func (t *Tx) dashChunked(ctx context.Context, keys []dashKey, chunkSQL, oneSQL string, args func([]dashKey) []any) error {
-	full := len(keys) / dashChunk * dashChunk
-	if full > 0 {
-		st, err := t.prepare(ctx, chunkSQL)
-		if err != nil {
-			return err
+// zeroRows runs a counter upsert and adds to zero the keys (place and
+// nKeys key columns) of the rows it left at a count of zero.
+func (s stmt) zeroRows(ctx context.Context, nKeys int, zero [][]any, args []any) ([][]any, error) {
+	rows, err := s.st.QueryContext(ctx, args...)
+	if err != nil {
+		return zero, classify(err)
+	}
+	defer rows.Close()
+	key := make([]string, 1+nKeys)
+	dest := make([]any, 0, 2+nKeys)
+	for i := range key {
+		dest = append(dest, &key[i])
+	}
+	var n int64
+	dest = append(dest, &n)
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return zero, classify(err)
 		}
-		defer st.Close()
-		for i := 0; i < full; i += dashChunk {
-			if _, err := st.exec(ctx, args(keys[i:i+dashChunk])...); err != nil {
-				return classify(err)
+		if n == 0 {
+			k := make([]any, len(key))
+			for i := range key {
+				k[i] = key[i]
 			}
+			zero = append(zero, k)
 		}
 	}
-	if full < len(keys) {
-		st, err := t.prepare(ctx, oneSQL)
-		if err != nil {
-			return err
-		}
-		defer st.Close()
-		for _, k := range keys[full:] {
-			if _, err := st.exec(ctx, args([]dashKey{k})...); err != nil {
-				return classify(err)
-			}
-		}
-	}
-	return nil
+	return zero, classify(rows.Err())
 }
 
 // dashSQL caches the counter statements by table and row count.
@@ -403,7 +420,7 @@ type dashSQLKey struct {
 }
 
 // dashUpsert adds n rows of deltas to a counter table, inserting the rows
-// not there yet.
+// not there yet, and returns each row's key and count (n).
 func dashUpsert(tab, n int) string {
 	if q, ok := dashSQL.Load(dashSQLKey{true, tab, n}); ok {
 		return q.(string)
@@ -415,20 +432,22 @@ func dashUpsert(tab, n int) string {
 		set = append(set, v+" = "+d.name+"."+v+" + excluded."+v)
 	}
 	q := multiRowInsert(`INSERT INTO `+d.name+` (`+strings.Join(cols, ", ")+`) VALUES `, `(`+placeholders(len(cols))+`)`, n) +
-		` ON CONFLICT (` + strings.Join(cols[:1+len(d.keys)], ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
+		` ON CONFLICT (` + strings.Join(cols[:1+len(d.keys)], ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ") +
+		` RETURNING ` + strings.Join(cols[:2+len(d.keys)], ", ")
 	dashSQL.Store(dashSQLKey{true, tab, n}, q)
 	return q
 }
 
-// dashDeleteZero removes a counter row whose count is zero.
-func dashDeleteZero(tab int) string {
-	if q, ok := dashSQL.Load(dashSQLKey{false, tab, 1}); ok {
+// dashDeleteZero removes n counter rows, given by their keys, whose count
+// is zero.
+func dashDeleteZero(tab, n int) string {
+	if q, ok := dashSQL.Load(dashSQLKey{false, tab, n}); ok {
 		return q.(string)
 	}
 	d := dashTables[tab]
-	cols := append([]string{"place_id"}, d.keys...)
-	q := `DELETE FROM ` + d.name + ` WHERE ` + strings.Join(cols, " = ? AND ") + ` = ? AND n = 0`
-	dashSQL.Store(dashSQLKey{false, tab, 1}, q)
+	one := `(` + strings.Join(append([]string{"place_id"}, d.keys...), " = ? AND ") + ` = ?)`
+	q := `DELETE FROM ` + d.name + ` WHERE n = 0 AND (` + strings.TrimSuffix(strings.Repeat(one+" OR ", n), " OR ") + `)`
+	dashSQL.Store(dashSQLKey{false, tab, n}, q)
 	return q
 }
 

@@ -323,7 +323,12 @@ func (s stmt) exec(ctx context.Context, args ...any) (sql.Result, error) {
 	return s.st.ExecContext(ctx, args...)
 }
 
-func (s stmt) Close() { s.st.Close() }
+// Close closes the statement; a zero stmt (never prepared) is fine.
+func (s stmt) Close() {
+	if s.st != nil {
+		s.st.Close()
+	}
+}
 
 // prepare prepares query on the transaction (or the pool it reads from).
 func (t *Tx) prepare(ctx context.Context, query string) (stmt, error) {
