@@ -307,108 +307,78 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 	return nil
 }
 
-// dashChunks are the row counts of the upserts, largest first: at most
-// ten values a row, well under both engines' limits on parameters.
+// dashChunks are the row counts of the upserts and deletes, largest
+// first: at most ten values a row, well under both engines' limits on
+// parameters.
 var dashChunks = [...]int{100, 10, 1}
 
-// dashApplyTable applies the deltas of one table's keys (in lock order).
-// The upserts return each row's count, and the rows that reached zero are
-// deleted, so that a counter table holds no empty rows (they were locked
-// by the upserts, so the deletes take no new locks).
+// dashApplyTable applies the deltas of one table's keys (in lock order),
+// then deletes the rows among those whose count went down that reached
+// zero, so that a counter table holds no empty rows. (The upserts locked
+// those rows, so the deletes take no new locks.)
 func (t *Tx) dashApplyTable(ctx context.Context, tab int, keys []dashKey, c dashCounts) error {
 	d := dashTables[tab]
-	width := 1 + len(d.keys) + len(d.vals)
-	args := make([]any, 0, dashChunks[0]*width)
-	var zero [][]any // the keys of rows at zero, as delete arguments
-	var stmts [len(dashChunks)]stmt
-	defer func() {
-		for _, st := range stmts {
-			st.Close()
-		}
-	}()
-	for i, size := range dashChunks {
-		for len(keys) >= size {
-			if stmts[i].st == nil {
-				var err error
-				if stmts[i], err = t.prepare(ctx, dashUpsert(tab, size)); err != nil {
-					return err
-				}
-			}
-			args = args[:0]
-			for _, k := range keys[:size] {
-				v := c[k]
-				args = append(args, k.place)
-				for j := range d.keys {
-					args = append(args, k.k[j])
-				}
-				for j := range d.vals {
-					args = append(args, v[j])
-				}
-			}
-			keys = keys[size:]
-			var err error
-			if zero, err = stmts[i].zeroRows(ctx, len(d.keys), zero, args); err != nil {
-				return err
-			}
+	var down []dashKey
+	for _, k := range keys {
+		if c[k][0] < 0 {
+			down = append(down, k)
 		}
 	}
-	// The rows at zero go in chunks too, each chunk's keys ORed: both
-	// engines then search the primary key once per key.
-	var dels [len(dashChunks)]stmt
-	defer func() {
-		for _, st := range dels {
-			st.Close()
-		}
-	}()
-	for i, size := range dashChunks {
-		for len(zero) >= size {
-			if dels[i].st == nil {
-				var err error
-				if dels[i], err = t.prepare(ctx, dashDeleteZero(tab, size)); err != nil {
-					return err
-				}
+	args := make([]any, 0, dashChunks[0]*(1+len(d.keys)+len(d.vals)))
+	err := t.dashChunked(ctx, keys, func(n int) string { return dashUpsert(tab, n) }, func(ks []dashKey) []any {
+		args = args[:0]
+		for _, k := range ks {
+			v := c[k]
+			args = append(args, k.place)
+			for j := range d.keys {
+				args = append(args, k.k[j])
 			}
-			args = args[:0]
-			for _, k := range zero[:size] {
-				args = append(args, k...)
-			}
-			zero = zero[size:]
-			if _, err := dels[i].exec(ctx, args...); err != nil {
-				return classify(err)
+			for j := range d.vals {
+				args = append(args, v[j])
 			}
 		}
+		return args
+	})
+	if err != nil {
+		return err
 	}
-	return nil
+	// The deletes go in chunks too, each chunk's keys ORed: both engines
+	// then search the primary key once per key (a row-value IN list is
+	// a table scan on SQLite).
+	return t.dashChunked(ctx, down, func(n int) string { return dashDeleteZero(tab, n) }, func(ks []dashKey) []any {
+		args = args[:0]
+		for _, k := range ks {
+			args = append(args, k.place)
+			for j := range d.keys {
+				args = append(args, k.k[j])
+			}
+		}
+		return args
+	})
 }
 
-// zeroRows runs a counter upsert and adds to zero the keys (place and
-// nKeys key columns) of the rows it left at a count of zero.
-func (s stmt) zeroRows(ctx context.Context, nKeys int, zero [][]any, args []any) ([][]any, error) {
-	rows, err := s.st.QueryContext(ctx, args...)
-	if err != nil {
-		return zero, classify(err)
-	}
-	defer rows.Close()
-	key := make([]string, 1+nKeys)
-	dest := make([]any, 0, 2+nKeys)
-	for i := range key {
-		dest = append(dest, &key[i])
-	}
-	var n int64
-	dest = append(dest, &n)
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return zero, classify(err)
+// dashChunked runs the statement sql(n) over keys in chunks of n from
+// dashChunks, largest first, each statement prepared once; args gives a
+// chunk's arguments.
+func (t *Tx) dashChunked(ctx context.Context, keys []dashKey, sql func(n int) string, args func([]dashKey) []any) error {
+	for _, size := range dashChunks {
+		if len(keys) < size {
+			continue
 		}
-		if n == 0 {
-			k := make([]any, len(key))
-			for i := range key {
-				k[i] = key[i]
+		st, err := t.prepare(ctx, sql(size))
+		if err != nil {
+			return err
+		}
+		for len(keys) >= size {
+			if _, err := st.exec(ctx, args(keys[:size])...); err != nil {
+				st.Close()
+				return classify(err)
 			}
-			zero = append(zero, k)
+			keys = keys[size:]
 		}
+		st.Close()
 	}
-	return zero, classify(rows.Err())
+	return nil
 }
 
 // dashSQL caches the counter statements by table and row count.
@@ -420,7 +390,7 @@ type dashSQLKey struct {
 }
 
 // dashUpsert adds n rows of deltas to a counter table, inserting the rows
-// not there yet, and returns each row's key and count (n).
+// not there yet.
 func dashUpsert(tab, n int) string {
 	if q, ok := dashSQL.Load(dashSQLKey{true, tab, n}); ok {
 		return q.(string)
@@ -432,8 +402,7 @@ func dashUpsert(tab, n int) string {
 		set = append(set, v+" = "+d.name+"."+v+" + excluded."+v)
 	}
 	q := multiRowInsert(`INSERT INTO `+d.name+` (`+strings.Join(cols, ", ")+`) VALUES `, `(`+placeholders(len(cols))+`)`, n) +
-		` ON CONFLICT (` + strings.Join(cols[:1+len(d.keys)], ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ") +
-		` RETURNING ` + strings.Join(cols[:2+len(d.keys)], ", ")
+		` ON CONFLICT (` + strings.Join(cols[:1+len(d.keys)], ", ") + `) DO UPDATE SET ` + strings.Join(set, ", ")
 	dashSQL.Store(dashSQLKey{true, tab, n}, q)
 	return q
 }
