@@ -154,15 +154,26 @@ func (l Latencies) Report(b *testing.B) {
 }
 
 // Drive runs b.N calls of do on clients goroutines at once (do gets the
-// call's index) and returns each call's duration. The timer covers the
+// call's index) and returns each call's latency. The timer covers the
 // calls only.
+//
+// By default each client sends its next request when the last is answered
+// (closed loop): the rate is the most the server gives, and latencies are
+// mostly the wait behind the other clients. With TERMTEM_BENCH_RATE=R
+// (requests/s) call i is due at R·i seconds after the start instead (open
+// loop, the clients being a pool of that many connections), and its latency
+// counts from when it was due, not from when a client was free to send it:
+// a server falling behind shows as latency, not as a lower rate quietly
+// offered (the "coordinated omission" of closed-loop tools).
 func Drive(b *testing.B, clients int, do func(i int) error) Latencies {
+	rate := Rate(b)
 	lat := make(Latencies, b.N)
 	var next atomic.Int64
 	var failed atomic.Bool
 	var wg sync.WaitGroup
 	cpu0 := processCPU()
 	b.ResetTimer()
+	start := time.Now()
 	for range clients {
 		wg.Go(func() {
 			for !failed.Load() {
@@ -171,6 +182,10 @@ func Drive(b *testing.B, clients int, do func(i int) error) Latencies {
 					return
 				}
 				t0 := time.Now()
+				if rate > 0 {
+					t0 = start.Add(time.Duration(float64(i) / rate * float64(time.Second)))
+					time.Sleep(time.Until(t0))
+				}
 				if err := do(i); err != nil {
 					if failed.CompareAndSwap(false, true) {
 						b.Error(err)
@@ -183,6 +198,9 @@ func Drive(b *testing.B, clients int, do func(i int) error) Latencies {
 	}
 	wg.Wait()
 	b.StopTimer()
+	if rate > 0 {
+		b.ReportMetric(rate, "offered-req/s")
+	}
 	// CPU time of the whole process (clients, server and, for SQLite, the
 	// database) per request: unlike requests/s it hardly moves when other
 	// work shares the machine, so before/after pairs compare on a busy one.
@@ -191,6 +209,17 @@ func Drive(b *testing.B, clients int, do func(i int) error) Latencies {
 		b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
 	}
 	return lat
+}
+
+// Rate is the open-loop request rate of the benchmarks
+// (TERMTEM_BENCH_RATE, requests/s; unset or 0: closed loop, see Drive).
+func Rate(tb testing.TB) float64 {
+	s := envOr("TERMTEM_BENCH_RATE", "0")
+	r, err := strconv.ParseFloat(s, 64)
+	if err != nil || r < 0 {
+		tb.Fatalf("TERMTEM_BENCH_RATE=%q: want requests per second (0 or unset: as fast as the clients go)", s)
+	}
+	return r
 }
 
 // processCPU is the user and system CPU time this process has used.
