@@ -184,9 +184,6 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 		if _, err := t.exec(ctx, `PRAGMA cache_size = -131072`); err != nil {
 			return classify(err)
 		}
-		if _, err := t.exec(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
-			return classify(err)
-		}
 	}
 	hids := make([]string, len(hs))
 	for i, h := range hs {
@@ -199,9 +196,7 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 	if err := t.dashTouchHousehold(ctx, hids...); err != nil {
 		return err
 	}
-	if err := t.dashTouchPerson(ctx, pids...); err != nil {
-		return err
-	}
+	t.dashTouchNewPeople(pids)
 	now := t.now()
 	today := t.db.Now().Format("2006-01-02")
 	hw := newBulkWriter(t, householdTable)

@@ -112,6 +112,21 @@ func (t *Tx) dashTouchPerson(ctx context.Context, ids ...string) error {
 	return t.dashTouch(ctx, subs)
 }
 
+// dashTouchNewPeople notes people this transaction is about to create:
+// nobody holds their IDs yet, so they contributed nothing before it and
+// there is nothing to read (a bulk insert of a thousand people read them
+// all back for no rows). Creating one that exists fails the insert.
+func (t *Tx) dashTouchNewPeople(ids []string) {
+	if t.dash == nil {
+		t.dash = &dashPending{touched: map[dashSubject]bool{}, before: dashCounts{}}
+	}
+	for _, id := range ids {
+		if id != "" {
+			t.dash.touched[dashSubject{id: id}] = true
+		}
+	}
+}
+
 // dashTouchHousehold notes households about to change.
 func (t *Tx) dashTouchHousehold(ctx context.Context, ids ...string) error {
 	subs := make([]dashSubject, 0, len(ids))

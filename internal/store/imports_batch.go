@@ -481,9 +481,13 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 	}
 	// Everyone this batch creates, changes or adds records to moves the
 	// dashboard counters.
-	var touched []string
+	var touched, created []string
 	for _, p := range plan {
-		touched = append(touched, p.personID)
+		if p.create {
+			created = append(created, p.personID)
+		} else {
+			touched = append(touched, p.personID)
+		}
 		for _, r := range p.records {
 			touched = append(touched, r.rec.PersonID)
 		}
@@ -491,6 +495,7 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 	for id := range updates {
 		touched = append(touched, id)
 	}
+	t.dashTouchNewPeople(created)
 	if err := t.dashTouchPerson(ctx, touched...); err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -48,6 +49,7 @@ type DB struct {
 	replicaMaxLag time.Duration
 	postgres      bool
 	path          string // the SQLite file
+	ckpt          *checkpointer
 	audits        auditGroup
 	// readStmts are the read pool's prepared statements (SQLite).
 	readStmts stmtCache
@@ -103,6 +105,11 @@ type Options struct {
 	// beside the database (made on first use); empty on PostgreSQL: writing
 	// a sensitive record fails until a key is configured.
 	DataKey []byte
+	// Tests of the SQLite checkpointer (checkpoint.go): the writer's own
+	// wal_autocheckpoint (0: walWriterBackstop) and a call after every
+	// background checkpoint.
+	walBackstop  int
+	checkpointed func(commits uint64, busy, log, done int)
 }
 
 // DataKeyFile is the key file kept beside an SQLite database when no data
@@ -158,6 +165,9 @@ const (
 	writerCacheKiB = 64 << 10
 	readerCacheKiB = 16 << 10
 	sqliteReaders  = 8
+	// The checkpointer's connection (checkpoint.go) reads only the log's
+	// index and the pages it copies.
+	checkpointCacheKiB = 2 << 10
 )
 
 func openSQLite(ctx context.Context, o Options) (*DB, error) {
@@ -176,8 +186,10 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	// The writer keeps 64 MB of pages (SQLite's default is 2 MB): each
 	// audited read adds a row to the audit indexes at a random place (the
 	// object read), and re-reading those index pages from the file was a
-	// third of the read audit's commit time.
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-"+strconv.Itoa(writerCacheKiB)+")&_txlock=immediate")
+	// third of the read audit's commit time. Temporary tables stay in
+	// memory; checkpoints are mostly left to the checkpointer (checkpoint.go).
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-"+strconv.Itoa(writerCacheKiB)+")&_pragma=temp_store(MEMORY)"+
+		"&_txlock=immediate&_pragma=wal_autocheckpoint("+strconv.Itoa(cmp.Or(o.walBackstop, walWriterBackstop))+")")
 	if err != nil {
 		return nil, err
 	}
@@ -202,7 +214,15 @@ func openSQLite(ctx context.Context, o Options) (*DB, error) {
 	// CPU under concurrent reads.
 	read.SetMaxIdleConns(sqliteReaders)
 	read.SetConnMaxIdleTime(0)
-	db := &DB{write: write, read: read, path: path, Now: time.Now}
+	ckpt, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-"+strconv.Itoa(checkpointCacheKiB)+")")
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, err
+	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetConnMaxIdleTime(0)
+	db := &DB{write: write, read: read, path: path, Now: time.Now, ckpt: startCheckpointer(ckpt, o.checkpointed)}
 	if err := db.Ping(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open SQLite database %s: %w", path, err)
@@ -261,6 +281,7 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	db.stopAudits()
 	db.readStmts.close()
+	db.ckpt.stop()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -456,7 +477,10 @@ func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 		_ = tx.Rollback()
 		return err
 	}
-	return classify(tx.Commit())
+	if err = tx.Commit(); err == nil {
+		db.ckpt.committed()
+	}
+	return classify(err)
 }
 
 var rebindCache sync.Map
