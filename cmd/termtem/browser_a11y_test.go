@@ -268,7 +268,7 @@ func TestBrowserAccessibilityMobile(t *testing.T) {
 
 // The service-account pages of an organisation administrator: the list,
 // the form and its error, an account, the token shown once, and the
-// revoke and disable confirmations.
+// revoke and disable confirmations, and a token form sent again.
 func TestBrowserAccessibilityServiceAccounts(t *testing.T) {
 	s := newA11ySession(t)
 	db := s.ts.openDB(t)
@@ -284,7 +284,7 @@ func TestBrowserAccessibilityServiceAccounts(t *testing.T) {
 	page := "/service-accounts/" + sa.ID
 	s.as("demo.orgadmin")
 	s.pages([]string{"/service-accounts", "/service-accounts/new", "/service-accounts/new#error", page, page + "#token",
-		page + "/tokens/" + sa.Tokens[0].ID + "/revoke", page + "/disable"},
+		page + "/tokens/" + sa.Tokens[0].ID + "/revoke", page + "/disable", page + "#resent"},
 		map[string]func(*tab){
 			"/service-accounts/new#error": func(b *tab) { // a bad username, named on the form
 				b.open("/service-accounts/new")
@@ -297,6 +297,14 @@ func TestBrowserAccessibilityServiceAccounts(t *testing.T) {
 				b.open(page)
 				b.fill("#name", "a11y")
 				b.clickAndWait("#sa-issue")
+			},
+			page + "#resent": func(b *tab) { // the token page reloaded: its form sent again, refused
+				b.open(page)
+				b.fill("#name", "a11y")
+				b.clickAndWait("#sa-issue")
+				if status := b.reload(); status != http.StatusConflict {
+					b.fatalf("token form sent again: %d", status)
+				}
 			},
 		})
 }

@@ -14,6 +14,7 @@ type serviceAccountForm struct {
 	Username, DisplayName, OrganisationID, Role, TokenName, ExpiresInDays string
 	Organisations                                                         []organisations.Organisation
 	Roles                                                                 []account.Role
+	Nonce                                                                 string // one-time: the form makes an account and a token
 }
 
 // ServiceAccountNew shows the form for a new service account and its
@@ -54,6 +55,10 @@ func (h *Handler) renderServiceAccountForm(w http.ResponseWriter, r *http.Reques
 			f.Roles = append(f.Roles, role)
 		}
 	}
+	if f.Nonce, err = h.formNonce(r, newAccountForm); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	v := h.view(r, "sa.new", f)
 	v.Error = fe
 	h.render(w, r, status, "service_account_form", v)
@@ -81,6 +86,9 @@ func (h *Handler) ServiceAccountCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if !adm.Includes(f.OrganisationID) {
 		h.fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
+		return
+	}
+	if !h.useFormNonce(w, r, newAccountForm, nil) {
 		return
 	}
 	sa, secret, err := func() (store.ServiceAccount, string, error) {

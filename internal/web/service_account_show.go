@@ -20,6 +20,7 @@ type serviceAccountPage struct {
 	Permissions  []account.Permission
 	LastUsed     time.Time
 	Tokens       []serviceTokenRow
+	Nonce        string // the one-time nonce of the page's token forms
 }
 
 // ServiceAccountShow shows one service account with its tokens and what
@@ -57,6 +58,12 @@ func (h *Handler) renderServiceAccount(w http.ResponseWriter, r *http.Request, s
 			row.State = "expired"
 		}
 		pg.Tokens = append(pg.Tokens, row)
+	}
+	if !sa.Disabled {
+		if pg.Nonce, err = h.formNonce(r, accountForm(sa.ID)); err != nil {
+			h.fail(w, r, err)
+			return
+		}
 	}
 	v.Data = pg
 	v.Error = fe

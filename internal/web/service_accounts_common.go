@@ -8,6 +8,7 @@ import (
 
 	"termtem/internal/account"
 	"termtem/internal/errs"
+	"termtem/internal/httpx"
 	"termtem/internal/store"
 )
 
@@ -111,6 +112,9 @@ func (h *Handler) newServiceToken(w http.ResponseWriter, r *http.Request, rotate
 		h.fail(w, r, err)
 		return
 	}
+	if !h.useFormNonce(w, r, accountForm(sa.ID), &sa) {
+		return
+	}
 	lifetime, err := tokenLifetime(r)
 	var secret string
 	if err == nil {
@@ -125,6 +129,45 @@ func (h *Handler) newServiceToken(w http.ResponseWriter, r *http.Request, rotate
 		return
 	}
 	h.renderTokenShown(w, r, sa, secret, rotated)
+}
+
+// The forms that make a token in one click (a new account's, an account's
+// issue and rotate) carry a one-time nonce kept with the session: the
+// answer holds the secret, so it cannot be a redirect, and reloading it (or
+// going back and sending again) re-sends the form. The second sending finds
+// its nonce used up and is refused, with nothing made.
+const newAccountForm = "service_account:new"
+
+// accountForm names the token forms of one account's page.
+func accountForm(id string) string { return "service_account:" + id }
+
+// formNonce gives a form of the page a one-time nonce.
+func (h *Handler) formNonce(r *http.Request, form string) (string, error) {
+	p := httpx.Principal(r.Context())
+	if p == nil {
+		return "", errs.New(errs.Unauthenticated, "auth.session_expired")
+	}
+	return h.DB.NewFormNonce(r.Context(), p.SessionID, form)
+}
+
+// useFormNonce uses up the posted form's nonce, or answers that the form
+// was already sent (409, with a way back to the list and to the account
+// when there is one) and reports false.
+func (h *Handler) useFormNonce(w http.ResponseWriter, r *http.Request, form string, sa *store.ServiceAccount) bool {
+	var session string
+	if p := httpx.Principal(r.Context()); p != nil {
+		session = p.SessionID
+	}
+	err := h.DB.UseFormNonce(r.Context(), session, form, r.PostFormValue("nonce"))
+	if errs.Is(err, errs.Conflict) {
+		h.render(w, r, http.StatusConflict, "service_account_resent", h.view(r, "form_once.title", map[string]any{"Account": sa}))
+		return false
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return false
+	}
+	return true
 }
 
 // confirmServiceChange shows the confirmation page of a change to an
