@@ -25,13 +25,18 @@ func (db *DB) NewFormNonce(ctx context.Context, sessionHash, form string) (strin
 		return "", err
 	}
 	err = db.InTx(ctx, func(t *Tx) error {
-		if _, err := t.exec(ctx, `INSERT INTO form_nonces (nonce_hash, session_hash, form, created_at) VALUES (?, ?, ?, ?)`,
-			hash, sessionHash, form, t.now()); err != nil {
+		// A count, not the time: pages opened within one clock tick still
+		// have an order, so the oldest is always the one that goes.
+		var seq int64
+		if err := t.queryRow(ctx, `SELECT COALESCE(MAX(seq), 0) FROM form_nonces WHERE session_hash = ?`, sessionHash).Scan(&seq); err != nil {
 			return classify(err)
 		}
-		_, err := t.exec(ctx, `DELETE FROM form_nonces WHERE session_hash = ? AND nonce_hash NOT IN
-			(SELECT nonce_hash FROM form_nonces WHERE session_hash = ? ORDER BY created_at DESC, nonce_hash LIMIT ?)`,
-			sessionHash, sessionHash, formNoncesKept)
+		seq++
+		if _, err := t.exec(ctx, `INSERT INTO form_nonces (nonce_hash, session_hash, form, seq, created_at) VALUES (?, ?, ?, ?, ?)`,
+			hash, sessionHash, form, seq, t.now()); err != nil {
+			return classify(err)
+		}
+		_, err := t.exec(ctx, `DELETE FROM form_nonces WHERE session_hash = ? AND seq <= ?`, sessionHash, seq-formNoncesKept)
 		return classify(err)
 	})
 	return nonce, err

@@ -38,8 +38,8 @@ func TestFormNonces(t *testing.T) {
 	}
 
 	a := nonce(s1, "service_account:A")
-	sent(db.UseFormNonce(ctx, s1, "service_account:B", a)) // another form's
-	sent(db.UseFormNonce(ctx, s2, "service_account:A", a)) // another session's
+	sent(db.UseFormNonce(ctx, s1, "service_account:B", a))  // another form's
+	sent(db.UseFormNonce(ctx, s2, "service_account:A", a))  // another session's
 	sent(db.UseFormNonce(ctx, s1, "service_account:A", "")) // none
 	if err := db.UseFormNonce(ctx, s1, "service_account:A", a); err != nil {
 		t.Fatalf("first sending: %v", err) // the refusals above did not use it up

@@ -8,9 +8,10 @@ CREATE TABLE form_nonces (
     nonce_hash    TEXT PRIMARY KEY,
     session_hash  TEXT NOT NULL REFERENCES sessions(token_hash) ON DELETE CASCADE,
     form          TEXT NOT NULL,
+    seq           INTEGER NOT NULL, -- the session's nth nonce: its newest are kept
     created_at    TEXT NOT NULL
 );
-CREATE INDEX form_nonces_session ON form_nonces(session_hash, created_at);
+CREATE INDEX form_nonces_session ON form_nonces(session_hash, seq);
 
 -- +goose Down
 DROP TABLE form_nonces;
