@@ -43,11 +43,7 @@ func (h *Handler) renderServiceAccount(w http.ResponseWriter, r *http.Request, s
 		h.fail(w, r, err)
 		return
 	}
-	for _, role := range roles {
-		if role.Code == m.RoleCode {
-			pg.Role, pg.Permissions = role.Name(v.Lang), role.Permissions
-		}
-	}
+	pg.Role, pg.Permissions = serviceRole(roles, m.RoleCode, v.Lang)
 	now := h.DB.Now()
 	for _, tk := range sa.Tokens {
 		row := serviceTokenRow{Token: tk, State: "active"}

@@ -40,6 +40,20 @@ func (h *Handler) managedServiceAccount(w http.ResponseWriter, r *http.Request) 
 	return sa, true
 }
 
+// managedServiceForm is managedServiceAccount for a posted form: the
+// account, with the form read.
+func (h *Handler) managedServiceForm(w http.ResponseWriter, r *http.Request) (store.ServiceAccount, bool) {
+	sa, ok := h.managedServiceAccount(w, r)
+	if !ok {
+		return sa, false
+	}
+	if err := parseServiceForm(w, r); err != nil {
+		h.fail(w, r, err)
+		return sa, false
+	}
+	return sa, true
+}
+
 // parseServiceForm reads a posted form of the service-account pages.
 func parseServiceForm(w http.ResponseWriter, r *http.Request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
@@ -104,12 +118,8 @@ func (h *Handler) serviceAccountFormError(w http.ResponseWriter, r *http.Request
 // or the account's page with the error.
 func (h *Handler) newServiceToken(w http.ResponseWriter, r *http.Request, rotated bool,
 	mint func(sa store.ServiceAccount, lifetime time.Duration) (string, error)) {
-	sa, ok := h.managedServiceAccount(w, r)
+	sa, ok := h.managedServiceForm(w, r)
 	if !ok {
-		return
-	}
-	if err := parseServiceForm(w, r); err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	if !h.useFormNonce(w, r, accountForm(sa.ID), &sa) {
@@ -195,12 +205,8 @@ func (h *Handler) confirmServiceChange(w http.ResponseWriter, r *http.Request, t
 // (with the account's version seen) and returns to the account with flash,
 // or shows the error there.
 func (h *Handler) confirmedServiceChange(w http.ResponseWriter, r *http.Request, flash string, change func(store.ServiceAccount) error) {
-	sa, ok := h.managedServiceAccount(w, r)
+	sa, ok := h.managedServiceForm(w, r)
 	if !ok {
-		return
-	}
-	if err := parseServiceForm(w, r); err != nil {
-		h.fail(w, r, err)
 		return
 	}
 	if err := change(sa); err != nil {
@@ -208,6 +214,16 @@ func (h *Handler) confirmedServiceChange(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	h.redirectWithFlash(w, r, "/service-accounts/"+sa.ID, flash)
+}
+
+// serviceRole is the name (in lang) and the permissions of the role code.
+func serviceRole(roles []account.Role, code, lang string) (string, []account.Permission) {
+	for _, role := range roles {
+		if role.Code == code {
+			return role.Name(lang), role.Permissions
+		}
+	}
+	return "", nil
 }
 
 // accountLastUsed is when any of the account's tokens was last used.

@@ -41,11 +41,7 @@ func (h *Handler) ServiceAccountsList(w http.ResponseWriter, r *http.Request) {
 	for _, sa := range sas {
 		m := sa.Organisation()
 		row := serviceAccountRow{Account: sa, Organisation: m.OrgName(v.Lang), LastUsed: accountLastUsed(sa)}
-		for _, role := range roles {
-			if role.Code == m.RoleCode {
-				row.Role, row.Permissions = role.Name(v.Lang), role.Permissions
-			}
-		}
+		row.Role, row.Permissions = serviceRole(roles, m.RoleCode, v.Lang)
 		for _, tk := range sa.Tokens {
 			if tk.Usable(now) {
 				row.ActiveTokens++
