@@ -136,6 +136,14 @@ func TestBrowserSelfAssessment(t *testing.T) {
 	}
 	worker.fitsPhone("new code")
 	worker.screenshot("self-code-phone-th")
+	// Reloading the code page sends its form again: refused, no second code.
+	if status := worker.reload(); status != http.StatusConflict || !strings.Contains(worker.text("#form-error"), thSelfCodeSent) ||
+		worker.has("#self-code") || !worker.has("#create-code") {
+		worker.fatalf("code form sent again: %d %q", status, worker.text("main"))
+	}
+	if evs, err := db.RecentAudit(t.Context(), store.ActionSelfCodeCreated, 50); err != nil || countObject(evs, hh.ID) != 1 {
+		t.Fatalf("codes made for the household: %d, want 1 (%v)", countObject(evs, hh.ID), err)
+	}
 
 	// The family's phone: no cookies of the worker's.
 	family := worker.newDevice()

@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"termtem/internal/account"
+	"termtem/internal/store"
 )
 
 // Message texts of a form sent again, copied from internal/locale/tidy.*.toml.
@@ -129,4 +130,18 @@ func (b *tab) reload() int64 {
 		b.fatalf("reload: %v", err)
 	}
 	return resp.Status
+}
+
+// thSelfCodeSent is the family self-assessment code form sent again.
+const thSelfCodeSent = "แบบฟอร์มนี้ส่งไปแล้ว จึงไม่ได้สร้างรหัสใหม่"
+
+// countObject counts the audit events about one object.
+func countObject(evs []store.AuditEvent, objectID string) int {
+	n := 0
+	for _, e := range evs {
+		if e.ObjectID == objectID {
+			n++
+		}
+	}
+	return n
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"termtem/internal/account"
+	"termtem/internal/errs"
 	"termtem/internal/httpx"
 	"termtem/internal/store"
 )
@@ -24,6 +25,7 @@ type selfCodePage struct {
 	Expires  time.Time
 	Link     string // <origin>/self#code=…: the code only in the fragment
 	Lifetime int    // days
+	Nonce    string // one-time: the form makes a code
 }
 
 type selfCodeOrg struct {
@@ -42,9 +44,24 @@ func (h *Handler) SelfCodeShow(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v.Data = page
-	h.render(w, r, http.StatusOK, "self_code", v)
+	h.renderSelfCodeForm(w, r, http.StatusOK, v, page)
 }
+
+// renderSelfCodeForm shows the explanation and the button, whose form
+// carries a one-time nonce: the page that shows a code answers the POST,
+// so reloading it sends the form again, which must not make a second live
+// code for the household.
+func (h *Handler) renderSelfCodeForm(w http.ResponseWriter, r *http.Request, status int, v *View, page selfCodePage) {
+	var err error
+	if page.Nonce, err = h.formNonce(r, selfCodeForm(page.HouseholdID)); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	v.Data = page
+	h.render(w, r, status, "self_code", v)
+}
+
+func selfCodeForm(householdID string) string { return "self_code:" + householdID }
 
 // SelfCodeCreate makes a single-use code and shows it once
 // (POST /households/{id}/self-code). The code is never put in a URL the
@@ -67,8 +84,18 @@ func (h *Handler) SelfCodeCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	if !p.InOrganisation(org) {
 		v.Error = &FormError{Field: "organisation_id", Message: h.Cat.T(v.Lang, "field.choice", nil)}
-		v.Data = page
-		h.render(w, r, http.StatusUnprocessableEntity, "self_code", v)
+		h.renderSelfCodeForm(w, r, http.StatusUnprocessableEntity, v, page)
+		return
+	}
+	// The same form sent again: no second code; the page again, to make
+	// one on purpose.
+	if err := h.DB.UseFormNonce(r.Context(), p.SessionID, selfCodeForm(page.HouseholdID), r.PostFormValue("nonce")); err != nil {
+		if !errs.Is(err, errs.Conflict) {
+			h.fail(w, r, err)
+			return
+		}
+		v.Error = &FormError{Message: h.Cat.T(v.Lang, "form_once.code_sent", nil)}
+		h.renderSelfCodeForm(w, r, http.StatusConflict, v, page)
 		return
 	}
 	sc, err := h.DB.CreateSelfCode(r.Context(), page.HouseholdID, org, 0, httpx.Actor(r))
