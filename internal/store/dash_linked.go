@@ -5,77 +5,199 @@ import (
 	"fmt"
 	"slices"
 
-	"termtem/internal/dashboards"
+	"termtem/internal/places"
 	"termtem/internal/suppress"
 )
 
-// flowerFamily protects the children's flower table of d.Place together
-// with the same tables of every place it is linked to by sums: starting
-// at the city, each place's family (the place and the places one level
-// below) is protected with what the family above decided for it
-// (suppress.ProtectLinked), down to d.Place's own family. Every view
-// computes the same families along its path, so a district's view, its
-// sub-districts' views and the district's breakdown by sub-district all
-// publish the same marks for the same figures. It returns d.Place's
-// family and the counts of the places below it (dimension × level).
-func (t *Tx) flowerFamily(ctx context.Context, d *Dashboard) (suppress.Linked, [][][]int64, error) {
-	first, last := dashboards.ChildYears(d.Period.On)
-	opt := suppress.Options{FixedRowTotals: true} // every dimension's total is the number of children
-	rows, cols := len(dashboards.Dimensions), len(dashboards.Levels)
+// Every table a committee sees is linked by sums to the same table of the
+// places above and below (a district's count is the sum of its
+// sub-districts'), and every view of every place can be set side by side.
+// So each table is protected as a chain of families (suppress.ProtectLinked):
+// starting at the city, each place's family (the place and the places one
+// level below) is protected with what the family above decided for it,
+// down to the viewed place's own family. Every view computes the same
+// families along its path, so a district's view, its sub-districts' views
+// and the district's breakdown by sub-district publish the same marks for
+// the same figures.
+
+// pathFamilies are the places of the families along a view's path: sets[n]
+// are the places one level below path[n] (for the viewed place, its
+// children in the order the view lists them), next[n] where path[n+1] is
+// among them.
+type pathFamilies struct {
+	path []places.Place
+	sets [][]string
+	next []int
+}
+
+// ids are every place the families hold, and the viewed place itself.
+func (f *pathFamilies) ids() []string {
+	out := []string{f.path[len(f.path)-1].ID}
+	for _, s := range f.sets {
+		out = append(out, s...)
+	}
+	return out
+}
+
+// families reads (once a view) the places of the families along d's path.
+func (t *Tx) families(ctx context.Context, d *Dashboard) (*pathFamilies, error) {
+	if d.fams != nil {
+		return d.fams, nil
+	}
 	path := d.Path
 	if len(path) == 0 || path[len(path)-1].ID != d.Place.ID {
 		path = append(slices.Clone(path), d.Place)
 	}
-	var given *suppress.Given
-	for n, p := range path {
-		var ids []string
-		if n == len(path)-1 {
-			for _, ch := range d.Children {
-				ids = append(ids, ch.ID)
-			}
-		} else {
-			var err error
-			if ids, err = t.strings(ctx, `SELECT id FROM places WHERE parent_id = ? ORDER BY id`, p.ID); err != nil {
-				return suppress.Linked{}, nil, err
-			}
-		}
-		counts := make([][][]int64, len(ids))
-		at := map[string]int{}
-		for i, id := range ids {
-			at[id] = i
-			counts[i] = newCounts(dashboards.Dimensions, dashboards.Levels).v
-		}
-		if len(ids) > 0 {
-			res, err := t.query(ctx, `SELECT place_id, dimension, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`)
-				AND subject = 'child' AND birth_year >= ? AND birth_year <= ? GROUP BY place_id, dimension, level`,
-				append(anyArgs(ids), first, last)...)
-			if err != nil {
-				return suppress.Linked{}, nil, classify(err)
-			}
-			if err := eachRow(res, func(s scanner) error {
-				var id, dim, level string
-				var v int64
-				if err := s.Scan(&id, &dim, &level, &v); err != nil {
-					return err
-				}
-				i, j := slices.Index(dashboards.Dimensions, dim), slices.Index(dashboards.Levels, level)
-				if i >= 0 && j >= 0 {
-					counts[at[id]][i][j] += v
-				}
-				return nil
-			}); err != nil {
-				return suppress.Linked{}, nil, err
-			}
-		}
-		fam := suppress.ProtectLinked(counts, rows, cols, opt, given)
-		if n == len(path)-1 {
-			return fam, counts, nil
-		}
-		next := slices.Index(ids, path[n+1].ID)
-		if next < 0 {
-			return suppress.Linked{}, nil, fmt.Errorf("place %s is not under %s", path[n+1].ID, p.ID)
-		}
-		given = fam.GivenTo(next)
+	f := &pathFamilies{path: path, sets: make([][]string, len(path)), next: make([]int, len(path))}
+	at := map[string]int{}
+	var above []string
+	for n, p := range path[:len(path)-1] {
+		at[p.ID] = n
+		above = append(above, p.ID)
 	}
-	return suppress.Linked{}, nil, nil
+	if len(above) > 0 {
+		rows, err := t.query(ctx, `SELECT parent_id, id FROM places WHERE parent_id IN (`+placeholders(len(above))+`) ORDER BY id`, anyArgs(above)...)
+		if err != nil {
+			return nil, classify(err)
+		}
+		if err := eachRow(rows, func(s scanner) error {
+			var parent, id string
+			if err := s.Scan(&parent, &id); err != nil {
+				return err
+			}
+			f.sets[at[parent]] = append(f.sets[at[parent]], id)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
+	for _, ch := range d.Children {
+		f.sets[len(path)-1] = append(f.sets[len(path)-1], ch.ID)
+	}
+	for n := range path[:len(path)-1] {
+		if f.next[n] = slices.Index(f.sets[n], path[n+1].ID); f.next[n] < 0 {
+			return nil, fmt.Errorf("place %s is not under %s", path[n+1].ID, path[n].ID)
+		}
+	}
+	d.fams = f
+	return f, nil
+}
+
+// linked is one table protected along a view's path.
+type linked struct {
+	own   [][]int64 // the viewed place's counts
+	fam   suppress.Linked
+	below [][][]int64 // the counts of the places below it
+	// marks[n] are path[n]'s marks.
+	marks []suppress.Table
+}
+
+// linkedSpec is a table to protect along a path.
+type linkedSpec struct {
+	rows, cols int
+	opt        suppress.Options
+	// counts are each place's counts (every place of the families and the
+	// viewed place; a place missing counts nothing).
+	counts map[string][][]int64
+	// adjust, when set, may change what is given to path[n] (for n == 0,
+	// given is nil: the city's table is protected alone unless adjust gives
+	// it marks). A breakdown of a row of another table uses it to withhold
+	// a place whose row is not published whole.
+	adjust func(n int, given *suppress.Given) *suppress.Given
+}
+
+// protectAlong protects a table along the families of f.
+func protectAlong(f *pathFamilies, spec linkedSpec) linked {
+	zero := func() [][]int64 {
+		out := make([][]int64, spec.rows)
+		for i := range out {
+			out[i] = make([]int64, spec.cols)
+		}
+		return out
+	}
+	of := func(id string) [][]int64 {
+		if c, ok := spec.counts[id]; ok {
+			return c
+		}
+		return zero()
+	}
+	out := linked{own: of(f.path[len(f.path)-1].ID), marks: make([]suppress.Table, len(f.path))}
+	var given *suppress.Given
+	for n := range f.path {
+		if spec.adjust != nil {
+			given = spec.adjust(n, given)
+		}
+		counts := make([][][]int64, len(f.sets[n]))
+		for s, id := range f.sets[n] {
+			counts[s] = of(id)
+		}
+		fam := suppress.ProtectLinked(counts, spec.rows, spec.cols, spec.opt, given)
+		out.marks[n] = fam.Parent
+		if n == len(f.path)-1 {
+			out.fam, out.below = fam, counts
+			return out
+		}
+		given = fam.GivenTo(f.next[n])
+	}
+	return out
+}
+
+// withheldGiven is a place's table given as not published at all (its
+// known totals stay published).
+func withheldGiven(rows, cols int, opt suppress.Options) *suppress.Given {
+	t := suppress.Table{Cells: make([][]suppress.Mark, rows), RowTotal: make([]suppress.Mark, rows), ColTotal: make([]suppress.Mark, cols),
+		Grand: suppress.Hidden, Withheld: true}
+	for i := range t.Cells {
+		t.Cells[i] = make([]suppress.Mark, cols)
+		for j := range t.Cells[i] {
+			t.Cells[i][j] = suppress.Hidden
+		}
+		if !opt.FixedRowTotals {
+			t.RowTotal[i] = suppress.Hidden
+		}
+	}
+	for j := range t.ColTotal {
+		if !opt.FixedColTotals {
+			t.ColTotal[j] = suppress.Hidden
+		}
+	}
+	return &suppress.Given{Marks: t}
+}
+
+// placeCounts runs a grouping query whose rows are (place, row key, column
+// key, n) over the places ids, adding each into its place's table at the
+// cell index gives (false: not counted).
+func (t *Tx) placeCounts(ctx context.Context, ids []string, rows, cols int, index func(row, col string) (int, int, bool),
+	q string, args ...any) (map[string][][]int64, error) {
+	out := map[string][][]int64{}
+	for _, id := range ids {
+		c := make([][]int64, rows)
+		for i := range c {
+			c[i] = make([]int64, cols)
+		}
+		out[id] = c
+	}
+	res, err := t.query(ctx, q, args...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	return out, eachRow(res, func(s scanner) error {
+		var id, row, col string
+		var n int64
+		if err := s.Scan(&id, &row, &col, &n); err != nil {
+			return err
+		}
+		if i, j, ok := index(row, col); ok && out[id] != nil {
+			out[id][i][j] += n
+		}
+		return nil
+	})
+}
+
+// byKeys indexes a cell by its row and column keys.
+func byKeys(rows, cols []string) func(row, col string) (int, int, bool) {
+	return func(row, col string) (int, int, bool) {
+		i, j := slices.Index(rows, row), slices.Index(cols, col)
+		return i, j, i >= 0 && j >= 0
+	}
 }

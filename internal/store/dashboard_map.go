@@ -29,10 +29,10 @@ type IndicatorFigures struct {
 }
 
 // DashboardIndicator reads an indicator for the places under q.PlaceID.
-// The figures are a breakdown of the place's own published row (its
-// flower row or its continuity gap), so nothing in the two together can
-// be subtracted; when that row is not published whole the breakdown is
-// withheld.
+// The figures are the row of the place's table (its children's flower or
+// its continuity gaps) for each place below, protected with it along the
+// path (see dash_linked.go), so nothing in the two together, nor in the
+// places' own dashboards, can be subtracted.
 func (db *DB) DashboardIndicator(ctx context.Context, q DashboardQuery, indicator string, actor audit.Event) (IndicatorFigures, error) {
 	if !dashboards.KnownIndicator(indicator) {
 		return IndicatorFigures{}, dashboards.BadParam("indicator", "dashboards.unknown_indicator", nil)
@@ -52,25 +52,14 @@ func (db *DB) DashboardIndicator(ctx context.Context, q DashboardQuery, indicato
 			out.Places = append(out.Places, PlaceFigure{Place: p, Count: table.Cells[i][0], Of: table.RowTotals[i]})
 		}
 	} else {
-		row := slices.Index(gapRows, indicator)
-		var heads []dashboards.Head
-		var counts [][]int64
-		ids := make([]string, len(d.Children))
-		for i, p := range d.Children {
-			ids[i] = p.ID
+		// The gap's row of the places below, as protected with the gap
+		// table along the path (so each place's own dashboard agrees).
+		if indicator == "handoff_waiting" {
+			// Overdue of all hand-offs: the deadline table's row.
+			table = slice("map_"+indicator, d.Children, d.due, handoffRow, keyHeads(deadlineCols))
+		} else {
+			table = slice("map_"+indicator, d.Children, d.gaps, slices.Index(countedGaps, indicator), keyHeads([]string{"gap", "other"}))
 		}
-		// One query for every place below, of this gap only.
-		gaps, err := db.dashReader(ctx).gapCounts(ctx, ids, []string{indicator}, d.Period.On, d.UnseenDays)
-		if err != nil {
-			return out, err
-		}
-		for _, p := range d.Children {
-			c := gaps[p.ID][indicator]
-			heads = append(heads, dashboards.Head{Key: p.ID, TH: p.NameTH, EN: p.NameEN})
-			counts = append(counts, []int64{c.gap, c.all - c.gap})
-		}
-		table = dashboards.NewBreakdown("map_"+indicator, heads, keyHeads([]string{"gap", "other"}), counts,
-			d.Gaps.Cells[row], d.Gaps.RowTotals[row])
 		for i, p := range d.Children {
 			out.Places = append(out.Places, PlaceFigure{Place: p, Count: table.Cells[i][0], Of: table.RowTotals[i]})
 		}

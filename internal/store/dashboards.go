@@ -57,6 +57,10 @@ type Dashboard struct {
 	Cases            dashboards.Table // legal category × status, now
 	Deadlines        dashboards.Table // alerts, plan steps and hand-offs by deadline state, now
 	Gaps             dashboards.Table // continuity gap × (gap, others)
+
+	fams *pathFamilies // the places linked to Place by sums (see dash_linked.go)
+	gaps linked        // the gap table along the path (but the hand-offs), for the maps of gaps
+	due  linked        // the deadline table along the path
 }
 
 // ReferralTime is the mean time to accept and to complete a service's
@@ -291,89 +295,131 @@ func (t *Tx) sumRows(ctx context.Context, c *counts, q string, args ...any) erro
 }
 
 func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
-	first, last := dashboards.ChildYears(d.Period.On)
-	place := d.Place.ID
-	c := newCounts(dashboards.Dimensions, dashboards.Levels)
-	if err := t.sumRows(ctx, c, `SELECT dimension, level, SUM(n) FROM dash_flower WHERE place_id = ? AND subject = 'child'
-		AND birth_year >= ? AND birth_year <= ? GROUP BY dimension, level`, place, first, last); err != nil {
-		return err
-	}
-	// The children's flower table and its breakdown by the places below
-	// are linked to the same tables of the places above and below (a
-	// district is the sum of its sub-districts): their marks come from
-	// the families of places along the path from the city (flowerFamily).
-	fam, below, err := t.flowerFamily(ctx, d)
+	f, err := t.families(ctx, d)
 	if err != nil {
 		return err
 	}
-	d.FlowerChildren = dashboards.Published("flower_children", keyHeads(c.rows), keyHeads(c.cols), c.v, fam.Parent)
-	c = newCounts(dashboards.Dimensions, dashboards.Levels)
-	if err := t.sumRows(ctx, c, `SELECT dimension, level, SUM(n) FROM dash_flower WHERE place_id = ? AND subject = 'household'
-		GROUP BY dimension, level`, place); err != nil {
-		return err
+	ids := f.ids()
+	first, last := dashboards.ChildYears(d.Period.On)
+	dims, lvls := dashboards.Dimensions, dashboards.Levels
+	// The children's and the households' flower tables of every place of
+	// the families, in one query.
+	rowsOf := map[string]map[string][][]int64{"child": {}, "household": {}}
+	for _, subject := range []string{"child", "household"} {
+		for _, id := range ids {
+			rowsOf[subject][id] = newCounts(dims, lvls).v
+		}
 	}
-	d.FlowerHouseholds = dashboards.NewFlowerTable("flower_households", keyHeads(c.rows), keyHeads(c.cols), c.v)
-
-	// Life stages, from birth years.
-	var stageKeys []string
-	for _, s := range dashboards.Stages {
-		stageKeys = append(stageKeys, s.Key)
-	}
-	c = newCounts(stageKeys, dashboards.Levels)
-	rows, err := t.query(ctx, `SELECT birth_year, level, SUM(n) FROM dash_flower WHERE place_id = ? AND subject = 'child' AND dimension = ?
-		AND birth_year >= ? AND birth_year <= ? GROUP BY birth_year, level`, place, d.Dimension, first, last)
+	res, err := t.query(ctx, `SELECT place_id, subject, dimension, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`)
+		AND ((subject = 'child' AND birth_year >= ? AND birth_year <= ?) OR subject = 'household') GROUP BY place_id, subject, dimension, level`,
+		append(anyArgs(ids), first, last)...)
 	if err != nil {
 		return classify(err)
 	}
-	if err := eachRow(rows, func(s scanner) error {
-		var year, level string
-		var n int64
-		if err := s.Scan(&year, &level, &n); err != nil {
+	if err := eachRow(res, func(s scanner) error {
+		var id, subject, dim, level string
+		var v int64
+		if err := s.Scan(&id, &subject, &dim, &level, &v); err != nil {
 			return err
 		}
-		if st, ok := dashboards.StageOfBirthYear(year, d.Period.On); ok {
-			c.add(st.Key, level, n)
+		i, j := slices.Index(dims, dim), slices.Index(lvls, level)
+		if c := rowsOf[subject][id]; c != nil && i >= 0 && j >= 0 {
+			c[i][j] += v
 		}
 		return nil
 	}); err != nil {
 		return err
 	}
-	dim := slices.Index(dashboards.Dimensions, d.Dimension)
-	parent, parentTotal := d.FlowerChildren.Cells[dim], d.FlowerChildren.RowTotals[dim]
-	d.Stages = dashboards.NewBreakdown("stages", keyHeads(c.rows), keyHeads(c.cols), c.v, parent, parentTotal)
+	flowerOpt := suppress.Options{FixedRowTotals: true} // every dimension's total is the number of subjects
+	children := protectAlong(f, linkedSpec{rows: len(dims), cols: len(lvls), opt: flowerOpt, counts: rowsOf["child"]})
+	d.FlowerChildren = dashboards.Published("flower_children", keyHeads(dims), keyHeads(lvls), children.own, children.fam.Parent)
+	households := protectAlong(f, linkedSpec{rows: len(dims), cols: len(lvls), opt: flowerOpt, counts: rowsOf["household"]})
+	d.FlowerHouseholds = dashboards.Published("flower_households", keyHeads(dims), keyHeads(lvls), households.own, households.fam.Parent)
+
+	// Life stages, from birth years: a breakdown of the children's row of
+	// the chosen dimension (its column totals are that row).
+	dim := slices.Index(dims, d.Dimension)
+	var stageKeys []string
+	stage := "CASE"
+	var stageArgs []any
+	for _, st := range dashboards.Stages {
+		stageKeys = append(stageKeys, st.Key)
+		stage += " WHEN birth_year >= ? THEN '" + st.Key + "'"
+		stageArgs = append(stageArgs, strconv.Itoa(d.Period.On.Year()-st.MaxAge))
+	}
+	stage += " ELSE '' END"
+	args := append(append(slices.Clone(stageArgs), anyArgs(ids)...), d.Dimension, first, last)
+	stageCounts, err := t.placeCounts(ctx, ids, len(stageKeys), len(lvls), byKeys(stageKeys, lvls),
+		`SELECT place_id, `+stage+`, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`) AND subject = 'child'
+		AND dimension = ? AND birth_year >= ? AND birth_year <= ? GROUP BY 1, 2, 3`, args...)
+	if err != nil {
+		return err
+	}
+	stageOpt := suppress.Options{FixedColTotals: true}
+	stages := protectAlong(f, linkedSpec{rows: len(stageKeys), cols: len(lvls), opt: stageOpt, counts: stageCounts,
+		// Published only where the children's row is published whole (else
+		// its column totals would give the row away).
+		adjust: func(n int, given *suppress.Given) *suppress.Given {
+			if !rowWhole(children.marks[n], dim) {
+				return withheldGiven(len(stageKeys), len(lvls), stageOpt)
+			}
+			return given
+		}})
+	d.Stages = dashboards.Published("stages", keyHeads(stageKeys), keyHeads(lvls), stages.own, stages.fam.Parent)
 
 	// Places one level down: the slice of the family at the dimension.
-	var heads []dashboards.Head
-	var placeCounts [][]int64
-	pub := suppress.Table{Cells: [][]suppress.Mark{}, RowTotal: []suppress.Mark{}, Withheld: fam.Withheld}
-	pub.ColTotal, pub.Grand = fam.Parent.Cells[dim], fam.Parent.RowTotal[dim]
-	for s, ch := range d.Children {
-		heads = append(heads, dashboards.Head{Key: ch.ID, TH: ch.NameTH, EN: ch.NameEN})
-		placeCounts = append(placeCounts, below[s][dim])
-		pub.Cells = append(pub.Cells, fam.Children[s].Cells[dim])
-		pub.RowTotal = append(pub.RowTotal, fam.Children[s].RowTotal[dim])
-	}
-	d.Places = dashboards.Published("places", heads, keyHeads(dashboards.Levels), placeCounts, pub)
-	if fam.Withheld {
-		d.Places = dashboards.NewBreakdown("places", heads, keyHeads(dashboards.Levels), placeCounts, nil, dashboards.Cell{Mark: suppress.Hidden})
-	}
+	d.Places = slice("places", d.Children, children, dim, keyHeads(lvls))
 
 	// The monthly trend and the movements in the period.
 	months := d.Period.Months()
-	c = newCounts(months, dashboards.Levels)
+	c := newCounts(months, lvls)
 	if err := t.sumRows(ctx, c, `SELECT month, level, SUM(n) FROM dash_flower_month WHERE place_id = ? AND subject = 'child' AND dimension = ?
-		AND month >= ? AND month <= ? GROUP BY month, level`, place, d.Dimension, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
+		AND month >= ? AND month <= ? GROUP BY month, level`, d.Place.ID, d.Dimension, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
 		return err
 	}
-	d.Trend = dashboards.NewTable("trend", keyHeads(months), keyHeads(dashboards.Levels), c.v)
-	c = newCounts(dashboards.Levels, dashboards.Levels)
+	d.Trend = dashboards.NewTable("trend", keyHeads(months), keyHeads(lvls), c.v)
+	c = newCounts(lvls, lvls)
 	if err := t.sumRows(ctx, c, `SELECT from_level, to_level, SUM(n) FROM dash_flower_moves WHERE place_id = ? AND subject = 'child'
 		AND dimension = ? AND month >= ? AND month <= ? GROUP BY from_level, to_level`,
-		place, d.Dimension, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
+		d.Place.ID, d.Dimension, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
 		return err
 	}
-	d.Moves = dashboards.NewTable("moves", keyHeads(dashboards.Levels), keyHeads(dashboards.Levels), c.v)
+	d.Moves = dashboards.NewTable("moves", keyHeads(lvls), keyHeads(lvls), c.v)
 	return nil
+}
+
+// rowWhole reports whether row i of a published table is shown whole,
+// its total too.
+func rowWhole(t suppress.Table, i int) bool {
+	if t.Withheld || t.RowTotal[i] != suppress.Shown {
+		return false
+	}
+	for _, m := range t.Cells[i] {
+		if m != suppress.Shown {
+			return false
+		}
+	}
+	return true
+}
+
+// slice is row i of the tables of the places below the viewed place, one
+// place a row: the breakdown of the place's row i by place.
+func slice(id string, below []places.Place, l linked, i int, cols []dashboards.Head) dashboards.Table {
+	var heads []dashboards.Head
+	var counts [][]int64
+	pub := suppress.Table{Cells: [][]suppress.Mark{}, RowTotal: []suppress.Mark{}, Withheld: l.fam.Withheld}
+	pub.ColTotal, pub.Grand = l.fam.Parent.Cells[i], l.fam.Parent.RowTotal[i]
+	for s, ch := range below {
+		heads = append(heads, dashboards.Head{Key: ch.ID, TH: ch.NameTH, EN: ch.NameEN})
+		counts = append(counts, l.below[s][i])
+		pub.Cells = append(pub.Cells, l.fam.Children[s].Cells[i])
+		pub.RowTotal = append(pub.RowTotal, l.fam.Children[s].RowTotal[i])
+	}
+	t := dashboards.Published(id, heads, cols, counts, pub)
+	if l.fam.Withheld || l.fam.Parent.Withheld {
+		t = dashboards.NewBreakdown(id, heads, cols, counts, nil, dashboards.Cell{Mark: suppress.Hidden})
+	}
+	return t
 }
 
 // ReferralStatuses are the columns of the referral tables.
@@ -458,75 +504,112 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 		legal = append(legal, l.Code)
 	}
 	statuses := []string{string(cases.Open), string(cases.Active), string(cases.Monitoring), string(cases.Closed)}
-	cc := newCounts(legal, statuses)
-	if err := t.sumRows(ctx, cc, `SELECT legal, status, SUM(n) FROM dash_cases WHERE place_id = ? GROUP BY legal, status`, place); err != nil {
+	f, err := t.families(ctx, d)
+	if err != nil {
 		return err
 	}
+	ids := f.ids()
+	caseCounts, err := t.placeCounts(ctx, ids, len(legal), len(statuses), byKeys(legal, statuses),
+		`SELECT place_id, legal, status, SUM(n) FROM dash_cases WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY place_id, legal, status`,
+		anyArgs(ids)...)
+	if err != nil {
+		return err
+	}
+	cases := protectAlong(f, linkedSpec{rows: len(legal), cols: len(statuses), counts: caseCounts})
 	legalHeads := keyHeads(legal)
 	legalHeads[0].Key = "none"
-	d.Cases = dashboards.NewTable("cases", legalHeads, keyHeads(statuses), cc.v)
+	d.Cases = dashboards.Published("cases", legalHeads, keyHeads(statuses), cases.own, cases.fam.Parent)
 
+	// The deadline state of each counter row, judged on the period's day.
 	today := d.Period.On.Format("2006-01-02")
 	waitFrom := d.Period.On.AddDate(0, 0, -HandoffWaitDays).Format("2006-01-02")
-	dc := newCounts(deadlineRows, deadlineCols)
-	rows, err = t.query(ctx, `SELECT item, state, day, SUM(n) FROM dash_due WHERE place_id = ? GROUP BY item, state, day`, place)
+	state := `CASE WHEN item IN ('alert', 'plan_step') AND (item = 'plan_step' OR state = 'open') THEN CASE WHEN day < ? THEN 'overdue' ELSE 'in_time' END
+		WHEN item = 'alert' AND state = 'acknowledged' THEN 'taken'
+		WHEN item = 'handoff' AND state = 'waiting' THEN CASE WHEN day < ? THEN 'overdue' ELSE 'in_time' END
+		ELSE 'done' END`
+	dueCounts, err := t.placeCounts(ctx, ids, len(deadlineRows), len(deadlineCols), byKeys(deadlineRows, deadlineCols),
+		`SELECT place_id, item, `+state+`, SUM(n) FROM dash_due WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY 1, 2, 3`,
+		append([]any{today, waitFrom}, anyArgs(ids)...)...)
 	if err != nil {
-		return classify(err)
-	}
-	if err := eachRow(rows, func(s scanner) error {
-		var item, state, day string
-		var n int64
-		if err := s.Scan(&item, &state, &day, &n); err != nil {
-			return err
-		}
-		col := ""
-		switch {
-		case item == "alert" && state == "open":
-			col = "in_time"
-			if day < today {
-				col = "overdue"
-			}
-		case item == "alert" && state == "acknowledged":
-			col = "taken"
-		case item == "alert":
-			col = "done"
-		case item == "plan_step":
-			col = "in_time"
-			if day < today {
-				col = "overdue"
-			}
-		case item == "handoff" && state == "waiting":
-			col = "in_time"
-			if day < waitFrom {
-				col = "overdue"
-			}
-		case item == "handoff":
-			col = "done"
-		}
-		dc.add(item, col, n)
-		return nil
-	}); err != nil {
 		return err
 	}
-	d.Deadlines = dashboards.NewTable("deadlines", keyHeads(deadlineRows), keyHeads(deadlineCols), dc.v)
+	d.due = protectAlong(f, linkedSpec{rows: len(deadlineRows), cols: len(deadlineCols), counts: dueCounts})
+	d.Deadlines = dashboards.Published("deadlines", keyHeads(deadlineRows), keyHeads(deadlineCols), d.due.own, d.due.fam.Parent)
 	return nil
 }
 
 // gapRows are the continuity gaps, in the order the table shows them.
 var gapRows = []string{"unseen", "not_enrolled", "dspm_missed", "handoff_waiting", "grant_missing"}
 
+// countedGaps are the gaps counted for the gap table; the hand-offs
+// waiting are the deadline table's hand-offs overdue (the same children),
+// so that row is taken from it with its marks: protected twice, the two
+// tables' different hidden cells would give each other away.
+var countedGaps = []string{"unseen", "not_enrolled", "dspm_missed", "grant_missing"}
+
+const handoffRow = 2 // the hand-offs' row of the deadline table
+
 func (t *Tx) gapTable(ctx context.Context, d *Dashboard) error {
-	counts, err := t.gapCounts(ctx, []string{d.Place.ID}, gapRows, d.Period.On, d.UnseenDays)
+	f, err := t.families(ctx, d)
 	if err != nil {
 		return err
 	}
-	g := newCounts(gapRows, []string{"gap", "other"})
-	for _, row := range gapRows {
-		c := counts[d.Place.ID][row]
-		g.add(row, "gap", c.gap)
-		g.add(row, "other", c.all-c.gap)
+	ids := f.ids()
+	counts, err := t.gapCounts(ctx, ids, countedGaps, d.Period.On, d.UnseenDays)
+	if err != nil {
+		return err
 	}
-	d.Gaps = dashboards.NewTable("gaps", keyHeads(gapRows), keyHeads([]string{"gap", "other"}), g.v)
+	byPlace := map[string][][]int64{}
+	for _, id := range ids {
+		g := newCounts(countedGaps, []string{"gap", "other"})
+		for _, row := range countedGaps {
+			c := counts[id][row]
+			g.add(row, "gap", c.gap)
+			g.add(row, "other", c.all-c.gap)
+		}
+		byPlace[id] = g.v
+	}
+	d.gaps = protectAlong(f, linkedSpec{rows: len(countedGaps), cols: 2, counts: byPlace})
+	// The published table: the counted gaps with their marks, the hand-off
+	// row from the deadline table ("others" shown only when the overdue
+	// and the total are: then it is their difference), and the totals
+	// across gaps (which add different things) shown only when every cell
+	// they add is, so that they say nothing new.
+	own := make([][]int64, len(gapRows))
+	pub := suppress.Table{Cells: make([][]suppress.Mark, len(gapRows)), RowTotal: make([]suppress.Mark, len(gapRows)), ColTotal: make([]suppress.Mark, 2)}
+	for i, row := range gapRows {
+		if row == "handoff_waiting" {
+			due, marks := d.due.own[handoffRow], d.due.fam.Parent
+			own[i] = []int64{due[0], due[1] + due[2] + due[3]}
+			gap, all := marks.Cells[handoffRow][0], marks.RowTotal[handoffRow]
+			other := suppress.Hidden
+			if gap == suppress.Shown && all == suppress.Shown && !marks.Withheld {
+				other = suppress.Shown
+			}
+			if marks.Withheld {
+				gap, all = suppress.Hidden, suppress.Hidden
+			}
+			pub.Cells[i], pub.RowTotal[i] = []suppress.Mark{gap, other}, all
+			continue
+		}
+		k := slices.Index(countedGaps, row)
+		own[i] = d.gaps.own[k]
+		pub.Cells[i], pub.RowTotal[i] = d.gaps.fam.Parent.Cells[k], d.gaps.fam.Parent.RowTotal[k]
+		if d.gaps.fam.Parent.Withheld {
+			pub.Cells[i], pub.RowTotal[i] = []suppress.Mark{suppress.Hidden, suppress.Hidden}, suppress.Hidden
+		}
+	}
+	for j := range pub.ColTotal {
+		for i := range gapRows {
+			if pub.Cells[i][j] != suppress.Shown {
+				pub.ColTotal[j] = suppress.Hidden
+			}
+		}
+		if pub.ColTotal[j] != suppress.Shown {
+			pub.Grand = suppress.Hidden
+		}
+	}
+	d.Gaps = dashboards.Published("gaps", keyHeads(gapRows), keyHeads([]string{"gap", "other"}), own, pub)
 	return nil
 }
 

@@ -152,6 +152,7 @@ func ProtectLinked(children [][][]int64, rows, cols int, opt Options, given *Giv
 		}
 	}
 	out.Parent = q.table(k)
+	out.Parent.Withheld = given.Marks.Withheld
 	if !ok {
 		out.Withheld = true
 		out.Shifts = make([][]Shift, k)
@@ -240,18 +241,23 @@ func (q *cube) at(m move, x pos) int64 {
 	return m.d * f(m.p, x.s, q.k) * f(m.a, x.i, q.r) * f(m.b, x.j, q.c)
 }
 
-func (q *cube) support(m move) []pos {
-	line := func(p pattern, n int) []int {
+// support is the cells a move touches: two places (or a place and the
+// margin) × two rows × two columns. An array, not a slice: it is asked
+// for every move tried, and a page tries thousands.
+func (q *cube) support(m move) (out [8]pos) {
+	line := func(p pattern, n int) [2]int {
 		if p.minus >= 0 {
-			return []int{p.plus, p.minus}
+			return [2]int{p.plus, p.minus}
 		}
-		return []int{p.plus, n}
+		return [2]int{p.plus, n}
 	}
-	var out []pos
-	for _, s := range line(m.p, q.k) {
-		for _, i := range line(m.a, q.r) {
-			for _, j := range line(m.b, q.c) {
-				out = append(out, pos{s, i, j})
+	ss, is, js := line(m.p, q.k), line(m.a, q.r), line(m.b, q.c)
+	n := 0
+	for _, s := range ss {
+		for _, i := range is {
+			for _, j := range js {
+				out[n] = pos{s, i, j}
+				n++
 			}
 		}
 	}
