@@ -151,10 +151,15 @@ func (w *casework) every(what string, n int) bool {
 	return w.n[what]%n == 0
 }
 
-// ago is a moment within the last days, at a working hour.
+// ago is a moment within the last days, at a working hour, never after
+// today's moment (generated at 03:00, today's 13:04 is yesterday's).
 func (w *casework) ago(days int) time.Time {
 	d := w.today.AddDate(0, 0, -w.rng.IntN(max(days, 1)))
-	return time.Date(d.Year(), d.Month(), d.Day(), 8+w.rng.IntN(9), w.rng.IntN(60), 0, 0, time.UTC)
+	t := time.Date(d.Year(), d.Month(), d.Day(), 8+w.rng.IntN(9), w.rng.IntN(60), 0, 0, time.UTC)
+	if t.After(w.today) {
+		t = t.AddDate(0, 0, -1)
+	}
+	return t
 }
 
 // hours is a log-normal delay with the given median, as waits are.

@@ -3,9 +3,11 @@ package demo
 import (
 	"bytes"
 	"context"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"termtem/internal/store/storetest"
 )
@@ -85,6 +87,33 @@ func TestPopulateActivity(t *testing.T) {
 				t.Logf("kept only: %s", r)
 				break
 			}
+		}
+	}
+}
+
+// The casework's moments are at working hours of past days; generated
+// early in the day, today's working hours are still to come and must not
+// be used (the spread's "implausible" rows, and TestDemoPeople, depend on
+// it whatever the hour the tests run).
+func TestCaseworkNeverInTheFuture(t *testing.T) {
+	for _, hour := range []int{0, 3, 8, 12, 17, 23} {
+		today := time.Date(2026, 11, 24, hour, 30, 0, 0, time.UTC)
+		w := &casework{rng: rand.New(rand.NewPCG(uint64(hour), 1)), today: today, n: map[string]int{}}
+		sameDay := 0
+		for range 5000 {
+			for _, days := range []int{1, 2, 365} {
+				at := w.ago(days)
+				if at.After(today) {
+					t.Fatalf("at %s: ago(%d) gave %s, in the future", today.Format(time.RFC3339), days, at.Format(time.RFC3339))
+				}
+				if at.YearDay() == today.YearDay() {
+					sameDay++
+				}
+			}
+		}
+		// Today is still used once its working hours have begun.
+		if hour >= 12 && sameDay == 0 {
+			t.Errorf("at %02d:30 no moment today", hour)
 		}
 	}
 }
