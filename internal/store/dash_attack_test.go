@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"testing"
+	"time"
 
 	"termtem/internal/access"
 	"termtem/internal/account"
@@ -108,7 +109,7 @@ func (w *attackWorld) write(t *testing.T, rows map[int][]counterRow) {
 		}
 	}
 	err := w.db.InTx(ctx, func(tx *store.Tx) error {
-		for _, table := range []string{"dash_flower", "dash_cases", "dash_due", "dash_seen", "dash_school"} {
+		for _, table := range []string{"dash_flower", "dash_flower_month", "dash_cases", "dash_due", "dash_seen", "dash_school"} {
 			if err := tx.ExecForTest(ctx, `DELETE FROM `+table); err != nil {
 				return err
 			}
@@ -430,4 +431,123 @@ func TestDashboardsResistCrossViewAttack(t *testing.T) {
 		t.Fatalf("only %d small figures in %d trials: the test met too few cases", smalls, published)
 	}
 	t.Logf("%d trials, %d small figures, none recovered", published, smalls)
+}
+
+// TestDashboardTrendResistsPeriodAttack: the monthly trend of every place
+// from the city to the communities, read for every period of the last
+// three months (each month alone, two months, all three), set side by side:
+// a period's totals minus a shorter period's, or a place's months minus
+// the places below, never pin down a small count.
+func TestDashboardTrendResistsPeriodAttack(t *testing.T) {
+	w := newAttackWorld(t)
+	viewer := access.ForRequest(ctx, &account.Principal{
+		User:        account.User{ID: "attack-executive", Memberships: []account.Membership{{RoleCode: account.RoleSystemAdmin}}},
+		Permissions: map[account.Permission]bool{account.ReportsAggregate: true}})
+	lvls := dashboards.Levels
+	last := w.period.To
+	months := []string{last.AddDate(0, -2, 0).Format("2006-01"), last.AddDate(0, -1, 0).Format("2006-01"), last.Format("2006-01")}
+	vals := []int64{0, 0, 1, 2, 3, 4, 5, 7}
+	rng := rand.New(rand.NewPCG(20261124, 9))
+	smalls := 0
+	for trial := range 6 {
+		a := &attack.Attacker{Bound: 8}
+		truth := map[int]int64{}
+		rows := map[int][]counterRow{}
+		// Two levels counted in every month (the rest are zeros).
+		cols := rng.Perm(len(lvls))[:2]
+		regs := make([][]attack.Region, len(w.communities)) // community × month: 1 × levels
+		for c := range w.communities {
+			for _, m := range months {
+				r := a.NewRegion(1, len(lvls))
+				for j := range lvls {
+					var n int64
+					if slices.Contains(cols, j) {
+						n = vals[rng.IntN(len(vals))]
+					}
+					truth[r[0][j][0]] = n
+					rows[c] = append(rows[c], counterRow{"dash_flower_month", []string{"subject", "month", "dimension", "level"},
+						[]any{"child", m, "safety", lvls[j]}, n})
+				}
+				regs[c] = append(regs[c], r)
+			}
+		}
+		w.write(t, rows)
+		under := map[string][]int{w.path[0].ID: {0, 1, 2}, w.path[1].ID: {0, 1, 2}, w.path[2].ID: {0, 1, 2},
+			w.subs[0].ID: {0, 1}, w.subs[1].ID: {2}}
+		for c, p := range w.communities {
+			under[p.ID] = []int{c}
+		}
+		views := append(append(append([]places.Place{}, w.path...), w.subs...), w.communities...)
+		for _, p := range views {
+			for from := range months {
+				for to := from; to < len(months); to++ {
+					period := w.period
+					period.From, _ = time.Parse("2006-01", months[from])
+					period.To, _ = time.Parse("2006-01", months[to])
+					d, err := w.db.Dashboard(viewer, store.DashboardQuery{PlaceID: p.ID, Period: period}, actor())
+					if err != nil {
+						t.Fatal(err)
+					}
+					var reg attack.Region
+					for i := from; i <= to; i++ {
+						var parts []attack.Region
+						for _, c := range under[p.ID] {
+							parts = append(parts, regs[c][i])
+						}
+						reg = append(reg, attack.Sum(parts...)[0])
+					}
+					// Totals over months are shown only as sums of shown
+					// months: only what is shown of them is a figure.
+					cells, rowTotals, colTotals, grand := cellsOf(d.Trend)
+					what := p.NameTH + " trend " + months[from] + ".." + months[to]
+					for i := range reg {
+						// A month withheld (every figure "—") says nothing.
+						withheld := rowTotals[i].Mark == suppress.Hidden
+						for j := range reg[i] {
+							withheld = withheld && cells[i][j].Mark == suppress.Hidden
+						}
+						if withheld {
+							continue
+						}
+						for j := range reg[i] {
+							a.Publish(what+" cell", reg[i][j], cells[i][j].Mark, cells[i][j].Value)
+						}
+						a.Publish(what+" month total", reg.Row(i), rowTotals[i].Mark, rowTotals[i].Value)
+					}
+					for j := range colTotals {
+						if colTotals[j].Mark == suppress.Shown {
+							a.Publish(what+" level total", reg.Col(j), colTotals[j].Mark, colTotals[j].Value)
+						}
+					}
+					if grand.Mark == suppress.Shown {
+						a.Publish(what+" total", reg.All(), grand.Mark, grand.Value)
+					}
+				}
+			}
+		}
+		leaves := make([]int64, len(truth))
+		for l, v := range truth {
+			leaves[l] = v
+		}
+		for _, f := range a.Figures() {
+			if f.Mark == suppress.Shown {
+				var v int64
+				for _, l := range f.Leaves {
+					v += leaves[l]
+				}
+				if v != f.Value {
+					t.Fatalf("trial %d: %s shown as %d, true %d", trial, f.What, f.Value, v)
+				}
+			}
+		}
+		smalls += a.Small()
+		got, _ := a.Recovered(leaves)
+		for _, f := range got {
+			t.Errorf("trial %d: %s (%d) recovered", trial, f.What, f.Value)
+		}
+	}
+	if smalls < 100 {
+		t.Fatalf("only %d small figures: the test met too few cases", smalls)
+	}
+	t.Logf("%d small figures, none recovered", smalls)
 }

@@ -371,14 +371,10 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 	d.Places = slice("places", d.Children, children, dim, keyHeads(lvls))
 
 	// The monthly trend and the movements in the period.
-	months := d.Period.Months()
-	c := newCounts(months, lvls)
-	if err := t.sumRows(ctx, c, `SELECT month, level, SUM(n) FROM dash_flower_month WHERE place_id = ? AND subject = 'child' AND dimension = ?
-		AND month >= ? AND month <= ? GROUP BY month, level`, d.Place.ID, d.Dimension, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
+	if d.Trend, err = t.trendTable(ctx, d, f); err != nil {
 		return err
 	}
-	d.Trend = dashboards.NewTable("trend", keyHeads(months), keyHeads(lvls), c.v)
-	c = newCounts(lvls, lvls)
+	c := newCounts(lvls, lvls)
 	if err := t.sumRows(ctx, c, `SELECT from_level, to_level, SUM(n) FROM dash_flower_moves WHERE place_id = ? AND subject = 'child'
 		AND dimension = ? AND month >= ? AND month <= ? GROUP BY from_level, to_level`,
 		d.Place.ID, d.Dimension, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
@@ -386,6 +382,65 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 	}
 	d.Moves = dashboards.NewTable("moves", keyHeads(lvls), keyHeads(lvls), c.v)
 	return nil
+}
+
+// trendTable is the assessments made each month by level. Each month is
+// its own table, protected along the path of places, so that a month's
+// marks are the same whichever period shows it: two periods side by side
+// (January–June and January–May) give nothing a single month does not.
+// The totals over the months are shown only when every month they add is,
+// so that they say nothing new; a "—" there may be any number.
+func (t *Tx) trendTable(ctx context.Context, d *Dashboard, f *pathFamilies) (dashboards.Table, error) {
+	ids := f.ids()
+	months, lvls := d.Period.Months(), dashboards.Levels
+	byMonth := map[string]map[string][][]int64{}
+	for _, m := range months {
+		byMonth[m] = map[string][][]int64{}
+		for _, id := range ids {
+			byMonth[m][id] = [][]int64{make([]int64, len(lvls))}
+		}
+	}
+	res, err := t.query(ctx, `SELECT place_id, month, level, SUM(n) FROM dash_flower_month WHERE place_id IN (`+placeholders(len(ids))+`)
+		AND subject = 'child' AND dimension = ? AND month >= ? AND month <= ? GROUP BY place_id, month, level`,
+		append(anyArgs(ids), d.Dimension, d.Period.FromMonth(), d.Period.ToMonth())...)
+	if err != nil {
+		return dashboards.Table{}, classify(err)
+	}
+	if err := eachRow(res, func(s scanner) error {
+		var id, month, level string
+		var n int64
+		if err := s.Scan(&id, &month, &level, &n); err != nil {
+			return err
+		}
+		if j := slices.Index(lvls, level); j >= 0 && byMonth[month] != nil && byMonth[month][id] != nil {
+			byMonth[month][id][0][j] += n
+		}
+		return nil
+	}); err != nil {
+		return dashboards.Table{}, err
+	}
+	counts := make([][]int64, len(months))
+	pub := suppress.Table{Cells: make([][]suppress.Mark, len(months)), RowTotal: make([]suppress.Mark, len(months)), ColTotal: make([]suppress.Mark, len(lvls))}
+	for i, m := range months {
+		l := protectAlong(f, linkedSpec{rows: 1, cols: len(lvls), counts: byMonth[m]})
+		counts[i] = l.own[0]
+		pub.Cells[i], pub.RowTotal[i] = l.fam.Parent.Cells[0], l.fam.Parent.Grand
+		if l.fam.Parent.Withheld {
+			pub.Cells[i] = slices.Repeat([]suppress.Mark{suppress.Hidden}, len(lvls))
+			pub.RowTotal[i] = suppress.Hidden
+		}
+	}
+	for j := range lvls {
+		for i := range months {
+			if pub.Cells[i][j] != suppress.Shown {
+				pub.ColTotal[j] = suppress.Hidden
+			}
+		}
+		if pub.ColTotal[j] != suppress.Shown {
+			pub.Grand = suppress.Hidden
+		}
+	}
+	return dashboards.Published("trend", keyHeads(months), keyHeads(lvls), counts, pub), nil
 }
 
 // rowWhole reports whether row i of a published table is shown whole,
