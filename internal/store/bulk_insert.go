@@ -15,11 +15,15 @@ import (
 
 // Bulk-insert sizes. A transaction of about a thousand households and
 // people amortises the commit (an fsync on SQLite) without holding the
-// single writer for long; a statement's rows keep its parameters far below
-// SQLite's 32,766 and PostgreSQL's 65,535 (19 a person, 2 a name key).
+// single writer for long; a statement's rows keep its parameters below
+// SQLite's 32,766 (19 a person: 9,500 in a statement of people; 9 an
+// audit row: 9,000 in one of 1,000). Statements this large, prepared once
+// (bulk_stmts.go), halved the statement journal's copying on SQLite against
+// statements of 100 to 250 rows: each statement saves every page it
+// changes once, however many of its rows change it. PostgreSQL gets COPY.
 const (
 	insertBatchRows     = 1000
-	insertStatementRows = 100
+	insertStatementRows = 500
 )
 
 // The tables a bulk-inserted person is written to: everything CreatePerson
@@ -30,10 +34,10 @@ var (
 	personTable = bulkTable{`INSERT INTO people (id, household_id, community_id, title, given_name, family_name, nickname,
 		given_name_latin, family_name_latin, sex, birth_date, birth_year, nationality, phone, relation, from_pregnancy_id, search_name,
 		created_at, updated_at) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, insertStatementRows}
-	identifierTable = bulkTable{`INSERT INTO person_identifiers (person_id, kind, value, created_at) VALUES `, `(?, ?, ?, ?)`, 250}
-	nameKeyTable    = bulkTable{`INSERT INTO person_name_keys (key, person_id, birth_year, district_code) VALUES `, `(?, ?, ?, ?)`, 250}
+	identifierTable = bulkTable{`INSERT INTO person_identifiers (person_id, kind, value, created_at) VALUES `, `(?, ?, ?, ?)`, 1000}
+	nameKeyTable    = bulkTable{`INSERT INTO person_name_keys (key, person_id, birth_year, district_code) VALUES `, `(?, ?, ?, ?)`, 1000}
 	memberTable     = bulkTable{`INSERT INTO household_members (id, household_id, person_id, relationship, started_on, created_at) VALUES `,
-		`(?, ?, ?, ?, ?, ?)`, 250}
+		`(?, ?, ?, ?, ?, ?)`, 1000}
 	recordTable = bulkTable{`INSERT INTO service_records (id, person_id, pregnancy_id, kind, occurred_on, organisation_id, author_id,
 		dimension, sensitivity, data, created_at) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, insertStatementRows}
 )
@@ -200,7 +204,6 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 	now := t.now()
 	today := t.db.Now().Format("2006-01-02")
 	hw := newBulkWriter(t, householdTable)
-	defer hw.close()
 	for _, h := range hs {
 		if err := hw.add(ctx, h.ID, h.CommunityID, h.Address, nullString(h.HeadID), nullString(h.CaregiverID), now, now); err != nil {
 			return err
@@ -213,7 +216,6 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 	iw := newBulkWriter(t, identifierTable)
 	kw := newBulkWriter(t, nameKeyTable)
 	mw := newBulkWriter(t, memberTable)
-	defer func() { pw.close(); iw.close(); kw.close(); mw.close() }()
 	// People go in statements of insertStatementRows; their other rows
 	// follow each statement, once the people they refer to are stored.
 	for len(ps) > 0 {
@@ -321,15 +323,14 @@ func appendNameKeys(dst []string, p *people.Person) []string {
 }
 
 // bulkWriter gathers one table's rows in a transaction and writes them
-// with multi-row INSERTs. The full-size statement is prepared once per
-// transaction (and closed with it): parsing the SQL again for every
-// hundred rows took a fifth of the time on SQLite.
+// with multi-row INSERTs (COPY on PostgreSQL). On SQLite the full-size
+// statement stays prepared across transactions (bulk_stmts.go): parsing
+// the SQL again for every hundred rows took a fifth of the time.
 type bulkWriter struct {
 	t    *Tx
 	tab  bulkTable
 	args []any
 	rows int
-	full *sql.Stmt
 }
 
 func newBulkWriter(t *Tx, tab bulkTable) *bulkWriter { return &bulkWriter{t: t, tab: tab} }
@@ -355,26 +356,12 @@ func (w *bulkWriter) flush(ctx context.Context) error {
 	if w.copies() {
 		return w.copy(ctx, n, args)
 	}
-	tx, ok := w.t.q.(*sql.Tx)
-	if n < w.tab.perStatement || !ok {
-		_, err := w.t.exec(ctx, multiRowInsert(w.tab.head, w.tab.row, n), args...)
-		return classify(err)
+	q := multiRowInsert(w.tab.head, w.tab.row, n)
+	if n == w.tab.perStatement && w.t.conn != nil && !w.t.db.postgres {
+		return classify(w.t.db.bulkStmts.exec(ctx, w.t.conn, q, args))
 	}
-	if w.full == nil {
-		st, err := tx.PrepareContext(ctx, w.t.db.rebind(multiRowInsert(w.tab.head, w.tab.row, n)))
-		if err != nil {
-			return classify(err)
-		}
-		w.full = st
-	}
-	_, err := w.full.ExecContext(ctx, args...)
+	_, err := w.t.exec(ctx, q, args...)
 	return classify(err)
-}
-
-func (w *bulkWriter) close() {
-	if w.full != nil {
-		w.full.Close()
-	}
 }
 
 // InsertRecords validates and stores service records in one transaction,
@@ -431,7 +418,6 @@ func (db *DB) InsertRecords(ctx context.Context, rs []people.Record, actor audit
 		}
 		now := t.now()
 		w := newBulkWriter(t, recordTable)
-		defer w.close()
 		for i := range out {
 			r := &out[i]
 			r.ID, r.CreatedAt = NewID(), parseTS(now)

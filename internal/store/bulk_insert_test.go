@@ -124,6 +124,31 @@ func TestInsertHouseholdsBatchIsAllOrNothing(t *testing.T) {
 	}
 }
 
+// The full-size statements stay prepared across transactions (on SQLite):
+// one that failed on a conflict in one transaction writes correctly in
+// the next, and its rows of the failed one are gone.
+func TestInsertHouseholdsAfterAFailedStatement(t *testing.T) {
+	db := storetest.Open(t)
+	communities := householdsFixture(t, db)
+	hs, ps := makeHouseholds(communities, 400) // 1,600 rows: full statements of people in each batch
+	if err := db.InsertHouseholds(context.Background(), hs[:200], ps[:600]); err != nil {
+		t.Fatal(err)
+	}
+	// The second call's first batch repeats a person of the first call.
+	ps[600+2*3].ID = ps[0].ID
+	if err := db.InsertHouseholds(context.Background(), hs[200:], ps[600:]); !errs.Is(err, errs.Conflict) {
+		t.Fatalf("person stored twice: %v", err)
+	}
+	ps[600+2*3].ID = store.NewID()
+	if err := db.InsertHouseholds(context.Background(), hs[200:], ps[600:]); err != nil {
+		t.Fatal(err)
+	}
+	nh, np, _ := counts(t, db)
+	if nh != 400 || np != 1200 {
+		t.Fatalf("households %d, people %d; want 400 and 1,200", nh, np)
+	}
+}
+
 func TestInsertHouseholdsRejects(t *testing.T) {
 	db := storetest.Open(t)
 	communities := householdsFixture(t, db)

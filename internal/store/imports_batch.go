@@ -19,9 +19,9 @@ import (
 // The import's own tables, written with multi-row INSERTs like the people.
 var (
 	importKeyTable = bulkTable{`INSERT INTO import_keys (source, source_key, object_type, object_id, row_hash, job_id, updated_at) VALUES `,
-		`(?, ?, ?, ?, ?, ?, ?)`, 250}
+		`(?, ?, ?, ?, ?, ?, ?)`, 1000}
 	auditTable = bulkTable{`INSERT INTO audit_events (id, at, actor_id, action, object_type, object_id, outcome, request_id, detail) VALUES `,
-		`(?, ?, ?, ?, ?, ?, ?, ?, ?)`, 200}
+		`(?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1000}
 	rejectTable = bulkTable{`INSERT INTO import_rejects (job_id, line, field, message_id, data) VALUES `, `(?, ?, ?, ?, ?)`, 250}
 )
 
@@ -506,7 +506,6 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 	kw := newBulkWriter(t, importKeyTable)
 	aw := newBulkWriter(t, auditTable)
 	rw := newBulkWriter(t, recordTable)
-	defer func() { kw.close(); aw.close(); rw.close() }()
 	note := func(action, objType, objID, detail string) error {
 		outcome := s.actor.Outcome
 		if outcome == "" {
@@ -692,7 +691,6 @@ func (s *importSink) writeRejects(ctx context.Context, t *Tx, job *imports.Job, 
 		return classify(err)
 	}
 	w := newBulkWriter(t, rejectTable)
-	defer w.close()
 	for _, r := range rejects {
 		if err := w.add(ctx, job.ID, r.Line, r.Field, r.MessageID, encodeData(r.Data)); err != nil {
 			return err

@@ -50,6 +50,7 @@ type DB struct {
 	postgres      bool
 	path          string // the SQLite file
 	ckpt          *checkpointer
+	bulkStmts     sqliteStmts // the bulk writers' statements (SQLite)
 	audits        auditGroup
 	// readStmts are the read pool's prepared statements (SQLite).
 	readStmts stmtCache
@@ -282,6 +283,9 @@ func (db *DB) Close() error {
 	db.stopAudits()
 	db.readStmts.close()
 	db.ckpt.stop()
+	if !db.postgres {
+		db.bulkStmts.close(context.Background(), db.write)
+	}
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -459,17 +463,14 @@ func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	var conn *sql.Conn
 	var tx *sql.Tx
 	var err error
-	if db.postgres {
-		// On a connection of its own, so that bulk writes can reach the
-		// driver's COPY inside the transaction.
-		if conn, err = db.write.Conn(ctx); err != nil {
-			return classify(err)
-		}
-		defer conn.Close()
-		tx, err = conn.BeginTx(ctx, nil)
-	} else {
-		tx, err = db.write.BeginTx(ctx, nil)
+	// On a connection of its own, so that bulk writes can reach the driver
+	// inside the transaction: COPY on PostgreSQL, statements kept prepared
+	// across transactions on SQLite (bulk_stmts.go).
+	if conn, err = db.write.Conn(ctx); err != nil {
+		return classify(err)
 	}
+	defer conn.Close()
+	tx, err = conn.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(err)
 	}

@@ -164,7 +164,6 @@ func (t *Tx) bulkRows(ctx context.Context, tab bulkTable, n int, row func(i int)
 		return nil
 	}
 	w := newBulkWriter(t, tab)
-	defer w.close()
 	for i := range n {
 		if err := w.add(ctx, row(i)...); err != nil {
 			return err
