@@ -179,6 +179,47 @@ func publishTable(a *attack.Attacker, what string, r attack.Region, t dashboards
 	a.PublishTable(what+" "+t.ID, r, cells, rows, cols, grand, t.Withheld)
 }
 
+func leavesOf(truth map[int]int64) []int64 {
+	out := make([]int64, len(truth))
+	for l, v := range truth {
+		out[l] = v
+	}
+	return out
+}
+
+// publishAlone adds a place's table over r protected by itself
+// (suppress.Protect), from the true leaf counts.
+func publishAlone(a *attack.Attacker, what string, r attack.Region, truth map[int]int64) {
+	val := func(leaves []int) int64 {
+		var v int64
+		for _, l := range leaves {
+			v += truth[l]
+		}
+		return v
+	}
+	counts := make([][]int64, len(r))
+	for i := range r {
+		for j := range r[i] {
+			counts[i] = append(counts[i], val(r[i][j]))
+		}
+	}
+	pub := suppress.Protect(counts)
+	c := func(m suppress.Mark, leaves []int) attack.Cell { return attack.Cell{Mark: m, Value: val(leaves)} }
+	cells := make([][]attack.Cell, len(r))
+	rows := make([]attack.Cell, len(r))
+	cols := make([]attack.Cell, len(r[0]))
+	for i := range r {
+		for j := range r[i] {
+			cells[i] = append(cells[i], c(pub.Cells[i][j], r[i][j]))
+		}
+		rows[i] = c(pub.RowTotal[i], r.Row(i))
+	}
+	for j := range cols {
+		cols[j] = c(pub.ColTotal[j], r.Col(j))
+	}
+	a.PublishTable(what, r, cells, rows, cols, c(pub.Grand, r.All()), pub.Withheld)
+}
+
 // TestDashboardsResistCrossViewAttack: an attacker reads the dashboards of
 // the city, the zone, the district, both sub-districts and the three
 // communities (every table, the breakdowns by place and the maps of gaps),
@@ -217,7 +258,7 @@ func TestDashboardsResistCrossViewAttack(t *testing.T) {
 	schoolYear := strconv.Itoa(on.Year() - 8)
 	vals := []int64{0, 0, 0, 1, 2, 3, 4, 5, 7}
 	rng := rand.New(rand.NewPCG(20261124, 8))
-	published, smalls := 0, 0
+	published, smalls, leaksAlone := 0, 0, 0
 	for trial := range 6 {
 		// One attacker for each group of tables linked by sums (no sum links
 		// two groups), so that each search is over its own counts.
@@ -364,6 +405,8 @@ func TestDashboardsResistCrossViewAttack(t *testing.T) {
 			return map[string]attack.Region{"flower_children": flower, "stages": stages, "flower_households": sum(func(x comm) attack.Region { return x.households }),
 				"cases": sum(func(x comm) attack.Region { return x.cases }), "deadlines": dueR, "gaps": gaps}
 		}
+		alone := &attack.Attacker{Bound: 8}
+		alone.NewLeaves(len(truth[group["cases"]]))
 		views := append(append(append([]places.Place{}, w.path...), w.subs...), w.communities...)
 		for _, p := range views {
 			d, err := w.db.Dashboard(viewer, store.DashboardQuery{PlaceID: p.ID, Period: w.period}, actor())
@@ -371,6 +414,9 @@ func TestDashboardsResistCrossViewAttack(t *testing.T) {
 				t.Fatal(err)
 			}
 			regs := regionsOf(p.ID)
+			// The control: the same case tables protected page by page,
+			// as they were before, read by the same attacker.
+			publishAlone(alone, p.NameTH+" cases alone", regs["cases"], truth[group["cases"]])
 			// Not yet the life stages nor the gaps (and their maps): the
 			// attacker still pins small counts down through them (the stage
 			// table's column totals are the children's row; the gap table
@@ -399,6 +445,9 @@ func TestDashboardsResistCrossViewAttack(t *testing.T) {
 				}
 			}
 			publishTable(group["children"], p.NameTH+" by place", below, d.Places)
+		}
+		if got, _ := alone.Recovered(leavesOf(truth[group["cases"]])); len(got) > 0 {
+			leaksAlone++
 		}
 		for name, a := range group {
 			leaves := make([]int64, len(truth[a]))
@@ -430,7 +479,11 @@ func TestDashboardsResistCrossViewAttack(t *testing.T) {
 	if smalls < 100 {
 		t.Fatalf("only %d small figures in %d trials: the test met too few cases", smalls, published)
 	}
-	t.Logf("%d trials, %d small figures, none recovered", published, smalls)
+	// So that the attacker is known to find such leaks when they are there.
+	if leaksAlone == 0 {
+		t.Fatal("the attacker recovered nothing from case tables protected page by page")
+	}
+	t.Logf("%d trials, %d small figures, none recovered (page by page, the case tables leaked in %d)", published, smalls, leaksAlone)
 }
 
 // TestDashboardTrendResistsPeriodAttack: the monthly trend of every place
