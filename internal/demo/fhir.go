@@ -58,7 +58,7 @@ func FHIRBundle(w io.Writer, asOf time.Time, maxChildren int) (int, error) {
 	for _, c := range communities {
 		g.Streets = c.streets
 		placeholder[0] = c.code
-		for _, members := range g.Households(placeholder, c.households) {
+		for h, members := range g.Households(placeholder, c.households) {
 			if maxChildren > 0 && children >= maxChildren {
 				break
 			}
@@ -82,6 +82,13 @@ func FHIRBundle(w io.Writer, asOf time.Time, maxChildren int) (int, error) {
 				pid := id("patient")
 				pat := fhir.PatientOf(p)
 				pat.ID = pid
+				// The home and the mother, as a health centre's system
+				// writes them: what record linkage compares.
+				pat.Address = []fhir.Address{{Use: "home", Text: h.Address}}
+				if carer != nil && p.Relation == people.RelChild {
+					pat.Contact = []fhir.PatientContact{{Relationship: []fhir.CodeableConcept{{Coding: []fhir.Coding{{System: fhir.SystemRoleCode, Code: "MTH"}}}},
+						Name: &fhir.HumanName{Family: carer.FamilyName, Given: []string{carer.GivenName}}}}
+				}
 				if err := bw.Add(pat); err != nil {
 					return children, err
 				}

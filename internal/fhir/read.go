@@ -36,6 +36,9 @@ type Item struct {
 	// Fields maps Termtem's field names to the resource's elements, for
 	// problems the store finds later (a record dated before the birth).
 	Fields map[string]string
+	// MotherName (a Patient's contact whose relationship is mother) and
+	// Address (the Patient's home address) are linkage evidence.
+	MotherName, Address string
 
 	resourcePath string // "entry[3].resource"
 }
@@ -93,6 +96,7 @@ func Read(e RawEntry, now time.Time, codes43 Codes43) (*Item, *Problem) {
 			return nil, p
 		}
 		it.Person, err = personOf(r.Identifier, r.Name, r.Telecom, r.Gender, r.BirthDate, now, it)
+		it.MotherName, it.Address = contactMother(r.Contact), homeAddress(r.Address)
 	case TypeRelatedPerson:
 		var r RelatedPerson
 		if p := dec(&r); p != nil {
@@ -505,4 +509,44 @@ func round1(v float64, places int) float64 {
 		return -float64(int64(-v*p+0.5)) / p
 	}
 	return float64(int64(v*p+0.5)) / p
+}
+
+// contactMother is the name of a Patient's contact whose relationship is
+// mother (v3 RoleCode MTH or NMTH, or v2 0131 "N" with the text mother).
+func contactMother(cs []PatientContact) string {
+	for _, c := range cs {
+		if c.Name == nil {
+			continue
+		}
+		for _, rel := range c.Relationship {
+			code := rel.Code(SystemRoleCode)
+			if code == "MTH" || code == "NMTH" || strings.EqualFold(strings.TrimSpace(rel.Text), "mother") || strings.TrimSpace(rel.Text) == "มารดา" {
+				return nameText(*c.Name)
+			}
+		}
+	}
+	return ""
+}
+
+// nameText writes a name as one line: its text, or given and family names.
+func nameText(n HumanName) string {
+	if t := strings.TrimSpace(n.Text); t != "" {
+		return t
+	}
+	return strings.TrimSpace(strings.Join(append(append([]string(nil), n.Given...), n.Family), " "))
+}
+
+// homeAddress is the Patient's current home: the first address not marked
+// old, as its text or its lines and district.
+func homeAddress(as []Address) string {
+	for _, a := range as {
+		if a.Use == "old" {
+			continue
+		}
+		if t := strings.TrimSpace(a.Text); t != "" {
+			return t
+		}
+		return strings.TrimSpace(strings.Join(append(append([]string(nil), a.Line...), a.District), " "))
+	}
+	return ""
 }

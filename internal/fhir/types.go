@@ -121,6 +121,26 @@ type Patient struct {
 	Telecom      []ContactPoint `json:"telecom,omitempty"`
 	Gender       string         `json:"gender,omitempty"`
 	BirthDate    string         `json:"birthDate,omitempty"`
+	// Address and Contact are read for record linkage only (the home; the
+	// mother named as a contact), never written on export.
+	Address []Address        `json:"address,omitempty"`
+	Contact []PatientContact `json:"contact,omitempty"`
+}
+
+// Address is a postal address as FHIR writes it.
+type Address struct {
+	Use      string   `json:"use,omitempty"` // home, old, temp …
+	Text     string   `json:"text,omitempty"`
+	Line     []string `json:"line,omitempty"`
+	District string   `json:"district,omitempty"`
+	City     string   `json:"city,omitempty"`
+}
+
+// PatientContact is someone to contact about a patient: a parent, a
+// guardian.
+type PatientContact struct {
+	Relationship []CodeableConcept `json:"relationship,omitempty"`
+	Name         *HumanName        `json:"name,omitempty"`
 }
 
 // RelatedPerson is someone related to a patient: a parent, a grandparent,

@@ -205,6 +205,9 @@ func (t *fhirTable) row(line int, now time.Time) (*Row, *RowError) {
 			columns["relationship"], columns["patient"] = it.RelationshipField, base+".patient"
 		}
 		row.Hash = hashOf(it.Type, personHash(it.Person), subject, string(it.Relationship))
+		if row.Evidence = newEvidence(it.MotherName, "", "", it.Address); !row.Evidence.Empty() {
+			row.Hash = hashOf(row.Hash, row.Evidence.hash())
+		}
 		return row, nil
 	}
 	rec := *it.Record

@@ -35,9 +35,9 @@ var levelNames = [numFields][]string{
 	Given:    {"exact", "sound", "close", "differ"},
 	Family:   {"exact", "sound", "close", "differ"},
 	Latin:    {"exact", "close", "differ"},
-	Birth:    {"exact", "swapped", "near", "differ"},
+	Birth:    {"exact", "swapped", "partial", "near", "differ"},
 	Sex:      {"agree", "differ"},
-	Mother:   {"exact", "sound", "differ"},
+	Mother:   {"exact", "sound", "given", "differ"},
 	Address:  {"exact", "overlap", "differ"},
 	Nickname: {"agree", "differ"},
 }
@@ -89,16 +89,21 @@ func Compare(a, b *Prepared) Vector {
 		// Both name the mother by her national ID: that decides.
 		v[Mother] = 0
 		if x.motherCID != y.motherCID {
-			v[Mother] = 2
+			v[Mother] = 3
 		}
 	} else if x.mother != "" && y.mother != "" {
 		switch {
 		case x.mother == y.mother:
 			v[Mother] = 0
-		case x.motherKey != "" && (x.motherKey == y.motherKey || firstWord(x.motherKey) == firstWord(y.motherKey)):
-			v[Mother] = 1 // same sounds, or the same given name after she changed her family name
-		default:
+		case x.motherKey != "" && x.motherKey == y.motherKey:
+			v[Mother] = 1 // the same sounds
+		case x.motherKey != "" && firstWord(x.motherKey) == firstWord(y.motherKey):
+			// The same given name: she may have changed her family name,
+			// or two mothers share a common given name. Weighed apart from
+			// the same sounds, which strangers' mothers rarely share.
 			v[Mother] = 2
+		default:
+			v[Mother] = 3
 		}
 	}
 	v[Address] = compareAddress(x.addressWords, y.addressWords)
@@ -175,9 +180,10 @@ func crossScript(latin, th *prepared) uint8 {
 	return 2
 }
 
-// compareBirth: exact; day and month swapped or one date a part of the
-// other (a year-month against a full date); near (a digit off, a year off
-// with the same day); else differ.
+// compareBirth: exact; day and month swapped; partial (one date a part of
+// the other: a year-month or a year against a full date); near (a digit
+// off, a year off with the same day); else differ. A swap says more than
+// a partial date: a year and month alone are shared by many strangers.
 func compareBirth(x, y *prepared) uint8 {
 	if x.year == 0 || y.year == 0 {
 		return Missing
@@ -188,15 +194,15 @@ func compareBirth(x, y *prepared) uint8 {
 	case x.year == y.year && x.day != 0 && x.month == y.day && x.day == y.month:
 		return 1
 	case x.year == y.year && (x.month == 0 || y.month == 0 || (x.month == y.month && (x.day == 0 || y.day == 0))):
-		return 1
+		return 2
 	case x.year == y.year && x.month == y.month && oneDigit(x.day, y.day):
-		return 2
+		return 3
 	case x.year == y.year && x.day == y.day && oneDigit(x.month, y.month):
-		return 2
+		return 3
 	case abs(x.year-y.year) == 1 && x.month == y.month && x.day == y.day:
-		return 2
+		return 3
 	}
-	return 3
+	return 4
 }
 
 // oneDigit: two numbers of at most two digits differ in one digit (a
@@ -234,11 +240,18 @@ func compareAddress(a, b []string) uint8 {
 	return 2
 }
 
-// String writes the vector as its levels separated by dots, "-" for a
-// missing field ("0.0.-.1.0.-.-.-"): how imports record the patterns they
-// compared, for training.
+// PatternFormat is the version of the fields and levels a pattern is
+// written in. Version 1 (patterns without a prefix, recorded before
+// November 2026) had no partial birth date and no mother's given name
+// alone; version 2 split them off "swapped" and "sound".
+const PatternFormat = 2
+
+// String writes the vector as the format's version and its levels
+// separated by dots, "-" for a missing field ("2:0.0.-.1.0.-.-.-"): how
+// imports record the patterns they compared, for training.
 func (v Vector) String() string {
 	var b strings.Builder
+	b.WriteString("2:")
 	for f, l := range v {
 		if f > 0 {
 			b.WriteByte('.')
@@ -252,9 +265,44 @@ func (v Vector) String() string {
 	return b.String()
 }
 
-// ParseVector reads what Vector.String wrote; ok is false for anything
-// else (a pattern recorded when fields or levels were different).
+// ParseVector reads what Vector.String wrote, in this format or the one
+// before; ok is false for anything else. A version 1 pattern is read with
+// its levels renumbered: its "swapped" birth dates (which then included
+// partial dates) as swapped, its mother's "sound" (which then included the
+// same given name) as sound.
 func ParseVector(s string) (v Vector, ok bool) {
+	body, v2 := strings.CutPrefix(s, "2:")
+	if !v2 {
+		if strings.Contains(s, ":") {
+			return v, false
+		}
+		return parseV1(s)
+	}
+	return parseLevels(body, func(f Field) int { return f.Levels() })
+}
+
+// v1Levels maps a version 1 pattern's levels of the fields that changed.
+var v1Levels = map[Field][]uint8{Birth: {0, 1, 3, 4}, Mother: {0, 1, 3}}
+
+func parseV1(s string) (v Vector, ok bool) {
+	v, ok = parseLevels(s, func(f Field) int {
+		if m, changed := v1Levels[f]; changed {
+			return len(m)
+		}
+		return f.Levels()
+	})
+	if !ok {
+		return v, false
+	}
+	for f, m := range v1Levels {
+		if v[f] != Missing {
+			v[f] = m[v[f]]
+		}
+	}
+	return v, true
+}
+
+func parseLevels(s string, levels func(Field) int) (v Vector, ok bool) {
 	parts := strings.Split(s, ".")
 	if len(parts) != int(numFields) {
 		return v, false
@@ -263,7 +311,7 @@ func ParseVector(s string) (v Vector, ok bool) {
 		switch {
 		case p == "-":
 			v[f] = Missing
-		case len(p) == 1 && p[0] >= '0' && int(p[0]-'0') < Field(f).Levels():
+		case len(p) == 1 && p[0] >= '0' && int(p[0]-'0') < levels(Field(f)):
 			v[f] = p[0] - '0'
 		default:
 			return v, false

@@ -3,6 +3,7 @@ package linkage
 import (
 	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 )
 
@@ -20,11 +21,15 @@ func TestCompareLevels(t *testing.T) {
 		{"typo", func(r *Record) { r.GivenName = "ศิรพิร" }, Given, "close"},
 		{"other name", func(r *Record) { r.GivenName = "มานี" }, Given, "differ"},
 		{"day and month swapped", func(r *Record) { r.BirthDate = "2015-07-03" }, Birth, "swapped"},
-		{"partial date", func(r *Record) { r.BirthDate = "2015-03" }, Birth, "swapped"},
+		{"partial date", func(r *Record) { r.BirthDate = "2015-03" }, Birth, "partial"},
+		{"year only", func(r *Record) { r.BirthDate = "2015" }, Birth, "partial"},
 		{"year off", func(r *Record) { r.BirthDate = "2016-03-07" }, Birth, "near"},
 		{"birth unknown", func(r *Record) { r.BirthDate = "" }, Birth, "missing"},
 		{"sex differs", func(r *Record) { r.Sex = "male" }, Sex, "differ"},
-		{"mother remarried", func(r *Record) { r.MotherName = "มาลี ใจดี" }, Mother, "sound"},
+		{"mother remarried", func(r *Record) { r.MotherName = "มาลี ใจดี" }, Mother, "given"},
+		{"mother respelt", func(r *Record) { r.MotherName = "มาลี สีสุข" }, Mother, "sound"},
+		{"other mother", func(r *Record) { r.MotherName = "สมศรี ศรีสุข" }, Mother, "differ"},
+		{"other mother, her ID on one side", func(r *Record) { r.MotherName, r.MotherCID = "สมศรี ใจดี", "3101700203451" }, Mother, "differ"},
 		{"address abbreviated", func(r *Record) { r.Address = "ชุมชนบุญมา ซ. 4" }, Address, "overlap"},
 		{"latin variant", func(r *Record) { r.GivenName, r.GivenLatin = "", "Siriporn" }, Latin, "close"},
 	}
@@ -105,7 +110,7 @@ func TestEstimateSeparatesMatches(t *testing.T) {
 	if w := m.Weight(Given, 0); w < 2 {
 		t.Errorf("given name agreement weighs %.2f", w)
 	}
-	if w := m.Weight(Birth, 3); w > -2 {
+	if w := m.Weight(Birth, uint8(Birth.Levels()-1)); w > -2 {
 		t.Errorf("birth date disagreement weighs %.2f", w)
 	}
 }
@@ -158,5 +163,78 @@ func TestReweigh(t *testing.T) {
 	}
 	if ev[0].Weight == a.Explain(v)[0].Weight {
 		t.Error("given name kept the old weight")
+	}
+}
+
+// A mother named by the same national ID on both sides agrees, whatever
+// her name; different IDs are different mothers.
+func TestMotherByNationalID(t *testing.T) {
+	a := Record{GivenName: "ศิริพร", MotherName: "มาลี ศรีสุข", MotherCID: "3101700203451"}
+	b := Record{GivenName: "ศิริพร", MotherName: "มาลี ใจดี", MotherCID: "3101700203451"}
+	if v := Compare(Prepare(a), Prepare(b)); Mother.LevelName(v[Mother]) != "exact" {
+		t.Errorf("same mother's ID: %s", Mother.LevelName(v[Mother]))
+	}
+	b.MotherCID = "1101700203451"
+	b.MotherName = a.MotherName
+	if v := Compare(Prepare(a), Prepare(b)); Mother.LevelName(v[Mother]) != "differ" {
+		t.Errorf("different mothers' IDs: %s", Mother.LevelName(v[Mother]))
+	}
+	b.MotherCID = ""
+	if v := Compare(Prepare(a), Prepare(b)); Mother.LevelName(v[Mother]) != "exact" {
+		t.Errorf("one ID only, same name: %s", Mother.LevelName(v[Mother]))
+	}
+}
+
+// Patterns are written in the current format and read back; patterns
+// recorded in format 1 (no prefix, fewer birth and mother levels) are read
+// with their levels renumbered, by name.
+func TestPatternFormats(t *testing.T) {
+	v := Vector{0, 1, Missing, 2, 0, 2, 1, Missing}
+	s := v.String()
+	if s != "2:0.1.-.2.0.2.1.-" {
+		t.Errorf("written %q", s)
+	}
+	if back, ok := ParseVector(s); !ok || back != v {
+		t.Errorf("read back %v %v", back, ok)
+	}
+	// Format 1: birth swapped(1), near(2), differ(3); mother sound(1), differ(2).
+	for _, c := range []struct {
+		old           string
+		birth, mother string
+	}{
+		{"0.0.-.1.0.1.0.-", "swapped", "sound"},
+		{"0.0.-.2.0.2.0.-", "near", "differ"},
+		{"0.0.-.3.0.-.0.-", "differ", "missing"},
+	} {
+		got, ok := ParseVector(c.old)
+		if !ok || Birth.LevelName(got[Birth]) != c.birth || Mother.LevelName(got[Mother]) != c.mother {
+			t.Errorf("format 1 %q: birth %s mother %s (%v)", c.old, Birth.LevelName(got[Birth]), Mother.LevelName(got[Mother]), ok)
+		}
+	}
+	for _, bad := range []string{"0.0.-.4.0.1.0.-", "3:0.0.-.1.0.1.0.-", "2:0.0.-.5.0.1.0.-", "0.0.-"} {
+		if _, ok := ParseVector(bad); ok {
+			t.Errorf("%q read", bad)
+		}
+	}
+}
+
+// A model saved before the levels grew (format 1: no "partial" birth date,
+// no mother's "given") is read: its levels by name, the new ones at the
+// defaults.
+func TestModelFormat1Readable(t *testing.T) {
+	old := `{"prior":0.3,"link":10,"review":3,"pairs":5000,"iterations":40,"fields":{
+		"birth_date":{"exact":[0.9,0.01],"swapped":[0.05,0.02],"near":[0.03,0.04],"differ":[0.02,0.93]},
+		"mother_name":{"exact":[0.8,0.02],"sound":[0.15,0.08],"differ":[0.05,0.9]}}}`
+	var m Model
+	if err := json.Unmarshal([]byte(old), &m); err != nil {
+		t.Fatal(err)
+	}
+	d := Default()
+	if m.M[Birth][0] != 0.9 || m.U[Mother][1] != 0.08 || m.M[Birth][2] != d.M[Birth][2] || m.M[Mother][2] != d.M[Mother][2] {
+		t.Errorf("read %v %v", m.M[Birth], m.U[Mother])
+	}
+	b, _ := json.Marshal(&m)
+	if !strings.Contains(string(b), `"format":2`) {
+		t.Errorf("saved without its format: %s", b)
 	}
 }

@@ -42,9 +42,9 @@ func Default() *Model {
 	set(Given, []float64{0.86, 0.07, 0.04, 0.03}, []float64{0.02, 0.02, 0.04, 0.92})
 	set(Family, []float64{0.82, 0.06, 0.03, 0.09}, []float64{0.10, 0.05, 0.05, 0.80})
 	set(Latin, []float64{0.70, 0.22, 0.08}, []float64{0.02, 0.05, 0.93})
-	set(Birth, []float64{0.88, 0.06, 0.04, 0.02}, []float64{0.02, 0.02, 0.04, 0.92})
+	set(Birth, []float64{0.86, 0.03, 0.05, 0.04, 0.02}, []float64{0.02, 0.005, 0.02, 0.035, 0.92})
 	set(Sex, []float64{0.98, 0.02}, []float64{0.5, 0.5})
-	set(Mother, []float64{0.85, 0.10, 0.05}, []float64{0.03, 0.05, 0.92})
+	set(Mother, []float64{0.82, 0.06, 0.07, 0.05}, []float64{0.03, 0.02, 0.05, 0.90})
 	set(Address, []float64{0.75, 0.15, 0.10}, []float64{0.15, 0.15, 0.70})
 	set(Nickname, []float64{0.85, 0.15}, []float64{0.05, 0.95})
 	return m
@@ -282,6 +282,11 @@ func (m *Model) Check() error {
 
 // modelJSON is how a model is saved: per field, m and u by level name.
 type modelJSON struct {
+	// Format is the PatternFormat the fields and levels were saved in (0
+	// in models saved before it was written: format 1). Levels are read by
+	// name, so an older model is read with the levels it lacks at the
+	// defaults.
+	Format     int                              `json:"format,omitempty"`
 	Prior      float64                          `json:"prior"`
 	Link       float64                          `json:"link"`
 	Review     float64                          `json:"review"`
@@ -292,7 +297,7 @@ type modelJSON struct {
 
 // MarshalJSON writes m and u by field and level name.
 func (m *Model) MarshalJSON() ([]byte, error) {
-	j := modelJSON{Prior: m.Prior, Link: m.Link, Review: m.Review, Pairs: m.Pairs, Iterations: m.Iterations, Fields: map[string]map[string][2]float64{}}
+	j := modelJSON{Format: PatternFormat, Prior: m.Prior, Link: m.Link, Review: m.Review, Pairs: m.Pairs, Iterations: m.Iterations, Fields: map[string]map[string][2]float64{}}
 	for _, f := range Fields {
 		lv := map[string][2]float64{}
 		for l := range m.M[f] {

@@ -61,6 +61,13 @@ func TestFHIRImportDemoBundleIsIdempotent(t *testing.T) {
 	if j.Status != imports.Done || j.Counts.Rejected != 0 || j.Counts.Created < 6 || j.Counts.Records == 0 {
 		t.Fatalf("first import: %+v", j.Counts)
 	}
+	// The demo's patients carry their home and mother (linkage evidence).
+	var withEvidence int
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowForTest(ctx, `SELECT COUNT(*) FROM linkage_evidence WHERE address <> '' AND mother_name <> ''`).Scan(&withEvidence)
+	}); err != nil || withEvidence == 0 {
+		t.Fatalf("children with a home and a mother: %d %v", withEvidence, err)
+	}
 	people1, _ := db.CountPeople(ctx)
 	// The same bundle again changes nothing.
 	j2 := mustImport(t, db, hc.ID, "fhir", imports.FHIR, path, imports.Mapping{})

@@ -328,6 +328,13 @@ type Pair struct {
 	// data officer judges every pair by the same, newest weights.
 	ModelVersion int
 	Weights      int
+	// Mothers and Places are the mother's name and the community and
+	// address of Person and Candidate (GetPair): personal data of other
+	// people than the two, given only when the reader may open both
+	// people's records (ShowsFamily), so that the queue never shows more
+	// about a family than the reader could see on the people's own pages.
+	Mothers, Places [2]string
+	ShowsFamily     bool
 }
 
 // reweigh puts a pair's evidence and score under the model in use.
@@ -444,6 +451,9 @@ func (db *DB) GetPair(ctx context.Context, orgIDs []string, id string, actor aud
 			return err
 		}
 		p.reweigh(m)
+		if err := t.pairFamily(ctx, &p); err != nil {
+			return err
+		}
 		if p.MergeID != "" {
 			var undone sql.NullString
 			if err := t.queryRow(ctx, `SELECT undone_at FROM linkage_merges WHERE id = ?`, p.MergeID).Scan(&undone); err != nil {

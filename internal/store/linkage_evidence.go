@@ -7,6 +7,7 @@ import (
 
 	"termtem/internal/imports"
 	"termtem/internal/linkage"
+	"termtem/internal/people"
 )
 
 // ActionLinkageEvidenceWritten: an import batch kept linkage evidence (the
@@ -25,6 +26,17 @@ func (s *importSink) writeLinkageEvidence(ctx context.Context, t *Tx, job *impor
 		if p.row.Person == nil || p.row.Key == "" || (!p.keyNew && !p.keyHash) {
 			continue
 		}
+		if p.relativeOf != "" && p.row.Relation == people.RelMother {
+			// A mother given as a relative (a FHIR RelatedPerson): the
+			// import records the household relation, and the child's
+			// evidence names her, as the child's own source key's.
+			m := p.row.Person
+			e := imports.Evidence{MotherName: strings.TrimSpace(m.GivenName + " " + m.FamilyName), MotherCID: m.NationalID}
+			if err := t.upsertLinkageEvidence(ctx, job, p.row.RelatedTo+"#mother", p.relativeOf, e, now); err != nil {
+				return n, err
+			}
+			n++
+		}
 		e := p.row.Evidence
 		if e.Empty() {
 			if p.keyHash {
@@ -34,16 +46,22 @@ func (s *importSink) writeLinkageEvidence(ctx context.Context, t *Tx, job *impor
 			}
 			continue
 		}
-		if _, err := t.exec(ctx, `INSERT INTO linkage_evidence (id, source, source_key, person_id, mother_name, mother_cid, community, address, job_id, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_key) DO UPDATE SET person_id = excluded.person_id,
-			mother_name = excluded.mother_name, mother_cid = excluded.mother_cid, community = excluded.community, address = excluded.address,
-			job_id = excluded.job_id, updated_at = excluded.updated_at`,
-			NewID(), job.Source, p.row.Key, p.personID, e.MotherName, e.MotherCID, e.Community, e.Address, job.ID, now); err != nil {
-			return n, classify(err)
+		if err := t.upsertLinkageEvidence(ctx, job, p.row.Key, p.personID, e, now); err != nil {
+			return n, err
 		}
 		n++
 	}
 	return n, nil
+}
+
+// upsertLinkageEvidence keeps one source key's evidence about a person.
+func (t *Tx) upsertLinkageEvidence(ctx context.Context, job *imports.Job, key, personID string, e imports.Evidence, now string) error {
+	_, err := t.exec(ctx, `INSERT INTO linkage_evidence (id, source, source_key, person_id, mother_name, mother_cid, community, address, job_id, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_key) DO UPDATE SET person_id = excluded.person_id,
+		mother_name = excluded.mother_name, mother_cid = excluded.mother_cid, community = excluded.community, address = excluded.address,
+		job_id = excluded.job_id, updated_at = excluded.updated_at`,
+		NewID(), job.Source, key, personID, e.MotherName, e.MotherCID, e.Community, e.Address, job.ID, now)
+	return classify(err)
 }
 
 // rowLinkageRecord is what linkage compares of an import row: the person
@@ -93,4 +111,24 @@ func (t *Tx) addLinkageEvidence(ctx context.Context, recs []linkage.Record) erro
 			}
 			return nil
 		})
+}
+
+// pairFamily gives a pair the mothers' names and the places of both people
+// when the request may open both records (no request: the platform's own
+// work, which may).
+func (t *Tx) pairFamily(ctx context.Context, p *Pair) error {
+	for _, id := range []string{p.PersonID, p.CandidateID} {
+		ok, err := t.db.PersonVisible(ctx, id)
+		if err != nil || !ok {
+			return err
+		}
+	}
+	p.ShowsFamily = true
+	return t.linkageRecords(ctx, []string{p.PersonID, p.CandidateID}, nil, func(r linkage.Record) {
+		i := 0
+		if r.ID == p.CandidateID {
+			i = 1
+		}
+		p.Mothers[i], p.Places[i] = r.MotherName, r.Address
+	})
 }

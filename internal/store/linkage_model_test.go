@@ -119,13 +119,19 @@ func TestLinkageTrainedFromImports(t *testing.T) {
 		}
 		t.Logf("  %-12s %s", f, strings.Join(ws, ", "))
 	}
-	// The target is 0.98, which weights estimated from all the synthetic
-	// files' fields reach (TestLinkageQuality). An import does not yet
-	// carry the mother's name and the address, so the pairs recorded here
-	// say nothing about those two fields, whose weights stay the
-	// defaults: measured 0.979 (docs/linkage.md). This guards that level.
-	if res.F1() < 0.975 {
-		t.Errorf("F1 with the trained weights %.4f < 0.975 (precision %.4f, recall %.4f)", res.F1(), res.Precision(), res.Recall())
+	// The target: F1 ≥ 0.98 at the default thresholds with the weights
+	// trained from what the imports compared (measured 0.982 on both
+	// databases, docs/linkage.md). The files carry the mother's name and
+	// the community, disturbed as the synthetic files disturb them.
+	if res.F1() < 0.98 {
+		t.Errorf("F1 with the trained weights %.4f < 0.98 (precision %.4f, recall %.4f)", res.F1(), res.Precision(), res.Recall())
+	}
+	// The mother's name and the address were trained too: their weights
+	// are not the defaults'.
+	for _, f := range []linkage.Field{linkage.Mother, linkage.Address} {
+		if lm.Model.Weight(f, 0) == linkage.Default().Weight(f, 0) {
+			t.Errorf("%s weight is still the default's", f)
+		}
 	}
 	// The weights differ from the defaults: they came from the data.
 	if lm.Model.Weight(linkage.Family, 0) == linkage.Default().Weight(linkage.Family, 0) {

@@ -61,6 +61,11 @@ func (h *Handler) renderPair(w http.ResponseWriter, r *http.Request, status int,
 		{LabelID: "linkage.row_birth", New: dayText(lang, a.BirthDate), Known: dayText(lang, b.BirthDate)},
 		{LabelID: "linkage.row_national_id", New: id(a), Known: id(b)},
 	}
+	if pr.ShowsFamily {
+		rows = append(rows,
+			linkageRow{LabelID: "linkage_evidence.row_mother", New: pr.Mothers[0], Known: pr.Mothers[1]},
+			linkageRow{LabelID: "linkage_evidence.row_place", New: pr.Places[0], Known: pr.Places[1]})
+	}
 	for i := range rows {
 		rows[i].Differ = rows[i].New != rows[i].Known
 	}

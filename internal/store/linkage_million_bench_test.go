@@ -1,0 +1,100 @@
+package store_test
+
+import (
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"termtem/internal/demo/benchstore"
+	"termtem/internal/imports"
+	"termtem/internal/linkage"
+	"termtem/internal/linkage/synth"
+	"termtem/internal/people"
+)
+
+// BenchmarkLinkageMillion measures blocking and scoring of an import batch
+// against the benchmark population (benchstore: 1,000,000 people unless
+// TERMTEM_BENCH_PEOPLE says otherwise). TERMTEM_BENCH_INCOMING people
+// (default 5,000) are drawn at random from the database and written again
+// the way another agency's file would (the synthetic files' noise: typos,
+// sound-alike spellings, swapped or partial dates, nicknames, changed family
+// names, the mother's name and the address missing or changed; no national
+// ID), and decided in batches of imports.BatchRows exactly as an import
+// batch decides them (candidate lookup by name sound and birth year,
+// comparison, decision) on the read pool, writing nothing. Reported: rows
+// per second and per CPU second, people read as candidates and pairs scored
+// per row, and the shares linked (and linked to the right person) and sent
+// to review (docs/linkage.md, docs/benchmarks.md).
+func BenchmarkLinkageMillion(b *testing.B) {
+	n := 5000
+	if s := os.Getenv("TERMTEM_BENCH_INCOMING"); s != "" {
+		n, _ = strconv.Atoi(s)
+	}
+	db := benchstore.Open(b, benchstore.People(b), 1)
+	recs, err := db.LinkageSampleForTest(ctx, n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	pop := make([]synth.Person, 0, len(recs))
+	for _, r := range recs {
+		pop = append(pop, synth.Person{ID: r.ID, Given: r.GivenName, Family: r.FamilyName, Nick: r.Nickname, GivenLatin: r.GivenLatin,
+			FamLatin: r.FamilyLatin, Sex: r.Sex, Birth: r.BirthDate, Mother: r.MotherName, Community: r.Address})
+	}
+	o := synth.Options{People: len(pop), Agencies: 1, Coverage: 1, IDShare: 0, Seed: 5}
+	file := synth.Files(pop, o)[0]
+	var batches [][]*imports.Row
+	withMother, withPlace := 0, 0
+	for i := 0; i < len(file); i += imports.BatchRows {
+		var rows []*imports.Row
+		for _, r := range file[i:min(i+imports.BatchRows, len(file))] {
+			p := &people.Person{GivenName: r.GivenName, FamilyName: r.FamilyName, Nickname: r.Nickname, GivenNameLatin: r.GivenLatin,
+				FamilyNameLatin: r.FamilyLatin, Sex: people.Sex(r.Sex), BirthDate: r.BirthDate}
+			row := &imports.Row{Key: r.Truth, Person: p, Evidence: imports.Evidence{MotherName: r.MotherName, Address: r.Address}}
+			if r.MotherName != "" {
+				withMother++
+			}
+			if r.Address != "" {
+				withPlace++
+			}
+			rows = append(rows, row)
+		}
+		batches = append(batches, rows)
+	}
+	var secs, cpuSecs float64
+	var cands, compared, linked, right, review int
+	for b.Loop() {
+		cands, compared, linked, right, review = 0, 0, 0, 0, 0
+		start, cpu := time.Now(), cpuSeconds()
+		for _, rows := range batches {
+			pr, err := db.LinkageProbeForTest(ctx, rows)
+			if err != nil {
+				b.Fatal(err)
+			}
+			cands += pr.Candidates
+			compared += pr.Compared
+			for i, oc := range pr.Outcomes {
+				switch oc {
+				case linkage.Link:
+					linked++
+					if pr.Best[i] == rows[i].Key {
+						right++
+					}
+				case linkage.Review:
+					review++
+				}
+			}
+		}
+		secs, cpuSecs = time.Since(start).Seconds(), cpuSeconds()-cpu
+	}
+	rows := float64(len(file))
+	b.ReportMetric(rows/secs, "rows/s")
+	b.ReportMetric(rows/cpuSecs, "rows/cpu-s")
+	b.ReportMetric(float64(cands)/rows, "candidates/row")
+	b.ReportMetric(float64(compared)/rows, "pairs/row")
+	b.ReportMetric(float64(linked)/rows, "linked-share")
+	b.ReportMetric(float64(right)/max(1, float64(linked)), "right-share")
+	b.ReportMetric(float64(review)/rows, "review-share")
+	b.Logf("%d rows in %d batches against %d people; %d with the mother's name, %d with an address", len(file), len(batches),
+		benchstore.People(b), withMother, withPlace)
+}

@@ -1,0 +1,66 @@
+package store
+
+import (
+	"context"
+
+	"termtem/internal/imports"
+	"termtem/internal/linkage"
+)
+
+// LinkageProbe is what record linkage decided about a batch of rows
+// without writing anything: for benchmarks of blocking and scoring.
+type LinkageProbe struct {
+	Candidates int // people read from the database as candidates
+	Compared   int // candidate pairs scored
+	// Best is, per row, the person linked to ("" when not linked);
+	// Outcomes the row's outcome.
+	Best     []string
+	Outcomes []linkage.Outcome
+	// Vectors is, per row, the comparison with its best candidate.
+	Vectors []linkage.Vector
+}
+
+// LinkageProbeForTest reads the batch's candidates and decides every row as
+// an import batch does (newBatchLinker, decide, the newest weights), on the
+// read pool, writing nothing.
+func (db *DB) LinkageProbeForTest(ctx context.Context, rows []*imports.Row) (LinkageProbe, error) {
+	var out LinkageProbe
+	t := db.reader()
+	m, err := t.currentLinkageModel(ctx)
+	if err != nil {
+		return out, err
+	}
+	bl, err := t.newBatchLinker(ctx, rows, m.Model)
+	if err != nil {
+		return out, err
+	}
+	out.Candidates = bl.ix.Len()
+	for _, r := range rows {
+		d := bl.decide(r)
+		out.Compared += len(d.Compared)
+		best, v := "", linkage.Vector{}
+		if d.Outcome == linkage.Link {
+			best = d.Best.Candidate.Record().ID
+		}
+		if d.Best != nil {
+			v = d.Best.Vector
+		}
+		out.Vectors = append(out.Vectors, v)
+		out.Best = append(out.Best, best)
+		out.Outcomes = append(out.Outcomes, d.Outcome)
+	}
+	return out, nil
+}
+
+// LinkageSampleForTest reads n people drawn at random (not merged away,
+// with a full birth date) as linkage compares them.
+func (db *DB) LinkageSampleForTest(ctx context.Context, n int) ([]linkage.Record, error) {
+	t := db.reader()
+	ids, err := t.strings(ctx, `SELECT id FROM people WHERE merged_into IS NULL AND length(birth_date) = 10 ORDER BY random() LIMIT ?`, n)
+	if err != nil {
+		return nil, err
+	}
+	var out []linkage.Record
+	err = t.linkageRecords(ctx, ids, nil, func(r linkage.Record) { out = append(out, r) })
+	return out, err
+}
