@@ -132,14 +132,7 @@ func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage
 	if len(idList) == 0 {
 		return bl, nil
 	}
-	cids := map[string]string{}
-	err := t.lookupIn(ctx, `SELECT person_id, value FROM person_identifiers WHERE kind = 'national_id' AND person_id IN `, nil, idList,
-		func(rs *sql.Rows) error {
-			var id, v string
-			err := rs.Scan(&id, &v)
-			cids[id] = v
-			return err
-		})
+	cids, err := t.nationalIDsOf(ctx, idList)
 	if err != nil {
 		return nil, err
 	}

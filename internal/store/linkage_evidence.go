@@ -132,3 +132,25 @@ func (t *Tx) pairFamily(ctx context.Context, p *Pair) error {
 		p.Mothers[i], p.Places[i] = r.MotherName, r.Address
 	})
 }
+
+// nationalIDsOf reads the national IDs of people (ids), by person. On
+// SQLite the kind is written +kind: otherwise the planner searches the
+// primary key (kind, value) for every national ID and tests each against
+// the list — at a million people that scan was 96 % of the CPU of a
+// linkage batch (docs/benchmarks.md) — where the person_id index finds
+// each person's rows directly.
+func (t *Tx) nationalIDsOf(ctx context.Context, ids []string) (map[string]string, error) {
+	kind := "+kind"
+	if t.db.postgres {
+		kind = "kind"
+	}
+	cids := make(map[string]string, len(ids))
+	err := t.lookupIn(ctx, `SELECT person_id, value FROM person_identifiers WHERE `+kind+` = 'national_id' AND person_id IN `, nil, ids,
+		func(rs *sql.Rows) error {
+			var id, v string
+			err := rs.Scan(&id, &v)
+			cids[id] = v
+			return err
+		})
+	return cids, err
+}

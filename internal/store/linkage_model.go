@@ -307,14 +307,8 @@ func (db *DB) randomPairs(ctx context.Context, n int, seed uint64) ([]linkage.Ve
 	if err := rows.Err(); err != nil {
 		return nil, classify(err)
 	}
-	cids := map[string]string{}
-	if err := t.lookupIn(ctx, `SELECT person_id, value FROM person_identifiers WHERE kind = 'national_id' AND person_id IN `, nil, ids,
-		func(rs *sql.Rows) error {
-			var id, v string
-			err := rs.Scan(&id, &v)
-			cids[id] = v
-			return err
-		}); err != nil {
+	cids, err := t.nationalIDsOf(ctx, ids)
+	if err != nil {
 		return nil, err
 	}
 	var recs []*linkage.Prepared
