@@ -26,10 +26,11 @@ func linkageTestPair(t *testing.T, db *store.DB, orgID string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const header = "เลขประจำตัวนักเรียน,เลขประจำตัวประชาชน,ชื่อ,นามสกุล,เพศ,วันเกิด,ชั้น,วันที่เข้าเรียน\n"
+	m.Columns[imports.MotherName] = "ชื่อมารดา" // linkage evidence: shown beside the pair to who may see both
+	const header = "เลขประจำตัวนักเรียน,เลขประจำตัวประชาชน,ชื่อ,นามสกุล,เพศ,วันเกิด,ชั้น,วันที่เข้าเรียน,ชื่อมารดา\n"
 	for i, body := range []string{
-		"L1," + importCID(901) + ",เด็กหญิงพิมพ์ชนก,ทองคำสายทอง,หญิง,03/07/2560,อ.3,16/05/2568\n",
-		"W1,,ด.ญ.พิมพ์ชนก,แสงจันทร์,หญิง,07/03/2560,อ.3,01/06/2568\n",
+		"L1," + importCID(901) + ",เด็กหญิงพิมพ์ชนก,ทองคำสายทอง,หญิง,03/07/2560,อ.3,16/05/2568,นางมาลี ทองคำสายทอง\n",
+		"W1,,ด.ญ.พิมพ์ชนก,แสงจันทร์,หญิง,07/03/2560,อ.3,01/06/2568,มาลี แสงจันทร์\n",
 	} {
 		path := filepath.Join(t.TempDir(), "list.csv")
 		if err := os.WriteFile(path, []byte(header+body), 0o600); err != nil {
@@ -97,6 +98,15 @@ func TestBrowserLinkage(t *testing.T) {
 	cells := b.texts("#pair-compare tbody tr:nth-child(3) td")
 	if len(cells) != 2 || cells[0] != "แสงจันทร์" || cells[1] != "ทองคำสายทอง" {
 		b.fatalf("family names side by side: %q", cells)
+	}
+	// The data officer may open both girls' records: the mothers' names
+	// stand side by side (she took another family name).
+	if b.has("#pair-family-hidden") {
+		b.fatalf("mothers hidden from a reader who may open both records")
+	}
+	rows := b.texts("#pair-compare tbody tr")
+	if len(rows) != 10 || rows[8] != "ชื่อมารดา\tมาลี แสงจันทร์\tนางมาลี ทองคำสายทอง" {
+		b.fatalf("mothers side by side: %q", rows)
 	}
 	if ev := b.texts("#pair-evidence tbody tr"); len(ev) != 8 {
 		b.fatalf("evidence rows: %q", ev)

@@ -238,3 +238,31 @@ func TestModelFormat1Readable(t *testing.T) {
 		t.Errorf("saved without its format: %s", b)
 	}
 }
+
+// A field given in only a few pairs keeps the starting probabilities: one
+// pair whose mothers share only a given name must not make agreeing on
+// the mother weigh against a match (the model would be refused).
+func TestSparseFieldKeepsStart(t *testing.T) {
+	counts := map[Vector]float64{}
+	agree := Vector{0, 0, Missing, 0, 0, Missing, Missing, Missing}
+	differ := Vector{3, 3, Missing, 4, 1, Missing, Missing, Missing}
+	counts[agree], counts[differ] = 400, 1600
+	counts[Vector{0, 0, Missing, 0, 0, 2, Missing, Missing}] = 1 // the only pair giving both mothers
+	var random []Vector
+	for i := 0; i < 500; i++ {
+		random = append(random, differ)
+	}
+	m, _ := TrainCounts(counts, random, Default(), 50, 1e-6)
+	if err := m.Check(); err != nil {
+		t.Fatalf("model refused: %v", err)
+	}
+	d := Default()
+	for l := range m.M[Mother] {
+		if m.M[Mother][l] != d.M[Mother][l] || m.U[Mother][l] != d.U[Mother][l] {
+			t.Errorf("mother level %s: m %.3f u %.3f, want the defaults", Mother.LevelName(uint8(l)), m.M[Mother][l], m.U[Mother][l])
+		}
+	}
+	if m.M[Given][0] == d.M[Given][0] {
+		t.Error("the given name, given in every pair, kept the default m")
+	}
+}

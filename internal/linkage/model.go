@@ -239,13 +239,22 @@ func (m *Model) distance(o *Model) float64 {
 	return d
 }
 
+// MinFieldPairs is the least number of pairs (or, for m, expected
+// matches) in which a field must be given for its probabilities to be
+// estimated: below it the field keeps the starting model's. A field a few
+// files give (the mother's name in one roster of a hundred) would
+// otherwise get its m from a handful of pairs — one pair whose mothers
+// share only a given name made agreeing on the mother weigh against a
+// match, and the whole model was refused.
+const MinFieldPairs = 50
+
 func normalise(dst, sums []float64, eps float64) {
 	t := 0.0
 	for _, s := range sums {
 		t += s
 	}
-	if t == 0 {
-		return // the field was never given: keep the start
+	if t < MinFieldPairs {
+		return // the field was (almost) never given: keep the start
 	}
 	for i, s := range sums {
 		dst[i] = clamp(s/t, eps, 1-eps)
