@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -185,9 +186,14 @@ func (b *bulkInserter) insert(ctx context.Context, hs []people.Household, ps []p
 // writes its new people with its other rows).
 func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Household, ps []people.Person) error {
 	if !t.db.postgres {
+		// A batch inserts into every people index at random places: 128 MB
+		// of pages for the batch, then back to the writer's own budget
+		// (the setting outlives the transaction, and left at 128 MB it
+		// kept the server over its memory budget after any import).
 		if _, err := t.exec(ctx, `PRAGMA cache_size = -131072`); err != nil {
 			return classify(err)
 		}
+		defer t.exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(writerCacheKiB))
 	}
 	hids := make([]string, len(hs))
 	for i, h := range hs {

@@ -88,6 +88,18 @@ func TestInsertHouseholds(t *testing.T) {
 	if nh != 700 || np != 2100 || by[communities[0]] != 1050 || by[communities[1]] != 1050 || len(by) != 2 {
 		t.Fatalf("households %d, people %d, by community %v", nh, np, by)
 	}
+	if !storetest.Postgres() {
+		// The batches' larger page cache is given back (memory budget).
+		var pages int
+		if err := db.InTx(context.Background(), func(tx *store.Tx) error {
+			return tx.QueryRowForTest(context.Background(), `PRAGMA cache_size`).Scan(&pages)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if pages != -64<<10 {
+			t.Errorf("writer's cache_size after a bulk insert = %d, want %d", pages, -64<<10)
+		}
+	}
 }
 
 // People in any order, or without a household, are still stored after the
