@@ -9,7 +9,10 @@ import (
 // most of it, one per connection. PostgreSQL's caches live in its own
 // server, so this is SQLite's alone.
 func TestSQLitePageCachesFitTheBudget(t *testing.T) {
-	const budgetKiB = 200 << 10 // leaves 100 MB for Go's heap and the program
+	// Full caches would leave about 40 MB of the 300 for Go's heap and the
+	// program; in use they are seldom full, since every commit empties the
+	// readers' caches (docs/benchmarks.md has the RSS measured under load).
+	const budgetKiB = 260 << 10
 	if total := writerCacheKiB + sqliteReaders*readerCacheKiB + checkpointCacheKiB; total > budgetKiB {
 		t.Fatalf("page caches add up to %d MiB, over the %d MiB budget", total>>10, budgetKiB>>10)
 	}
