@@ -187,6 +187,24 @@ func leavesOf(truth map[int]int64) []int64 {
 	return out
 }
 
+// requireTrueSums fails the test unless every figure shown is the sum of
+// the true leaf counts it covers.
+func requireTrueSums(t *testing.T, trial int, a *attack.Attacker, leaves []int64) {
+	t.Helper()
+	for _, f := range a.Figures() {
+		if f.Mark != suppress.Shown {
+			continue
+		}
+		var v int64
+		for _, l := range f.Leaves {
+			v += leaves[l]
+		}
+		if v != f.Value {
+			t.Fatalf("trial %d: %s shown as %d, true %d", trial, f.What, f.Value, v)
+		}
+	}
+}
+
 // publishAlone adds a place's table over r protected by itself
 // (suppress.Protect), from the true leaf counts.
 func publishAlone(a *attack.Attacker, what string, r attack.Region, truth map[int]int64) {
@@ -450,22 +468,8 @@ func TestDashboardsResistCrossViewAttack(t *testing.T) {
 			leaksAlone++
 		}
 		for name, a := range group {
-			leaves := make([]int64, len(truth[a]))
-			for l, v := range truth[a] {
-				leaves[l] = v
-			}
-			// The figures shown are the true sums.
-			for _, f := range a.Figures() {
-				if f.Mark == suppress.Shown {
-					var v int64
-					for _, l := range f.Leaves {
-						v += leaves[l]
-					}
-					if v != f.Value {
-						t.Fatalf("trial %d: %s shown as %d, true %d", trial, f.What, f.Value, v)
-					}
-				}
-			}
+			leaves := leavesOf(truth[a])
+			requireTrueSums(t, trial, a, leaves)
 			smalls += a.Small()
 			t.Logf("trial %d, %s: %d leaves, %d figures", trial, name, len(leaves), len(a.Figures()))
 			got, _ := a.Recovered(leaves)
@@ -578,21 +582,8 @@ func TestDashboardTrendResistsPeriodAttack(t *testing.T) {
 				}
 			}
 		}
-		leaves := make([]int64, len(truth))
-		for l, v := range truth {
-			leaves[l] = v
-		}
-		for _, f := range a.Figures() {
-			if f.Mark == suppress.Shown {
-				var v int64
-				for _, l := range f.Leaves {
-					v += leaves[l]
-				}
-				if v != f.Value {
-					t.Fatalf("trial %d: %s shown as %d, true %d", trial, f.What, f.Value, v)
-				}
-			}
-		}
+		leaves := leavesOf(truth)
+		requireTrueSums(t, trial, a, leaves)
 		smalls += a.Small()
 		got, _ := a.Recovered(leaves)
 		for _, f := range got {
