@@ -190,7 +190,7 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 		// of pages for the batch, then back to the writer's own budget
 		// (the setting outlives the transaction, and left at 128 MB it
 		// kept the server over its memory budget after any import).
-		if _, err := t.exec(ctx, `PRAGMA cache_size = -131072`); err != nil {
+		if _, err := t.exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkWriterCacheKiB)); err != nil {
 			return classify(err)
 		}
 		defer t.exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(writerCacheKiB))

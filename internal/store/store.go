@@ -164,8 +164,11 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 // TestSQLitePageCachesFitTheBudget).
 const (
 	writerCacheKiB = 64 << 10
-	readerCacheKiB = 32 << 10
-	sqliteReaders  = 6
+	// bulkWriterCacheKiB is the writer's cache during a bulk insert's
+	// transaction only (bulk_insert.go).
+	bulkWriterCacheKiB = 128 << 10
+	readerCacheKiB     = 32 << 10
+	sqliteReaders      = 6
 	// The checkpointer's connection (checkpoint.go) reads only the log's
 	// index and the pages it copies.
 	checkpointCacheKiB = 2 << 10
