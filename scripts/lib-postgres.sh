@@ -87,18 +87,55 @@ _pg_tmp_port_busy() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# Print a port that nothing is listening on right now. Randomised start so
-# concurrent runs on one machine rarely collide (collisions are retried).
+# Print a port that nothing is listening on right now, outside the kernel's
+# ephemeral range: a port in that range may be held at any moment by some
+# client's outgoing connection, and PostgreSQL then fails to bind it (a CI run
+# lost its replica that way). Randomised start so concurrent runs on one
+# machine rarely collide (collisions are retried by the callers).
 _pg_tmp_free_port() {
-	local i port
+	local i port lo=32768 hi=60999 range
+	if range="$(cat /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null)"; then
+		read -r lo hi <<<"$range"
+	fi
 	for ((i = 0; i < 200; i++)); do
-		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		port=$((10000 + (RANDOM * 32768 + RANDOM) % 55000))
+		if ((port >= lo && port <= hi)); then
+			continue
+		fi
 		if ! _pg_tmp_port_busy "$port"; then
 			echo "$port"
 			return 0
 		fi
 	done
 	_pg_tmp_log "could not find a free TCP port"
+	return 1
+}
+
+# Start the cluster in $1 with its log in $2 (pg_ctl's own output in $3) on a
+# free port, trying another port when the chosen one was taken between the
+# check and the bind. Prints the port on success.
+_pg_tmp_start_on_free_port() {
+	local data="$1" log="$2" ctllog="$3" attempt port
+	for attempt in 1 2 3 4 5; do
+		port="$(_pg_tmp_free_port)" || return 1
+		: >"$log"
+		if [[ "$(id -u)" -eq 0 ]]; then
+			chown postgres: "$log" || return 1
+		fi
+		if _pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" start \
+			--pgdata="$data" --log="$log" \
+			--wait --timeout=60 --silent \
+			-o "-p $port" >"$ctllog" 2>&1; then
+			echo "$port"
+			return 0
+		fi
+		if grep -q 'Address already in use' "$log" 2>/dev/null; then
+			_pg_tmp_log "port $port was taken in the meantime; retrying ($attempt/5)"
+			continue
+		fi
+		return 2
+	done
+	_pg_tmp_log "could not start PostgreSQL after 5 attempts"
 	return 1
 }
 
@@ -163,32 +200,20 @@ pg_tmp_start() {
 		log_line_prefix = '%m [%p] %q%u@%d '
 	EOF
 
-	local attempt port
-	for attempt in 1 2 3 4 5; do
-		port="$(_pg_tmp_free_port)" || return 1
-		: >"$PG_TMP_LOG"
-		if _pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" start \
-			--pgdata="$PG_TMP_DATA" --log="$PG_TMP_LOG" \
-			--wait --timeout=60 --silent \
-			-o "-p $port" >"$PG_TMP_DIR/pg_ctl.log" 2>&1; then
-			PG_TMP_PORT="$port"
-			_PG_TMP_STARTED=1
-			break
-		fi
-		if grep -q 'Address already in use' "$PG_TMP_LOG" 2>/dev/null; then
-			_pg_tmp_log "port $port was taken in the meantime; retrying ($attempt/5)"
-			continue
-		fi
+	local port rc=0
+	port="$(_pg_tmp_start_on_free_port "$PG_TMP_DATA" "$PG_TMP_LOG" "$PG_TMP_DIR/pg_ctl.log")" || rc=$?
+	if ((rc == 2)); then
 		_pg_tmp_log "pg_ctl start failed:"
 		cat "$PG_TMP_DIR/pg_ctl.log" "$PG_TMP_LOG" >&2 || true
 		# pg_ctl may have left a postmaster behind after a timeout.
 		_PG_TMP_STARTED=1
 		return 1
-	done
-	if [[ -z "$PG_TMP_PORT" ]]; then
-		_pg_tmp_log "could not start PostgreSQL after 5 attempts"
+	fi
+	if ((rc != 0)); then
 		return 1
 	fi
+	PG_TMP_PORT="$port"
+	_PG_TMP_STARTED=1
 
 	# pg_ctl --wait already waited; double-check over TCP (bounded, ~30 s).
 	local i ready=""
@@ -226,9 +251,7 @@ pg_tmp_replica_start() {
 		cat "$PG_TMP_DIR/basebackup.log" >&2 || true
 		return 1
 	fi
-	port="$(_pg_tmp_free_port)" || return 1
-	if ! _pg_tmp_run "$PG_TMP_BINDIR/pg_ctl" start --pgdata="$PG_TMP_REPLICA_DATA" --log="$PG_TMP_DIR/replica.log" \
-		--wait --timeout=60 --silent -o "-p $port" >"$PG_TMP_DIR/pg_ctl-replica.log" 2>&1; then
+	if ! port="$(_pg_tmp_start_on_free_port "$PG_TMP_REPLICA_DATA" "$PG_TMP_DIR/replica.log" "$PG_TMP_DIR/pg_ctl-replica.log")"; then
 		_pg_tmp_log "replica start failed:"
 		cat "$PG_TMP_DIR/pg_ctl-replica.log" "$PG_TMP_DIR/replica.log" >&2 || true
 		return 1
