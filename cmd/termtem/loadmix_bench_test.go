@@ -110,6 +110,7 @@ func BenchmarkAPIMix(b *testing.B) {
 	b.Run("mix", func(b *testing.B) {
 		// Sample the server's memory while the load runs.
 		var peak int64
+		var atPeak map[string]int64
 		stop := make(chan struct{})
 		var wg sync.WaitGroup
 		wg.Go(func() {
@@ -120,7 +121,9 @@ func BenchmarkAPIMix(b *testing.B) {
 				case <-stop:
 					return
 				case <-tick.C:
-					peak = max(peak, vmRSS(srv.cmd.Process.Pid))
+					if st := procStatus(srv.cmd.Process.Pid); st["VmRSS"] > peak {
+						peak, atPeak = st["VmRSS"], st
+					}
 				}
 			}
 		})
@@ -163,6 +166,12 @@ func BenchmarkAPIMix(b *testing.B) {
 			}
 		}
 		b.ReportMetric(float64(peak)/(1<<20), "rss-load-MB")
+		b.Logf("at the peak: RssAnon %.0f MB, RssFile %.0f MB", float64(atPeak["RssAnon"])/(1<<20), float64(atPeak["RssFile"])/(1<<20))
+		// With GODEBUG=gctrace=1 the server logs its Go heap at every
+		// collection: the largest goal shows how much of RssAnon is Go's.
+		if gc := largestGCGoal(srv.out.String()); gc != "" {
+			b.Logf("largest Go heap goal under load: %s", gc)
+		}
 	})
 	b.ReportMetric(startup.Seconds(), "startup-s")
 	b.ReportMetric(float64(rssRest)/(1<<20), "rss-rest-MB")
@@ -286,16 +295,42 @@ func processCPUOf(pid int) time.Duration {
 }
 
 // vmRSS is a process's resident memory in bytes, from /proc.
-func vmRSS(pid int) int64 {
+func vmRSS(pid int) int64 { return procStatus(pid)["VmRSS"] }
+
+// procStatus reads a process's memory figures (kB in /proc, bytes here):
+// VmRSS is RssAnon (the Go heap and SQLite's page caches, which modernc's
+// C allocator takes from the kernel directly) plus RssFile (the mapped
+// binary).
+func procStatus(pid int) map[string]int64 {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return 0
+		return nil
 	}
+	out := map[string]int64{}
 	for _, line := range strings.Split(string(raw), "\n") {
-		if f := strings.Fields(line); len(f) >= 2 && f[0] == "VmRSS:" {
+		if f := strings.Fields(line); len(f) == 3 && f[2] == "kB" {
 			kb, _ := strconv.ParseInt(f[1], 10, 64)
-			return kb << 10
+			out[strings.TrimSuffix(f[0], ":")] = kb << 10
 		}
 	}
-	return 0
+	return out
+}
+
+// largestGCGoal finds, in a gctrace log, the collection with the largest
+// heap goal ("gc 12 @3.1s 2%: … 40->41->20 MB, 42 MB goal, …").
+func largestGCGoal(log string) string {
+	best, bestMB := "", -1
+	for _, line := range strings.Split(log, "\n") {
+		if !strings.HasPrefix(line, "gc ") {
+			continue
+		}
+		for _, part := range strings.Split(line, ",") {
+			if f := strings.Fields(part); len(f) == 3 && f[1] == "MB" && f[2] == "goal" {
+				if mb, err := strconv.Atoi(f[0]); err == nil && mb > bestMB {
+					best, bestMB = strings.TrimSpace(line), mb
+				}
+			}
+		}
+	}
+	return best
 }
