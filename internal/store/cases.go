@@ -166,6 +166,7 @@ func (db *DB) OpenCase(ctx context.Context, in CaseInput, actor audit.Event) (Ca
 		if err := t.dashTouchSubject(ctx, flower.Subject(c.Subject), c.PersonID+c.HouseholdID); err != nil {
 			return err
 		}
+		t.made(c.ID)
 		now := t.now()
 		c.OpenedAt = parseTS(now)
 		if _, err := t.exec(ctx, `INSERT INTO cases (id, subject, person_id, household_id, status, risk, origin, origin_id, organisation_id,

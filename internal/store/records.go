@@ -57,6 +57,7 @@ func (t *Tx) addRecord(ctx context.Context, r *people.Record, actor audit.Event)
 		return errs.Field("organisation_id", "organisation.not_found", nil)
 	}
 	r.ID = NewID()
+	t.made(r.ID)
 	now := t.now()
 	data, err := t.db.recordData(*r)
 	if err != nil {

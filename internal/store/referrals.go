@@ -121,6 +121,7 @@ func (db *DB) SendReferral(ctx context.Context, in ReferralInput, actor audit.Ev
 		}
 		now := t.db.Now()
 		id := NewID()
+		t.made(id)
 		if _, err := t.exec(ctx, `INSERT INTO referrals (id, person_id, case_id, from_org, from_user, to_org, service, urgency, reason, shared_info,
 			basis_kind, basis_reference, status, accept_due, complete_due, created_at, updated_at, service_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -77,7 +77,8 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, idleCutoff, absoluteCut
 			return classify(err)
 		}
 		n, _ = res.RowsAffected()
-		return nil
+		// The forms' sendings live as long as a session may.
+		return t.deleteOldSends(ctx, ts(absoluteCutoff))
 	})
 	return n, err
 }

@@ -323,6 +323,8 @@ type Tx struct {
 	// conn is the connection a PostgreSQL write transaction runs on, for
 	// COPY (see bulkWriter); nil on SQLite and for reads.
 	conn *sql.Conn
+	// madeID is what the transaction makes, for a form's sending (form_sends.go).
+	madeID string
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -451,13 +453,24 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	// that raced with this transaction was filled under the old generation
 	// and is dropped (see WriteGeneration).
 	defer db.writes.Add(1)
-	return db.inTx(ctx, func(t *Tx) error {
+	var sent *Once
+	err := db.inTx(ctx, func(t *Tx) error {
 		if err := fn(t); err != nil {
+			return err
+		}
+		// A form's sending is recorded with what it made, or the
+		// transaction is undone as a repeat of it.
+		var err error
+		if sent, err = t.recordOnce(ctx); err != nil {
 			return err
 		}
 		// The dashboard counters move with the change, in its transaction.
 		return t.dashFinish(ctx)
 	})
+	if err == nil && sent != nil {
+		sent.done = true
+	}
+	return err
 }
 
 // inTx is InTx without counting the write, for transactions that change

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
 
 	"termtem/internal/account"
@@ -110,7 +111,25 @@ func (h *Handler) CaseOpen(w http.ResponseWriter, r *http.Request) {
 	if in.Risk == "" {
 		in.Risk = cases.RiskMedium
 	}
+	ctx, err := h.formSending(r, "case:"+in.SubjectID)
+	if err != nil {
+		// A form opened before the user last signed in: nothing done, and
+		// back to where it was, to press again.
+		back := "/alerts"
+		switch {
+		case in.Origin == cases.FromAlert:
+		case in.Subject == flower.Household:
+			back = "/households/" + url.PathEscape(in.SubjectID)
+		default:
+			back = "/people/" + url.PathEscape(in.SubjectID)
+		}
+		h.redirectWithFlash(w, r, back, "flash.resend_stale")
+		return
+	}
 	c, err := h.DB.OpenCase(ctx, in, httpx.Actor(r))
+	if h.sentBefore(w, r, err, "flash.resend_case", func(id string) string { return "/cases/" + id }) {
+		return
+	}
 	if err != nil {
 		// The forms that post here offer no field that can be wrong: an
 		// error is a hand-made request or a subject gone, shown as a page.

@@ -123,6 +123,7 @@ type View struct {
 	Data      any
 	cat       *locale.Catalogue
 	unread    func() int // the user's unread notices, counted when the menu asks
+	nonce     string     // the page's form nonce, once a form asked (form_once.go)
 }
 
 // FormError is an error shown on a form, next to its field.

@@ -165,8 +165,15 @@ func (h *Handler) RecordSave(w http.ResponseWriter, r *http.Request) {
 		// On the pregnancy, so that the visit follows the child at birth.
 		rec.PersonID, rec.PregnancyID = "", pid
 	}
-	if _, err := h.DB.AddRecord(ctx, rec, httpx.Actor(r)); err != nil {
+	ctx, err = h.formSending(r, "record:"+personID)
+	if err != nil {
 		again(err)
+		return
+	}
+	if _, err := h.DB.AddRecord(ctx, rec, httpx.Actor(r)); err != nil {
+		if !h.sentBefore(w, r, err, "flash.resend_record", func(string) string { return "/people/" + personID }) {
+			again(err)
+		}
 		return
 	}
 	h.redirectWithFlash(w, r, "/people/"+personID, "flash.record_added")

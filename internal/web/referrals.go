@@ -105,7 +105,14 @@ func (h *Handler) ReferralSend(w http.ResponseWriter, r *http.Request) {
 		ToOrg: form["to_organisation_id"], Service: cases.Service(form["service"]), Urgency: cases.Urgency(form["urgency"]),
 		Reason: form["reason"], SharedInfo: form["shared_info"],
 		Basis: cases.LawfulBasis{Kind: cases.BasisKind(form["basis_kind"]), Reference: form["basis_reference"]}, ServiceID: form["service_id"]}
-	ref, err := h.DB.SendReferral(r.Context(), in, httpx.Actor(r))
+	ctx, err := h.formSending(r, "referral:"+personID)
+	var ref store.Referral
+	if err == nil {
+		ref, err = h.DB.SendReferral(ctx, in, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_referral", func(id string) string { return "/referrals/" + id }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {
