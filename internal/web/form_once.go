@@ -56,8 +56,7 @@ func validFormNonce(session, nonce string) bool {
 }
 
 // Nonce is the page's one-time nonce for its creating forms
-// (<input type="hidden" name="nonce" value="{{$.Nonce}}">), made when a
-// form first asks. The forms of one page share it: each sending counts
+// ({{template "form_once" $}}), made when a form first asks. The forms of one page share it: each sending counts
 // within its own form and subject ("case:PERSON"), so two different forms
 // of the page are two sendings.
 func (v *View) Nonce() string {
@@ -73,7 +72,12 @@ func (v *View) Nonce() string {
 // on the form, which is rendered again with a fresh one: nothing was made.
 func (h *Handler) formSending(r *http.Request, form string) (context.Context, error) {
 	p := httpx.Principal(r.Context())
+	// The nonce the form held when it was first sent (put back by the
+	// browser on going back), else the one the page gave.
 	nonce := r.PostFormValue("nonce")
+	if nonce == "" {
+		nonce = r.PostFormValue("nonce_page")
+	}
 	if p == nil || !validFormNonce(p.SessionID, nonce) {
 		return nil, errs.New(errs.Conflict, "resend_stale_form")
 	}
