@@ -48,7 +48,7 @@ func copyTargetOf(head string) (copyTarget, error) {
 }
 
 // copies reports whether the writer sends its rows with COPY.
-func (w *bulkWriter) copies() bool { return w.t.db.postgres && w.t.conn != nil }
+func (w *bulkWriter) copies() bool { return w.t.db.postgres && w.t.conn != nil && w.tail == "" }
 
 // copy sends n queued rows (args, row after row) with COPY on the
 // transaction's connection.

@@ -337,9 +337,20 @@ type bulkWriter struct {
 	tab  bulkTable
 	args []any
 	rows int
+	// tail follows the rows of every statement (an upsert's ON CONFLICT);
+	// a writer with one never uses COPY, which cannot upsert.
+	tail string
 }
 
 func newBulkWriter(t *Tx, tab bulkTable) *bulkWriter { return &bulkWriter{t: t, tab: tab} }
+
+// newBulkUpsert is a bulk writer whose statements end in tail (ON
+// CONFLICT … DO UPDATE …). The caller gives each conflict key at most
+// once a statement: PostgreSQL refuses to update one row twice in a
+// statement.
+func newBulkUpsert(t *Tx, tab bulkTable, tail string) *bulkWriter {
+	return &bulkWriter{t: t, tab: tab, tail: tail}
+}
 
 // add queues one row, writing a full statement when one is ready.
 func (w *bulkWriter) add(ctx context.Context, row ...any) error {
@@ -362,7 +373,7 @@ func (w *bulkWriter) flush(ctx context.Context) error {
 	if w.copies() {
 		return w.copy(ctx, n, args)
 	}
-	q := multiRowInsert(w.tab.head, w.tab.row, n)
+	q := multiRowInsert(w.tab.head, w.tab.row, n) + w.tail
 	if n == w.tab.perStatement && w.t.conn != nil && !w.t.db.postgres {
 		return classify(w.t.db.bulkStmts.exec(ctx, w.t.conn, q, args))
 	}

@@ -22,6 +22,8 @@ var (
 		`(?, ?, ?, ?, ?, ?, ?)`, 1000}
 	auditTable = bulkTable{`INSERT INTO audit_events (id, at, actor_id, action, object_type, object_id, outcome, request_id, detail) VALUES `,
 		`(?, ?, ?, ?, ?, ?, ?, ?, ?)`, 1000}
+	importKeyRehash = ` ON CONFLICT (source_key, source, object_type) DO UPDATE SET row_hash = excluded.row_hash, job_id = excluded.job_id,
+		updated_at = excluded.updated_at`
 	rejectTable = bulkTable{`INSERT INTO import_rejects (job_id, line, field, message_id, data) VALUES `, `(?, ?, ?, ?, ?)`, 250}
 )
 
@@ -47,6 +49,11 @@ type importSink struct {
 	// with a national ID nobody holds yet may still be someone known
 	// (nil: not looked up yet in this job).
 	cidless *bool
+	// stored are the people already in the database that the current
+	// batch's keys and national IDs name, as the batch's transaction read
+	// them before writing anything: read in one query a batch, not one
+	// (or two) a row.
+	stored map[string]people.Person
 }
 
 // errBadRows rolls a batch back when it met bad rows and the job does not
@@ -149,6 +156,9 @@ func (s *importSink) plan(ctx context.Context, t *Tx, job *imports.Job, b *impor
 	}
 	byCID, err := t.nationalIDHolders(ctx, cids)
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if s.stored, err = t.peopleByID(ctx, knownPeople(b.Rows, byKey, byCID)); err != nil {
 		return nil, nil, nil, err
 	}
 	if s.cidless == nil {
@@ -291,6 +301,11 @@ func (s *importSink) planRow(ctx context.Context, t *Tx, job *imports.Job, row *
 		p.outcome = "unchanged"
 	}
 	if _, ok := births[p.personID]; !ok {
+		if known, ok := s.stored[p.personID]; ok {
+			births[p.personID] = known.BirthDate
+		}
+	}
+	if _, ok := births[p.personID]; !ok {
 		var birth, sex string
 		if err := t.queryRow(ctx, `SELECT birth_date, sex FROM people WHERE id = ?`, p.personID).Scan(&birth, &sex); err != nil {
 			return nil, rowError(classify(err), row)
@@ -357,9 +372,12 @@ func rowError(err error, row *imports.Row) *imports.RowError {
 func (s *importSink) merge(ctx context.Context, t *Tx, id string, from *people.Person, overwrite bool, pending map[string]*pendingPerson) error {
 	cur, ok := pending[id]
 	if !ok {
-		p, err := t.getPerson(ctx, id)
-		if err != nil {
-			return err
+		p, read := s.stored[id]
+		if !read {
+			var err error
+			if p, err = t.getPerson(ctx, id); err != nil {
+				return err
+			}
 		}
 		cur = &pendingPerson{before: p, now: p}
 		pending[id] = cur
@@ -504,6 +522,22 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 		return err
 	}
 	kw := newBulkWriter(t, importKeyTable)
+	// A corrected row's key gets its new hash: an upsert of keys the plan
+	// read in this transaction (so always an update), many a statement.
+	hw := newBulkUpsert(t, importKeyTable, importKeyRehash)
+	queued := map[[2]string]bool{}
+	rehash := func(key, objType, id, hash string) error {
+		if k := [2]string{objType, key}; queued[k] {
+			// The same key twice in a batch: one statement may not update
+			// a row twice (PostgreSQL), so the first goes first.
+			if err := hw.flush(ctx); err != nil {
+				return err
+			}
+			clear(queued)
+		}
+		queued[[2]string{objType, key}] = true
+		return hw.add(ctx, job.Source, key, objType, id, hash, job.ID, now)
+	}
 	aw := newBulkWriter(t, auditTable)
 	rw := newBulkWriter(t, recordTable)
 	note := func(action, objType, objID, detail string) error {
@@ -563,9 +597,8 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 			}
 		}
 		if p.keyHash {
-			if _, err := t.exec(ctx, `UPDATE import_keys SET row_hash = ?, job_id = ?, updated_at = ? WHERE source = ? AND object_type = 'person' AND source_key = ?`,
-				p.row.Hash, job.ID, now, job.Source, p.row.Key); err != nil {
-				return classify(err)
+			if err := rehash(p.row.Key, "person", p.personID, p.row.Hash); err != nil {
+				return err
 			}
 		}
 		for _, r := range p.records {
@@ -590,13 +623,12 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 				r.rec.OccurredOn, r.rec.OrganisationID, data, string(r.rec.Dimension), string(r.rec.Sensitivity), r.id); err != nil {
 				return classify(err)
 			}
-			if _, err := t.exec(ctx, `UPDATE import_keys SET row_hash = ?, job_id = ?, updated_at = ? WHERE source = ? AND object_type = 'record' AND source_key = ?`,
-				r.rr.Hash, job.ID, now, job.Source, r.rr.Key); err != nil {
-				return classify(err)
+			if err := rehash(r.rr.Key, "record", r.id, r.rr.Hash); err != nil {
+				return err
 			}
 		}
 	}
-	for _, w := range []*bulkWriter{rw, kw} {
+	for _, w := range []*bulkWriter{rw, kw, hw} {
 		if err := w.flush(ctx); err != nil {
 			return err
 		}
@@ -782,6 +814,77 @@ func (t *Tx) nationalIDHolders(ctx context.Context, ids []string) (map[string]st
 			return err
 		})
 	return out, err
+}
+
+// knownPeople lists the stored people a batch's rows may name: by their
+// key (or, for a service row, their person's key) and by national ID.
+func knownPeople(rows []*imports.Row, byKey map[string]keyed, byCID map[string]string) []string {
+	seen := map[string]bool{}
+	var ids []string
+	add := func(id string) {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			ids = append(ids, id)
+		}
+	}
+	for _, r := range rows {
+		if r.Person != nil {
+			add(byKey[r.Key].id)
+			add(byCID[r.Person.NationalID])
+		} else {
+			add(byKey[r.PersonKey].id)
+			add(byCID[r.NationalID])
+		}
+	}
+	return ids
+}
+
+// peopleByID reads people with their identifiers, as getPerson reads one,
+// two queries for all of them; people not found are absent.
+func (t *Tx) peopleByID(ctx context.Context, ids []string) (map[string]people.Person, error) {
+	out := make(map[string]people.Person, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	err := t.lookupIn(ctx, `SELECT `+personColumns+` FROM people p WHERE p.id IN `, nil, ids, func(rows *sql.Rows) error {
+		p, err := scanPerson(rows)
+		out[p.ID] = p
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = t.lookupIn(ctx, `SELECT person_id, kind, value FROM person_identifiers WHERE person_id IN `, nil, ids, func(rows *sql.Rows) error {
+		var id, kind, value string
+		if err := rows.Scan(&id, &kind, &value); err != nil {
+			return err
+		}
+		p, ok := out[id]
+		if !ok {
+			return nil
+		}
+		if people.IdentifierKind(kind) == people.NationalID {
+			p.NationalID = value
+		} else {
+			p.Identifiers = append(p.Identifiers, people.Identifier{Kind: people.IdentifierKind(kind), Value: value})
+		}
+		out[id] = p
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for id, p := range out {
+		// getPerson's order (by kind), whatever order the rows came in.
+		slices.SortFunc(p.Identifiers, func(a, b people.Identifier) int {
+			if c := strings.Compare(string(a.Kind), string(b.Kind)); c != 0 {
+				return c
+			}
+			return strings.Compare(a.Value, b.Value)
+		})
+		out[id] = p
+	}
+	return out, nil
 }
 
 // lookupIn runs query (ending in "IN ") for keys in chunks of lookupChunk,

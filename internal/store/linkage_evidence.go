@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"slices"
 	"strings"
 
 	"termtem/internal/imports"
@@ -19,9 +20,16 @@ const ActionLinkageEvidenceWritten = "linkage.evidence_written"
 // writeLinkageEvidence keeps, in the batch's transaction, the evidence of
 // every row that created, linked or corrected a person: one row per source
 // key, replaced when the row changes, removed when a corrected row no
-// longer gives any. A row imported unchanged keeps what it had.
+// longer gives any. A row imported unchanged keeps what it had. The rows
+// go in multi-row upserts and the removals in one DELETE a chunk, not one
+// statement a row; the last word on a key in the batch is the one kept.
 func (s *importSink) writeLinkageEvidence(ctx context.Context, t *Tx, job *imports.Job, plan []*planned, now string) (int, error) {
-	n := 0
+	type kept struct {
+		personID string
+		e        imports.Evidence
+		drop     bool
+	}
+	last := map[string]kept{}
 	for _, p := range plan {
 		if p.row.Person == nil || p.row.Key == "" || (!p.keyNew && !p.keyHash) {
 			continue
@@ -31,38 +39,62 @@ func (s *importSink) writeLinkageEvidence(ctx context.Context, t *Tx, job *impor
 			// import records the household relation, and the child's
 			// evidence names her, as the child's own source key's.
 			m := p.row.Person
-			e := imports.Evidence{MotherName: strings.TrimSpace(m.GivenName + " " + m.FamilyName), MotherCID: m.NationalID}
-			if err := t.upsertLinkageEvidence(ctx, job, p.row.RelatedTo+"#mother", p.relativeOf, e, now); err != nil {
-				return n, err
-			}
-			n++
+			last[p.row.RelatedTo+"#mother"] = kept{personID: p.relativeOf,
+				e: imports.Evidence{MotherName: strings.TrimSpace(m.GivenName + " " + m.FamilyName), MotherCID: m.NationalID}}
 		}
 		e := p.row.Evidence
 		if e.Empty() {
 			if p.keyHash {
-				if _, err := t.exec(ctx, `DELETE FROM linkage_evidence WHERE source = ? AND source_key = ?`, job.Source, p.row.Key); err != nil {
-					return n, classify(err)
-				}
+				last[p.row.Key] = kept{drop: true}
 			}
 			continue
 		}
-		if err := t.upsertLinkageEvidence(ctx, job, p.row.Key, p.personID, e, now); err != nil {
+		last[p.row.Key] = kept{personID: p.personID, e: e}
+	}
+	if len(last) == 0 {
+		return 0, nil
+	}
+	// In key order: two batches of one source on PostgreSQL lock the rows
+	// in the same order and never wait on each other in a circle.
+	keys := make([]string, 0, len(last))
+	for k := range last {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var drop []string
+	w := newBulkUpsert(t, evidenceTable, evidenceUpsert)
+	n := 0
+	for _, k := range keys {
+		v := last[k]
+		if v.drop {
+			drop = append(drop, k)
+			continue
+		}
+		if err := w.add(ctx, NewID(), job.Source, k, v.personID, v.e.MotherName, v.e.MotherCID, v.e.Community, v.e.Address, job.ID, now); err != nil {
 			return n, err
 		}
 		n++
 	}
+	if err := w.flush(ctx); err != nil {
+		return n, err
+	}
+	for _, ks := range chunks(drop, lookupChunk) {
+		args := append([]any{job.Source}, anyArgs(ks)...)
+		if _, err := t.exec(ctx, `DELETE FROM linkage_evidence WHERE source = ? AND source_key IN (`+placeholders(len(ks))+`)`, args...); err != nil {
+			return n, classify(err)
+		}
+	}
 	return n, nil
 }
 
-// upsertLinkageEvidence keeps one source key's evidence about a person.
-func (t *Tx) upsertLinkageEvidence(ctx context.Context, job *imports.Job, key, personID string, e imports.Evidence, now string) error {
-	_, err := t.exec(ctx, `INSERT INTO linkage_evidence (id, source, source_key, person_id, mother_name, mother_cid, community, address, job_id, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (source, source_key) DO UPDATE SET person_id = excluded.person_id,
-		mother_name = excluded.mother_name, mother_cid = excluded.mother_cid, community = excluded.community, address = excluded.address,
-		job_id = excluded.job_id, updated_at = excluded.updated_at`,
-		NewID(), job.Source, key, personID, e.MotherName, e.MotherCID, e.Community, e.Address, job.ID, now)
-	return classify(err)
-}
+// evidenceTable and evidenceUpsert keep one source key's evidence about a
+// person, replacing what an earlier import of the key kept.
+var evidenceTable = bulkTable{`INSERT INTO linkage_evidence (id, source, source_key, person_id, mother_name, mother_cid, community, address,
+	job_id, updated_at) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, 500}
+
+const evidenceUpsert = ` ON CONFLICT (source, source_key) DO UPDATE SET person_id = excluded.person_id,
+	mother_name = excluded.mother_name, mother_cid = excluded.mother_cid, community = excluded.community, address = excluded.address,
+	job_id = excluded.job_id, updated_at = excluded.updated_at`
 
 // rowLinkageRecord is what linkage compares of an import row: the person
 // it describes with the row's evidence.

@@ -1,0 +1,101 @@
+package store_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"termtem/internal/imports"
+	"termtem/internal/store"
+	"termtem/internal/store/storetest"
+)
+
+// TestImportCorrectionsInBulk: more rows than a batch and than a bulk
+// statement (1,000 and 500), so that the batched look-ups, the multi-row
+// evidence upserts and deletes and the key re-hashing run across several
+// statements and batches. A corrected file updates every person, replaces
+// or removes their evidence and leaves the keys so that it imports
+// unchanged a second time; another source's file with the same national
+// IDs links every row to the same people and fills only what was empty.
+func TestImportCorrectionsInBulk(t *testing.T) {
+	db := storetest.Open(t)
+	db.LinkageAutoTrain = -1
+	org := newOrg(t, db, "BULK-1")
+	const n = 1200
+	m := imports.Mapping{Header: true, DateEra: imports.EraCE, Columns: map[imports.Target]string{
+		imports.LocalID: "id", imports.NationalIDCol: "cid", imports.GivenName: "given", imports.FamilyName: "family",
+		imports.Nickname: "nick", imports.BirthDate: "birth", imports.MotherName: "mother", imports.Community: "community",
+	}}
+	roster := func(family, mother func(i int) string, nick func(i int) string) string {
+		var b strings.Builder
+		b.WriteString("id,cid,given,family,nick,birth,mother,community\n")
+		for i := range n {
+			community := "ชุมชนบุญมา"
+			if mother(i) == "" {
+				community = ""
+			}
+			fmt.Fprintf(&b, "B%05d,%s,%s,%s,%s,2018-%02d-%02d,%s,%s\n", i, testCID(i), givenNames[i%len(givenNames)], family(i), nick(i),
+				1+i%12, 1+i%28, mother(i), community)
+		}
+		return b.String()
+	}
+	none := func(int) string { return "" }
+	first := roster(func(i int) string { return fmt.Sprintf("ใจดี %d", i) }, func(i int) string { return fmt.Sprintf("มาลี ใจดี %d", i) }, none)
+	j := mustImport(t, db, org.ID, "roster", imports.CSV, writeFile(t, "r1.csv", first), m)
+	if j.Counts.Created != n || auditCount(t, db, store.ActionLinkageEvidenceWritten, j.ID) != 2 {
+		t.Fatalf("first import: %+v", j.Counts)
+	}
+	p7 := personByCID(t, db, testCID(7))
+	if c, mother, _, place := evidenceRows(t, db, p7.ID); c != 1 || mother != "มาลี ใจดี 7" || place != "ชุมชนบุญมา " {
+		t.Fatalf("evidence of row 7: %d %q %q", c, mother, place)
+	}
+	if again := mustImport(t, db, org.ID, "roster", imports.CSV, writeFile(t, "r1b.csv", first), m); again.Counts.Unchanged != n {
+		t.Fatalf("the same file again: %+v", again.Counts)
+	}
+
+	// Every family name corrected; every third row drops its mother and
+	// community, the others name another mother.
+	mother2 := func(i int) string {
+		if i%3 == 0 {
+			return ""
+		}
+		return fmt.Sprintf("สมศรี ใจงาม %d", i)
+	}
+	fixed := roster(func(i int) string { return fmt.Sprintf("ใจงาม %d", i) }, mother2, none)
+	if f := mustImport(t, db, org.ID, "roster", imports.CSV, writeFile(t, "r2.csv", fixed), m); f.Counts.Updated != n {
+		t.Fatalf("corrected file: %+v", f.Counts)
+	}
+	if c, mother, _, _ := evidenceRows(t, db, p7.ID); c != 1 || mother != "สมศรี ใจงาม 7" {
+		t.Errorf("row 7's evidence after the correction: %d %q", c, mother)
+	}
+	if c, _, _, _ := evidenceRows(t, db, personByCID(t, db, testCID(9)).ID); c != 0 {
+		t.Errorf("row 9 dropped its mother, %d evidence rows kept", c)
+	}
+	var kept int
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowForTest(ctx, `SELECT COUNT(*) FROM linkage_evidence WHERE source = 'roster'`).Scan(&kept)
+	}); err != nil || kept != n-n/3 {
+		t.Errorf("evidence rows after the correction: %d (%v), want %d", kept, err, n-n/3)
+	}
+	if p := personByCID(t, db, testCID(7)); p.FamilyName != "ใจงาม 7" || p.Version != p7.Version+1 || p.ID != p7.ID {
+		t.Errorf("row 7 corrected: %+v", p)
+	}
+	if again := mustImport(t, db, org.ID, "roster", imports.CSV, writeFile(t, "r2b.csv", fixed), m); again.Counts.Unchanged != n {
+		t.Errorf("the corrected file again: %+v", again.Counts)
+	}
+
+	// Another agency's file: the same national IDs, other family names and
+	// a nickname. Every row links to the same person; the family name
+	// stays (it was given), the nickname (empty) is filled.
+	other := roster(func(i int) string { return fmt.Sprintf("ทองดี %d", i) }, none, func(i int) string { return fmt.Sprintf("เล็ก%d", i) })
+	o := mustImport(t, db, org.ID, "clinic", imports.CSV, writeFile(t, "o.csv", other), m)
+	if o.Counts.Linked != n || o.Counts.Created != 0 {
+		t.Fatalf("another source: %+v", o.Counts)
+	}
+	if people, _ := db.CountPeople(ctx); people != n {
+		t.Errorf("people = %d, want %d", people, n)
+	}
+	if p := personByCID(t, db, testCID(7)); p.ID != p7.ID || p.FamilyName != "ใจงาม 7" || p.Nickname != "เล็ก7" || p.Version != p7.Version+2 {
+		t.Errorf("row 7 linked from another source: %+v", p)
+	}
+}
