@@ -309,6 +309,7 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 	// upserts prepared once for the transaction: parsing an upsert for
 	// every counter row was 70 % of the generator's CPU, and on PostgreSQL
 	// every statement is a round trip.
+	var changed []int
 	for len(keys) > 0 {
 		n := 1
 		for n < len(keys) && keys[n].tab == keys[0].tab {
@@ -317,9 +318,11 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 		if err := t.dashApplyTable(ctx, keys[0].tab, keys[:n], c); err != nil {
 			return err
 		}
+		changed = append(changed, keys[0].tab)
 		keys = keys[n:]
 	}
-	return nil
+	// The tables changed get new versions (dash_cache.go), last.
+	return t.dashBump(ctx, changed)
 }
 
 // dashChunks are the row counts of the upserts and deletes, largest

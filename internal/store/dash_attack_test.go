@@ -125,7 +125,7 @@ func (w *attackWorld) write(t *testing.T, rows map[int][]counterRow) {
 				return err
 			}
 		}
-		return nil
+		return tx.DashboardCountersChangedForTest(ctx)
 	})
 	if err != nil {
 		t.Fatal(err)

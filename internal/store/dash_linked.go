@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"time"
 
 	"termtem/internal/places"
 	"termtem/internal/suppress"
@@ -94,52 +95,89 @@ type linked struct {
 
 // linkedSpec is a table to protect along a path.
 type linkedSpec struct {
-	rows, cols int
-	opt        suppress.Options
-	// counts are each place's counts (every place of the families and the
-	// viewed place; a place missing counts nothing).
-	counts map[string][][]int64
+	// key names the table and every parameter its counts depend on (the
+	// dimension, the day it is judged on, …); version is the version of the
+	// counters it is read from (dashVersions.of). Together with the path
+	// they name a family's result in the memo (dash_cache.go).
+	key, version string
+	rows, cols   int
+	opt          suppress.Options
+	// fetch reads the counts of places (a place missing counts nothing).
+	fetch func(ids []string) (map[string][][]int64, error)
 	// adjust, when set, may change what is given to path[n] (for n == 0,
 	// given is nil: the city's table is protected alone unless adjust gives
 	// it marks). A breakdown of a row of another table uses it to withhold
-	// a place whose row is not published whole.
+	// a place whose row is not published whole. What it decides must follow
+	// from key and version alone (it is kept with the families).
 	adjust func(n int, given *suppress.Given) *suppress.Given
 }
 
-// protectAlong protects a table along the families of f.
-func protectAlong(f *pathFamilies, spec linkedSpec) linked {
-	zero := func() [][]int64 {
-		out := make([][]int64, spec.rows)
-		for i := range out {
-			out[i] = make([]int64, spec.cols)
-		}
-		return out
+// protectAlong protects a table along the families of f. The families
+// from the city down that are kept in the memo under the counters' version
+// are taken from it; the first that is not, and every one below it, are
+// read (only their places) and protected afresh, and kept.
+func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec) (linked, error) {
+	memo := &t.db.families
+	now := time.Now()
+	last := len(f.path) - 1
+	keys := make([]string, len(f.path))
+	prefix := spec.key + "|" + spec.version
+	for n, p := range f.path {
+		prefix += "|" + p.ID
+		keys[n] = prefix
 	}
-	of := func(id string) [][]int64 {
-		if c, ok := spec.counts[id]; ok {
-			return c
-		}
-		return zero()
-	}
-	out := linked{own: of(f.path[len(f.path)-1].ID), marks: make([]suppress.Table, len(f.path))}
-	var given *suppress.Given
+	res := make([]*familyResult, len(f.path))
+	miss := len(f.path)
 	for n := range f.path {
-		if spec.adjust != nil {
-			given = spec.adjust(n, given)
+		if res[n] = memo.get(keys[n], f.sets[n], now); res[n] == nil {
+			miss = n
+			break
 		}
-		counts := make([][][]int64, len(f.sets[n]))
-		for s, id := range f.sets[n] {
-			counts[s] = of(id)
+	}
+	if miss <= last {
+		var ids []string
+		for n := miss; n <= last; n++ {
+			ids = append(append(ids, f.path[n].ID), f.sets[n]...)
 		}
-		fam := suppress.ProtectLinked(counts, spec.rows, spec.cols, spec.opt, given)
-		out.marks[n] = fam.Parent
-		if n == len(f.path)-1 {
-			out.fam, out.below = fam, counts
+		counts, err := spec.fetch(ids)
+		if err != nil {
+			return linked{}, err
+		}
+		of := func(id string) [][]int64 {
+			if c, ok := counts[id]; ok && c != nil {
+				return c
+			}
+			out := make([][]int64, spec.rows)
+			for i := range out {
+				out[i] = make([]int64, spec.cols)
+			}
 			return out
 		}
-		given = fam.GivenTo(f.next[n])
+		var given *suppress.Given
+		if miss > 0 {
+			given = res[miss-1].fam.GivenTo(f.next[miss-1])
+		}
+		for n := miss; n <= last; n++ {
+			if spec.adjust != nil {
+				given = spec.adjust(n, given)
+			}
+			below := make([][][]int64, len(f.sets[n]))
+			for s, id := range f.sets[n] {
+				below[s] = of(id)
+			}
+			fam := suppress.ProtectLinked(below, spec.rows, spec.cols, spec.opt, given)
+			res[n] = &familyResult{sets: f.sets[n], below: below, own: of(f.path[n].ID), fam: fam}
+			memo.put(keys[n], res[n], now)
+			if n < last {
+				given = fam.GivenTo(f.next[n])
+			}
+		}
 	}
-	return out
+	out := linked{own: res[last].own, fam: res[last].fam, below: res[last].below, marks: make([]suppress.Table, len(f.path))}
+	for n := range f.path {
+		out.marks[n] = res[n].fam.Parent
+	}
+	return out, nil
 }
 
 // withheldGiven is a place's table given as not published at all (its

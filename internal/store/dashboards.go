@@ -59,6 +59,7 @@ type Dashboard struct {
 	Gaps             dashboards.Table // continuity gap × (gap, others)
 
 	fams *pathFamilies // the places linked to Place by sums (see dash_linked.go)
+	ver  dashVersions  // the counters' versions the figures were read at
 	gaps linked        // the gap table along the path (but the hand-offs), for the maps of gaps
 	due  linked        // the deadline table along the path
 }
@@ -230,14 +231,21 @@ func (db *DB) Dashboard(ctx context.Context, q DashboardQuery, actor audit.Event
 	// The figures may lag a little: a streaming replica serves them when
 	// one is set and not too far behind (the access check above and the
 	// audit below stay on the primary).
-	r := db.dashReader(ctx)
-	if err := r.flowerTables(ctx, &d); err != nil {
-		return d, err
-	}
-	if err := r.flowTables(ctx, &d); err != nil {
-		return d, err
-	}
-	if err := r.gapTable(ctx, &d); err != nil {
+	// One snapshot for all of them: the counter versions the protected
+	// families are kept by (dash_cache.go) must be those of the counts.
+	if err := db.dashSnapshot(ctx, func(r *Tx) error {
+		var err error
+		if d.ver, err = r.dashVersions(ctx); err != nil {
+			return err
+		}
+		if err := r.flowerTables(ctx, &d); err != nil {
+			return err
+		}
+		if err := r.flowTables(ctx, &d); err != nil {
+			return err
+		}
+		return r.gapTable(ctx, &d)
+	}); err != nil {
 		return d, err
 	}
 	actor.Action, actor.ObjectType, actor.ObjectID = ActionDashboardViewed, "place", p.ID
@@ -299,41 +307,61 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	ids := f.ids()
 	first, last := dashboards.ChildYears(d.Period.On)
 	dims, lvls := dashboards.Dimensions, dashboards.Levels
-	// The children's and the households' flower tables of every place of
-	// the families, in one query.
-	rowsOf := map[string]map[string][][]int64{"child": {}, "household": {}}
-	for _, subject := range []string{"child", "household"} {
+	// The children's and the households' flower tables of the places
+	// asked for, in one query.
+	flowers := newOnDemand(func(ids []string) (map[string][2][][]int64, error) {
+		out := map[string][2][][]int64{}
 		for _, id := range ids {
-			rowsOf[subject][id] = newCounts(dims, lvls).v
+			out[id] = [2][][]int64{newCounts(dims, lvls).v, newCounts(dims, lvls).v}
 		}
-	}
-	res, err := t.query(ctx, `SELECT place_id, subject, dimension, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`)
+		res, err := t.query(ctx, `SELECT place_id, subject, dimension, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`)
 		AND ((subject = 'child' AND birth_year >= ? AND birth_year <= ?) OR subject = 'household') GROUP BY place_id, subject, dimension, level`,
-		append(anyArgs(ids), first, last)...)
-	if err != nil {
-		return classify(err)
-	}
-	if err := eachRow(res, func(s scanner) error {
-		var id, subject, dim, level string
-		var v int64
-		if err := s.Scan(&id, &subject, &dim, &level, &v); err != nil {
-			return err
+			append(anyArgs(ids), first, last)...)
+		if err != nil {
+			return nil, classify(err)
 		}
-		i, j := slices.Index(dims, dim), slices.Index(lvls, level)
-		if c := rowsOf[subject][id]; c != nil && i >= 0 && j >= 0 {
-			c[i][j] += v
+		return out, eachRow(res, func(s scanner) error {
+			var id, subject, dim, level string
+			var v int64
+			if err := s.Scan(&id, &subject, &dim, &level, &v); err != nil {
+				return err
+			}
+			k := 0
+			if subject == "household" {
+				k = 1
+			}
+			i, j := slices.Index(dims, dim), slices.Index(lvls, level)
+			if c, ok := out[id]; ok && i >= 0 && j >= 0 {
+				c[k][i][j] += v
+			}
+			return nil
+		})
+	})
+	subject := func(k int) func(ids []string) (map[string][][]int64, error) {
+		return func(ids []string) (map[string][][]int64, error) {
+			got, err := flowers.get(ids)
+			out := map[string][][]int64{}
+			for id, c := range got {
+				out[id] = c[k]
+			}
+			return out, err
 		}
-		return nil
-	}); err != nil {
-		return err
 	}
 	flowerOpt := suppress.Options{FixedRowTotals: true} // every dimension's total is the number of subjects
-	children := protectAlong(f, linkedSpec{rows: len(dims), cols: len(lvls), opt: flowerOpt, counts: rowsOf["child"]})
+	years := "|" + first + "|" + last
+	children, err := t.protectAlong(ctx, f, linkedSpec{key: "flower_children" + years, version: d.ver.of(tabFlower),
+		rows: len(dims), cols: len(lvls), opt: flowerOpt, fetch: subject(0)})
+	if err != nil {
+		return err
+	}
 	d.FlowerChildren = dashboards.Published("flower_children", keyHeads(dims), keyHeads(lvls), children.own, children.fam.Parent)
-	households := protectAlong(f, linkedSpec{rows: len(dims), cols: len(lvls), opt: flowerOpt, counts: rowsOf["household"]})
+	households, err := t.protectAlong(ctx, f, linkedSpec{key: "flower_households", version: d.ver.of(tabFlower),
+		rows: len(dims), cols: len(lvls), opt: flowerOpt, fetch: subject(1)})
+	if err != nil {
+		return err
+	}
 	d.FlowerHouseholds = dashboards.Published("flower_households", keyHeads(dims), keyHeads(lvls), households.own, households.fam.Parent)
 
 	// Life stages, from birth years: a breakdown of the children's row of
@@ -348,15 +376,15 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 		stageArgs = append(stageArgs, strconv.Itoa(d.Period.On.Year()-st.MaxAge))
 	}
 	stage += " ELSE '' END"
-	args := append(append(slices.Clone(stageArgs), anyArgs(ids)...), d.Dimension, first, last)
-	stageCounts, err := t.placeCounts(ctx, ids, len(stageKeys), len(lvls), byKeys(stageKeys, lvls),
-		`SELECT place_id, `+stage+`, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`) AND subject = 'child'
-		AND dimension = ? AND birth_year >= ? AND birth_year <= ? GROUP BY 1, 2, 3`, args...)
-	if err != nil {
-		return err
-	}
 	stageOpt := suppress.Options{FixedColTotals: true}
-	stages := protectAlong(f, linkedSpec{rows: len(stageKeys), cols: len(lvls), opt: stageOpt, counts: stageCounts,
+	stages, err := t.protectAlong(ctx, f, linkedSpec{key: "stages|" + d.Dimension + "|" + strconv.Itoa(d.Period.On.Year()) + years,
+		version: d.ver.of(tabFlower), rows: len(stageKeys), cols: len(lvls), opt: stageOpt,
+		fetch: func(ids []string) (map[string][][]int64, error) {
+			args := append(append(slices.Clone(stageArgs), anyArgs(ids)...), d.Dimension, first, last)
+			return t.placeCounts(ctx, ids, len(stageKeys), len(lvls), byKeys(stageKeys, lvls),
+				`SELECT place_id, `+stage+`, level, SUM(n) FROM dash_flower WHERE place_id IN (`+placeholders(len(ids))+`) AND subject = 'child'
+		AND dimension = ? AND birth_year >= ? AND birth_year <= ? GROUP BY 1, 2, 3`, args...)
+		},
 		// Published only where the children's row is published whole (else
 		// its column totals would give the row away).
 		adjust: func(n int, given *suppress.Given) *suppress.Given {
@@ -365,6 +393,9 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 			}
 			return given
 		}})
+	if err != nil {
+		return err
+	}
 	d.Stages = dashboards.Published("stages", keyHeads(stageKeys), keyHeads(lvls), stages.own, stages.fam.Parent)
 
 	// Places one level down: the slice of the family at the dimension.
@@ -391,38 +422,49 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 // The totals over the months are shown only when every month they add is,
 // so that they say nothing new; a "—" there may be any number.
 func (t *Tx) trendTable(ctx context.Context, d *Dashboard, f *pathFamilies) (dashboards.Table, error) {
-	ids := f.ids()
 	months, lvls := d.Period.Months(), dashboards.Levels
-	byMonth := map[string]map[string][][]int64{}
-	for _, m := range months {
-		byMonth[m] = map[string][][]int64{}
+	// Every month of the period of the places asked for, in one query.
+	byPlace := newOnDemand(func(ids []string) (map[string]map[string][]int64, error) {
+		out := map[string]map[string][]int64{}
 		for _, id := range ids {
-			byMonth[m][id] = [][]int64{make([]int64, len(lvls))}
+			out[id] = map[string][]int64{}
+			for _, m := range months {
+				out[id][m] = make([]int64, len(lvls))
+			}
 		}
-	}
-	res, err := t.query(ctx, `SELECT place_id, month, level, SUM(n) FROM dash_flower_month WHERE place_id IN (`+placeholders(len(ids))+`)
+		res, err := t.query(ctx, `SELECT place_id, month, level, SUM(n) FROM dash_flower_month WHERE place_id IN (`+placeholders(len(ids))+`)
 		AND subject = 'child' AND dimension = ? AND month >= ? AND month <= ? GROUP BY place_id, month, level`,
-		append(anyArgs(ids), d.Dimension, d.Period.FromMonth(), d.Period.ToMonth())...)
-	if err != nil {
-		return dashboards.Table{}, classify(err)
-	}
-	if err := eachRow(res, func(s scanner) error {
-		var id, month, level string
-		var n int64
-		if err := s.Scan(&id, &month, &level, &n); err != nil {
-			return err
+			append(anyArgs(ids), d.Dimension, d.Period.FromMonth(), d.Period.ToMonth())...)
+		if err != nil {
+			return nil, classify(err)
 		}
-		if j := slices.Index(lvls, level); j >= 0 && byMonth[month] != nil && byMonth[month][id] != nil {
-			byMonth[month][id][0][j] += n
-		}
-		return nil
-	}); err != nil {
-		return dashboards.Table{}, err
-	}
+		return out, eachRow(res, func(s scanner) error {
+			var id, month, level string
+			var n int64
+			if err := s.Scan(&id, &month, &level, &n); err != nil {
+				return err
+			}
+			if j := slices.Index(lvls, level); j >= 0 && out[id] != nil && out[id][month] != nil {
+				out[id][month][j] += n
+			}
+			return nil
+		})
+	})
 	counts := make([][]int64, len(months))
 	pub := suppress.Table{Cells: make([][]suppress.Mark, len(months)), RowTotal: make([]suppress.Mark, len(months)), ColTotal: make([]suppress.Mark, len(lvls))}
 	for i, m := range months {
-		l := protectAlong(f, linkedSpec{rows: 1, cols: len(lvls), counts: byMonth[m]})
+		l, err := t.protectAlong(ctx, f, linkedSpec{key: "trend|" + d.Dimension + "|" + m, version: d.ver.of(tabFlowerMonth), rows: 1, cols: len(lvls),
+			fetch: func(ids []string) (map[string][][]int64, error) {
+				got, err := byPlace.get(ids)
+				out := map[string][][]int64{}
+				for id, c := range got {
+					out[id] = [][]int64{c[m]}
+				}
+				return out, err
+			}})
+		if err != nil {
+			return dashboards.Table{}, err
+		}
 		counts[i] = l.own[0]
 		pub.Cells[i], pub.RowTotal[i] = l.fam.Parent.Cells[0], l.fam.Parent.Grand
 		if l.fam.Parent.Withheld {
@@ -491,8 +533,15 @@ var (
 // HandoffWaitDays: a hand-off not acknowledged within this is overdue.
 const HandoffWaitDays = 14
 
-func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
-	place, from, to := d.Place.ID, d.Period.FromMonth(), d.Period.ToMonth()
+// referralFigures are the referral tables of a place and a period.
+type referralFigures struct {
+	services, orgs dashboards.Table
+	times          []ReferralTime
+}
+
+// referralTables reads the referrals of a place sent in a period.
+func (t *Tx) referralTables(ctx context.Context, place, from, to string) (*referralFigures, error) {
+	r := &referralFigures{}
 	var services []string
 	for _, s := range cases.Services {
 		services = append(services, string(s))
@@ -504,7 +553,7 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 	rows, err := t.query(ctx, `SELECT service, to_org, status, SUM(n), SUM(accepted_n), SUM(accept_hours), SUM(completed_n), SUM(complete_hours)
 		FROM dash_referrals WHERE place_id = ? AND month >= ? AND month <= ? GROUP BY service, to_org, status`, place, from, to)
 	if err != nil {
-		return classify(err)
+		return nil, classify(err)
 	}
 	if err := eachRow(rows, func(s scanner) error {
 		var service, org, status string
@@ -525,12 +574,12 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 		orgCounts[org][status] += n
 		return nil
 	}); err != nil {
-		return err
+		return nil, err
 	}
-	d.ReferralServices = dashboards.NewTable("referral_services", keyHeads(services), keyHeads(referralStatuses), svc.v)
+	r.services = dashboards.NewTable("referral_services", keyHeads(services), keyHeads(referralStatuses), svc.v)
 	for _, s := range services {
 		if x := times[s]; x != nil {
-			d.ReferralTimes = append(d.ReferralTimes, ReferralTime{Service: dashboards.Head{Key: s},
+			r.times = append(r.times, ReferralTime{Service: dashboards.Head{Key: s},
 				Accept: dashboards.NewMean(x.ah, x.an), Complete: dashboards.NewMean(x.ch, x.cn)})
 		}
 	}
@@ -551,8 +600,25 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 			oc.add(id, st, n)
 		}
 	}
-	d.ReferralOrgs = dashboards.NewBreakdown("referral_orgs", orgHeads, keyHeads(referralStatuses), oc.v,
-		d.ReferralServices.ColTotals, d.ReferralServices.Grand)
+	r.orgs = dashboards.NewBreakdown("referral_orgs", orgHeads, keyHeads(referralStatuses), oc.v,
+		r.services.ColTotals, r.services.Grand)
+	return r, nil
+}
+
+func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
+	// The referral tables are read for the viewed place alone: kept by the
+	// referral counters' version, place and period like the families.
+	key := "referrals|" + d.ver.of(tabReferrals) + "|" + d.Place.ID + "|" + d.Period.FromMonth() + "|" + d.Period.ToMonth()
+	now := time.Now()
+	r, _ := t.db.families.recall(key, now).(*referralFigures)
+	if r == nil {
+		var err error
+		if r, err = t.referralTables(ctx, d.Place.ID, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
+			return err
+		}
+		t.db.families.put(key, r, now)
+	}
+	d.ReferralServices, d.ReferralOrgs, d.ReferralTimes = r.services, r.orgs, r.times
 
 	legal := []string{""}
 	for _, l := range cases.LegalCodes {
@@ -563,14 +629,15 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	ids := f.ids()
-	caseCounts, err := t.placeCounts(ctx, ids, len(legal), len(statuses), byKeys(legal, statuses),
-		`SELECT place_id, legal, status, SUM(n) FROM dash_cases WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY place_id, legal, status`,
-		anyArgs(ids)...)
+	cases, err := t.protectAlong(ctx, f, linkedSpec{key: "cases", version: d.ver.of(tabCases), rows: len(legal), cols: len(statuses),
+		fetch: func(ids []string) (map[string][][]int64, error) {
+			return t.placeCounts(ctx, ids, len(legal), len(statuses), byKeys(legal, statuses),
+				`SELECT place_id, legal, status, SUM(n) FROM dash_cases WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY place_id, legal, status`,
+				anyArgs(ids)...)
+		}})
 	if err != nil {
 		return err
 	}
-	cases := protectAlong(f, linkedSpec{rows: len(legal), cols: len(statuses), counts: caseCounts})
 	legalHeads := keyHeads(legal)
 	legalHeads[0].Key = "none"
 	d.Cases = dashboards.Published("cases", legalHeads, keyHeads(statuses), cases.own, cases.fam.Parent)
@@ -582,13 +649,15 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 		WHEN item = 'alert' AND state = 'acknowledged' THEN 'taken'
 		WHEN item = 'handoff' AND state = 'waiting' THEN CASE WHEN day < ? THEN 'overdue' ELSE 'in_time' END
 		ELSE 'done' END`
-	dueCounts, err := t.placeCounts(ctx, ids, len(deadlineRows), len(deadlineCols), byKeys(deadlineRows, deadlineCols),
-		`SELECT place_id, item, `+state+`, SUM(n) FROM dash_due WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY 1, 2, 3`,
-		append([]any{today, waitFrom}, anyArgs(ids)...)...)
+	d.due, err = t.protectAlong(ctx, f, linkedSpec{key: "due|" + today, version: d.ver.of(tabDue), rows: len(deadlineRows), cols: len(deadlineCols),
+		fetch: func(ids []string) (map[string][][]int64, error) {
+			return t.placeCounts(ctx, ids, len(deadlineRows), len(deadlineCols), byKeys(deadlineRows, deadlineCols),
+				`SELECT place_id, item, `+state+`, SUM(n) FROM dash_due WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY 1, 2, 3`,
+				append([]any{today, waitFrom}, anyArgs(ids)...)...)
+		}})
 	if err != nil {
 		return err
 	}
-	d.due = protectAlong(f, linkedSpec{rows: len(deadlineRows), cols: len(deadlineCols), counts: dueCounts})
 	d.Deadlines = dashboards.Published("deadlines", keyHeads(deadlineRows), keyHeads(deadlineCols), d.due.own, d.due.fam.Parent)
 	return nil
 }
@@ -609,22 +678,28 @@ func (t *Tx) gapTable(ctx context.Context, d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	ids := f.ids()
-	counts, err := t.gapCounts(ctx, ids, countedGaps, d.Period.On, d.UnseenDays)
+	d.gaps, err = t.protectAlong(ctx, f, linkedSpec{key: "gaps|" + d.Period.On.Format(time.RFC3339) + "|" + strconv.Itoa(d.UnseenDays),
+		version: d.ver.of(tabSeen, tabSchool, tabDSPM, tabGrant), rows: len(countedGaps), cols: 2,
+		fetch: func(ids []string) (map[string][][]int64, error) {
+			counts, err := t.gapCounts(ctx, ids, countedGaps, d.Period.On, d.UnseenDays)
+			if err != nil {
+				return nil, err
+			}
+			byPlace := map[string][][]int64{}
+			for _, id := range ids {
+				g := newCounts(countedGaps, []string{"gap", "other"})
+				for _, row := range countedGaps {
+					c := counts[id][row]
+					g.add(row, "gap", c.gap)
+					g.add(row, "other", c.all-c.gap)
+				}
+				byPlace[id] = g.v
+			}
+			return byPlace, nil
+		}})
 	if err != nil {
 		return err
 	}
-	byPlace := map[string][][]int64{}
-	for _, id := range ids {
-		g := newCounts(countedGaps, []string{"gap", "other"})
-		for _, row := range countedGaps {
-			c := counts[id][row]
-			g.add(row, "gap", c.gap)
-			g.add(row, "other", c.all-c.gap)
-		}
-		byPlace[id] = g.v
-	}
-	d.gaps = protectAlong(f, linkedSpec{rows: len(countedGaps), cols: 2, counts: byPlace})
 	// The published table: the counted gaps with their marks, the hand-off
 	// row from the deadline table ("others" shown only when the overdue
 	// and the total are: then it is their difference), and the totals

@@ -36,3 +36,18 @@ func (db *DB) GapCountsForTest(ctx context.Context, placeIDs, rows []string, on 
 	}
 	return out, err
 }
+
+// DashboardCountersChangedForTest gives every counter table a new version,
+// as the store does when it changes counters: for tests that write
+// counter rows themselves.
+func (t *Tx) DashboardCountersChangedForTest(ctx context.Context) error {
+	return t.dashBump(ctx, allDashTables())
+}
+
+// DashboardMemoForTest switches the memo of protected families
+// (dash_cache.go) on or off and empties it.
+func (db *DB) DashboardMemoForTest(on bool) {
+	db.families.mu.Lock()
+	defer db.families.mu.Unlock()
+	db.families.off, db.families.m = !on, nil
+}

@@ -59,6 +59,9 @@ type DB struct {
 	// writes counts this process's committed write transactions (see
 	// WriteGeneration).
 	writes atomic.Uint64
+	// families keeps the dashboards' protected families by counter
+	// version (dash_cache.go).
+	families familyMemo
 	// communities caches community and district codes (CommunityCodes).
 	communities communityCache
 	// Now is the store's clock; tests move it to check expiry rules.
