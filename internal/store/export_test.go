@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -50,4 +52,49 @@ func (db *DB) DashboardMemoForTest(on bool) {
 	db.families.mu.Lock()
 	defer db.families.mu.Unlock()
 	db.families.off, db.families.m = !on, nil
+}
+
+// LookupQueriesForTest are the queries of an ID lookup and a person's page
+// that migration 00031 gave indexes, by the index each must use.
+var LookupQueriesForTest = map[string]string{
+	"service_records_schooling":      schoolingQuery,
+	"person_identifiers_person_kind": personIdentifiersQuery,
+}
+
+// PlanForTest is how the database would run q (EXPLAIN QUERY PLAN on
+// SQLite; EXPLAIN with sequential scans discouraged on PostgreSQL, whose
+// planner would otherwise prefer them on a test's nearly empty tables).
+func (db *DB) PlanForTest(ctx context.Context, q string, args ...any) (string, error) {
+	var plan []string
+	err := db.InTx(ctx, func(tx *Tx) error {
+		explain := "EXPLAIN QUERY PLAN "
+		if db.postgres {
+			if _, err := tx.exec(ctx, `SET LOCAL enable_seqscan = off`); err != nil {
+				return err
+			}
+			explain = "EXPLAIN "
+		}
+		rows, err := tx.query(ctx, explain+q, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, err := rows.Columns()
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			plan = append(plan, fmt.Sprint(vals...))
+		}
+		return rows.Err()
+	})
+	return strings.Join(plan, "\n"), classify(err)
 }

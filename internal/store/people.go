@@ -240,9 +240,13 @@ func (t *Tx) getPerson(ctx context.Context, id string) (people.Person, error) {
 	return p, t.personIdentifiers(ctx, &p)
 }
 
+// personIdentifiersQuery reads a person's identifiers from the covering
+// index person_identifiers_person_kind (migration 00031) alone.
+const personIdentifiersQuery = `SELECT kind, value FROM person_identifiers WHERE person_id = ? ORDER BY kind`
+
 // personIdentifiers reads p's document numbers into it.
 func (t *Tx) personIdentifiers(ctx context.Context, p *people.Person) error {
-	rows, err := t.query(ctx, `SELECT kind, value FROM person_identifiers WHERE person_id = ? ORDER BY kind`, p.ID)
+	rows, err := t.query(ctx, personIdentifiersQuery, p.ID)
 	if err != nil {
 		return classify(err)
 	}

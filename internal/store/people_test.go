@@ -393,3 +393,21 @@ func TestNarrowedSearchRanksBySpelling(t *testing.T) {
 		}
 	}
 }
+
+// A person's schooling and identifiers are read on every ID lookup and
+// every person page: each must come from its own index (migration 00031),
+// not from reading all of a person's service records. The schooling index
+// is partial, and a database uses it only while the query's condition on
+// the kind matches the index's: a change to either fails here.
+func TestLookupQueriesUseTheirIndexes(t *testing.T) {
+	db := storetest.Open(t)
+	for index, q := range store.LookupQueriesForTest {
+		plan, err := db.PlanForTest(ctx, q, "no-such-person")
+		if err != nil {
+			t.Fatalf("%s: %v", index, err)
+		}
+		if !strings.Contains(plan, index) {
+			t.Errorf("the query does not use %s; its plan:\n%s\nquery: %s", index, plan, q)
+		}
+	}
+}
