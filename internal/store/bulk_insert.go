@@ -184,16 +184,22 @@ func (b *bulkInserter) insert(ctx context.Context, hs []people.Household, ps []p
 
 // insertTx is insert inside the caller's transaction (an import batch
 // writes its new people with its other rows).
-func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Household, ps []people.Person) error {
+func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Household, ps []people.Person) (err error) {
 	if !t.db.postgres {
 		// A batch inserts into every people index at random places: 128 MB
 		// of pages for the batch, then back to the writer's own budget
 		// (the setting outlives the transaction, and left at 128 MB it
-		// kept the server over its memory budget after any import).
+		// kept the server over its memory budget after any import). If the
+		// setting cannot be put back, the batch fails rather than leave the
+		// writer over budget unseen.
 		if _, err := t.exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(bulkWriterCacheKiB)); err != nil {
 			return classify(err)
 		}
-		defer t.exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(writerCacheKiB))
+		defer func() {
+			if _, rerr := t.exec(ctx, `PRAGMA cache_size = -`+strconv.Itoa(writerCacheKiB)); rerr != nil && err == nil {
+				err = classify(rerr)
+			}
+		}()
 	}
 	hids := make([]string, len(hs))
 	for i, h := range hs {
