@@ -13,7 +13,6 @@ import (
 	"termtem/internal/imports"
 	"termtem/internal/linkage"
 	"termtem/internal/people"
-	"termtem/internal/thai"
 )
 
 // Audit actions of record linkage.
@@ -34,8 +33,9 @@ const (
 	PairSeparate = "separate"
 )
 
-// maxLinkageCandidates bounds the people one batch reads as candidates: a
-// batch of a thousand rows whose names are common must not read a city.
+// maxLinkageCandidates bounds the people one batch reads as candidates
+// (linkage_blocking.go): a last guard, should the keys of a batch of a
+// thousand rows still add up to a city.
 const maxLinkageCandidates = 20000
 
 // anyoneWithoutNationalID reports whether some person (not merged away)
@@ -58,8 +58,8 @@ func linkageRecord(p *people.Person) linkage.Record {
 }
 
 // batchLinker decides a batch's rows that no key or national ID decides,
-// against the people already known who share a name sound and a birth
-// year with them, and the people new earlier in the batch.
+// against the people already known that blocking pairs with them
+// (linkage_blocking.go), and the people new earlier in the batch.
 type batchLinker struct {
 	model   *linkage.Model
 	ix      *linkage.Index
@@ -73,62 +73,18 @@ type batchLinker struct {
 	// normalising names, phonetic keys — was a tenth of the CPU of a
 	// batch of rows that all carry national IDs).
 	idle bool
+	// blocks is what blocking read from the database.
+	blocks blockStats
 }
 
 // newBatchLinker reads the candidates of a batch's undecided rows.
 func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage.Model) (*batchLinker, error) {
 	bl := &batchLinker{model: m, ix: linkage.NewIndex(), pending: map[[2]string]bool{}, patterns: map[linkage.Vector]int64{}, idle: len(rows) == 0}
-	// Each row's own name sounds with its own birth year: the family
-	// name's (and Latin family name's) with the year ±1 first — the main
-	// blocking pass — then the given name's with the year itself (a
-	// changed family name). A row without a birth year asks for any year.
-	// Asking with the whole batch's names and years at once read, at a
-	// hundred thousand people, thousands who share a common given name
-	// and some year of the batch, and the cap then cut off the right ones.
-	var family, given []keyYear
-	seenKY := map[keyYear]bool{}
-	for _, r := range rows {
-		if r.Person == nil {
-			continue
-		}
-		lo, hi := 0, 9999
-		y, hasYear := birthYear(r.Person.BirthDate).(int)
-		if hasYear {
-			lo, hi = y-1, y+1
-		}
-		for _, n := range []string{r.Person.FamilyName, r.Person.FamilyNameLatin} {
-			for _, k := range thai.NameKeys(n) {
-				if ky := (keyYear{k, lo, hi}); !seenKY[ky] {
-					seenKY[ky] = true
-					family = append(family, ky)
-				}
-			}
-		}
-		if hasYear {
-			lo, hi = y, y
-		}
-		for _, n := range []string{r.Person.GivenName, r.Person.GivenNameLatin} {
-			for _, k := range thai.NameKeys(n) {
-				if ky := (keyYear{k, lo, hi}); !seenKY[ky] {
-					seenKY[ky] = true
-					given = append(given, ky)
-				}
-			}
-		}
+	idList, st, err := t.candidateIDs(ctx, rows)
+	if err != nil {
+		return nil, err
 	}
-	ids := map[string]bool{}
-	var idList []string
-	for _, pass := range [][]keyYear{family, given} {
-		if err := t.peopleByKeyYear(ctx, pass, func(id string) bool {
-			if !ids[id] {
-				ids[id] = true
-				idList = append(idList, id)
-			}
-			return len(idList) < maxLinkageCandidates
-		}); err != nil {
-			return nil, err
-		}
-	}
+	bl.blocks = st
 	if len(idList) == 0 {
 		return bl, nil
 	}
@@ -148,64 +104,6 @@ func (t *Tx) newBatchLinker(ctx context.Context, rows []*imports.Row, m *linkage
 			return err
 		})
 	return bl, err
-}
-
-// keyYear asks for the people with a name sound born in lo..hi (or
-// whose birth year is not known).
-type keyYear struct {
-	key    string
-	lo, hi int
-}
-
-// peopleByKeyYear calls fn with every person (not merged away: a merged
-// person's name keys are removed) holding one of the name sounds in the
-// years asked for, until fn returns false. One query a pass: the pairs go
-// as JSON (SQLite, json_each) or as arrays (PostgreSQL, unnest), each
-// answered from the index on (key, birth_year).
-func (t *Tx) peopleByKeyYear(ctx context.Context, kys []keyYear, fn func(string) bool) error {
-	if len(kys) == 0 {
-		return nil
-	}
-	var q string
-	var args []any
-	if t.db.postgres {
-		keys, los, his := make([]string, len(kys)), make([]int32, len(kys)), make([]int32, len(kys))
-		for i, ky := range kys {
-			keys[i], los[i], his[i] = ky.key, int32(ky.lo), int32(ky.hi)
-		}
-		q = `SELECT k.person_id FROM unnest(?::text[], ?::int[], ?::int[]) AS q(key, lo, hi)
-			JOIN person_name_keys k ON k.key = q.key AND k.birth_year BETWEEN q.lo AND q.hi
-			UNION SELECT k.person_id FROM unnest(?::text[]) AS q(key) JOIN person_name_keys k ON k.key = q.key AND k.birth_year IS NULL`
-		args = []any{keys, los, his, keys}
-	} else {
-		js := make([][3]any, len(kys))
-		for i, ky := range kys {
-			js[i] = [3]any{ky.key, ky.lo, ky.hi}
-		}
-		b, _ := json.Marshal(js)
-		// CROSS JOIN keeps the asked pairs outside, so that each is one
-		// search of the index.
-		q = `SELECT k.person_id FROM json_each(?) AS q CROSS JOIN person_name_keys k
-			WHERE k.key = json_extract(q.value, '$[0]') AND k.birth_year BETWEEN json_extract(q.value, '$[1]') AND json_extract(q.value, '$[2]')
-			UNION SELECT k.person_id FROM json_each(?) AS q CROSS JOIN person_name_keys k
-			WHERE k.key = json_extract(q.value, '$[0]') AND k.birth_year IS NULL`
-		args = []any{string(b), string(b)}
-	}
-	rows, err := t.query(ctx, q, args...)
-	if err != nil {
-		return classify(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return classify(err)
-		}
-		if !fn(id) {
-			return nil
-		}
-	}
-	return classify(rows.Err())
 }
 
 // linkageRecords reads people (ids) as linkage compares them, with their

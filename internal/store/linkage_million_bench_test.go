@@ -16,16 +16,18 @@ import (
 // BenchmarkLinkageMillion measures blocking and scoring of an import batch
 // against the benchmark population (benchstore: 1,000,000 people unless
 // TERMTEM_BENCH_PEOPLE says otherwise). TERMTEM_BENCH_INCOMING people
-// (default 5,000) are drawn at random from the database and written again
+// (default 5,000; the same people every run) are drawn from the database and written again
 // the way another agency's file would (the synthetic files' noise: typos,
 // sound-alike spellings, swapped or partial dates, nicknames, changed family
 // names, the mother's name and the address missing or changed; no national
 // ID), and decided in batches of imports.BatchRows exactly as an import
-// batch decides them (candidate lookup by name sound and birth year,
+// batch decides them (blocking in the database, linkage_blocking.go;
 // comparison, decision) on the read pool, writing nothing. Reported: rows
 // per second and per CPU second, people read as candidates and pairs scored
-// per row, and the shares linked (and linked to the right person) and sent
-// to review (docs/linkage.md, docs/benchmarks.md).
+// per row, block keys asked and cut at their bound per row, the shares
+// linked (and linked to the right person) and sent to review, and the
+// recall: rows linked to the right person (every row is about someone in
+// the database) (docs/linkage.md, docs/benchmarks.md).
 func BenchmarkLinkageMillion(b *testing.B) {
 	n := 5000
 	if s := os.Getenv("TERMTEM_BENCH_INCOMING"); s != "" {
@@ -62,9 +64,11 @@ func BenchmarkLinkageMillion(b *testing.B) {
 		batches = append(batches, rows)
 	}
 	var secs, cpuSecs float64
-	var cands, compared, linked, right, review int
+	var cands, compared, linked, right, review, keys, capped, full int
+	var found [3]int
 	for b.Loop() {
-		cands, compared, linked, right, review = 0, 0, 0, 0, 0
+		cands, compared, linked, right, review, keys, capped, full = 0, 0, 0, 0, 0, 0, 0, 0
+		found = [3]int{}
 		start, cpu := time.Now(), cpuSeconds()
 		for _, rows := range batches {
 			pr, err := db.LinkageProbeForTest(ctx, rows)
@@ -72,6 +76,14 @@ func BenchmarkLinkageMillion(b *testing.B) {
 				b.Fatal(err)
 			}
 			cands += pr.Candidates
+			keys += pr.Keys
+			capped += pr.Capped
+			for i, f := range pr.Found {
+				found[i] += f
+			}
+			if pr.Full {
+				full++
+			}
 			compared += pr.Compared
 			for i, oc := range pr.Outcomes {
 				switch oc {
@@ -94,7 +106,11 @@ func BenchmarkLinkageMillion(b *testing.B) {
 	b.ReportMetric(float64(compared)/rows, "pairs/row")
 	b.ReportMetric(float64(linked)/rows, "linked-share")
 	b.ReportMetric(float64(right)/max(1, float64(linked)), "right-share")
+	b.ReportMetric(float64(right)/rows, "recall")
+	b.ReportMetric(float64(keys)/rows, "keys/row")
+	b.ReportMetric(float64(capped)/rows, "capped-keys/row")
 	b.ReportMetric(float64(review)/rows, "review-share")
-	b.Logf("%d rows in %d batches against %d people; %d with the mother's name, %d with an address", len(file), len(batches),
-		benchstore.People(b), withMother, withPlace)
+	b.Logf("%d rows in %d batches against %d people; %d with the mother's name, %d with an address; %d batches reached the cap of candidates; "+
+		"people found by the passes (family name's sound and year, given name's sound and date, both sounds): %v",
+		len(file), len(batches), benchstore.People(b), withMother, withPlace, full, found)
 }

@@ -12,6 +12,13 @@ import (
 type LinkageProbe struct {
 	Candidates int // people read from the database as candidates
 	Compared   int // candidate pairs scored
+	// Keys is how many block keys the rows asked with, Capped how many of
+	// them matched more people than one key may read; Full: the batch
+	// reached maxLinkageCandidates.
+	Keys, Capped int
+	Full         bool
+	// Found is how many people each blocking pass found.
+	Found [3]int
 	// Best is, per row, the person linked to ("" when not linked);
 	// Outcomes the row's outcome.
 	Best     []string
@@ -35,6 +42,7 @@ func (db *DB) LinkageProbeForTest(ctx context.Context, rows []*imports.Row) (Lin
 		return out, err
 	}
 	out.Candidates = bl.ix.Len()
+	out.Keys, out.Capped, out.Full, out.Found = bl.blocks.Keys, bl.blocks.Capped, bl.blocks.Full, bl.blocks.Found
 	for _, r := range rows {
 		d := bl.decide(r)
 		out.Compared += len(d.Compared)
@@ -52,11 +60,13 @@ func (db *DB) LinkageProbeForTest(ctx context.Context, rows []*imports.Row) (Lin
 	return out, nil
 }
 
-// LinkageSampleForTest reads n people drawn at random (not merged away,
-// with a full birth date) as linkage compares them.
+// LinkageSampleForTest reads n people (not merged away, with a full birth
+// date) as linkage compares them: the same n on every run, spread over the
+// whole population (ordered by the random tail of their IDs), so that runs
+// before and after a change decide the same rows.
 func (db *DB) LinkageSampleForTest(ctx context.Context, n int) ([]linkage.Record, error) {
 	t := db.reader()
-	ids, err := t.strings(ctx, `SELECT id FROM people WHERE merged_into IS NULL AND length(birth_date) = 10 ORDER BY random() LIMIT ?`, n)
+	ids, err := t.strings(ctx, `SELECT id FROM people WHERE merged_into IS NULL AND length(birth_date) = 10 ORDER BY substr(id, 25), id LIMIT ?`, n)
 	if err != nil {
 		return nil, err
 	}
