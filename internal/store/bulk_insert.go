@@ -205,14 +205,10 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 	for i, h := range hs {
 		hids[i] = h.ID
 	}
-	pids := make([]string, len(ps))
-	for i, p := range ps {
-		pids[i] = p.ID
-	}
 	if err := t.dashTouchHousehold(ctx, hids...); err != nil {
 		return err
 	}
-	t.dashTouchNewPeople(pids)
+	t.dashTouchNewPeople(ps)
 	now := t.now()
 	today := t.db.Now().Format("2006-01-02")
 	hw := newBulkWriter(t, householdTable)

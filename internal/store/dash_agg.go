@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"termtem/internal/flower"
+	"termtem/internal/people"
 )
 
 // The dashboard counters (migration 00016) are kept up to date in the same
@@ -115,17 +116,24 @@ func (t *Tx) dashTouchPerson(ctx context.Context, ids ...string) error {
 // dashTouchNewPeople notes people this transaction is about to create:
 // nobody holds their IDs yet, so they contributed nothing before it and
 // there is nothing to read (a bulk insert of a thousand people read them
-// all back for no rows). Creating one that exists fails the insert.
-func (t *Tx) dashTouchNewPeople(ids []string) {
+// all back for no rows). Creating one that exists fails the insert. A
+// person with neither a household nor a community is not noted at all:
+// the counters are by place, so they count nowhere (a roster import read
+// a thousand of them back at every commit, for no rows), and whatever
+// gives one a place later in the transaction touches them itself.
+func (t *Tx) dashTouchNewPeople(ps []people.Person) {
 	if t.dash == nil {
 		t.dash = &dashPending{touched: map[dashSubject]bool{}, before: dashCounts{}}
 	}
-	for _, id := range ids {
-		if id != "" {
-			t.dash.touched[dashSubject{id: id}] = true
+	for i := range ps {
+		if ps[i].ID != "" && placed(&ps[i]) {
+			t.dash.touched[dashSubject{id: ps[i].ID}] = true
 		}
 	}
 }
+
+// placed reports whether a new person lives somewhere the counters count.
+func placed(p *people.Person) bool { return p.HouseholdID != "" || p.CommunityID != "" }
 
 // dashTouchHousehold notes households about to change.
 func (t *Tx) dashTouchHousehold(ctx context.Context, ids ...string) error {

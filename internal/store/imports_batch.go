@@ -498,22 +498,29 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 		}
 	}
 	// Everyone this batch creates, changes or adds records to moves the
-	// dashboard counters.
-	var touched, created []string
+	// dashboard counters, except new people without a place (who count
+	// nowhere: see dashTouchNewPeople).
+	unplaced := map[string]bool{}
+	for i := range fresh {
+		if !placed(&fresh[i]) {
+			unplaced[fresh[i].ID] = true
+		}
+	}
+	var touched []string
 	for _, p := range plan {
-		if p.create {
-			created = append(created, p.personID)
-		} else {
+		if !p.create {
 			touched = append(touched, p.personID)
 		}
 		for _, r := range p.records {
-			touched = append(touched, r.rec.PersonID)
+			if !unplaced[r.rec.PersonID] {
+				touched = append(touched, r.rec.PersonID)
+			}
 		}
 	}
 	for id := range updates {
 		touched = append(touched, id)
 	}
-	t.dashTouchNewPeople(created)
+	t.dashTouchNewPeople(fresh)
 	if err := t.dashTouchPerson(ctx, touched...); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,5 +98,52 @@ func TestImportCorrectionsInBulk(t *testing.T) {
 	}
 	if p := personByCID(t, db, testCID(7)); p.ID != p7.ID || p.FamilyName != "ใจงาม 7" || p.Nickname != "เล็ก7" || p.Version != p7.Version+2 {
 		t.Errorf("row 7 linked from another source: %+v", p)
+	}
+}
+
+// TestImportKeepsDashboardCounters: imported people without a place are
+// not read back at the commit (they count nowhere), yet the counters kept
+// incrementally stay exactly what a rebuild computes when one of them is
+// later given a household, has records imported from another source, and
+// when new people come with records in the batch that creates them.
+func TestImportKeepsDashboardCounters(t *testing.T) {
+	w := newFlowerWorld(t)
+	db := w.db
+	db.LinkageAutoTrain = -1
+	org := newOrg(t, db, "DASH-I")
+	if j := mustImport(t, db, org.ID, "school-d", imports.CSV, writeFile(t, "r.csv", rosterCSV(30, nil)), rosterMapping()); j.Counts.Created != 30 ||
+		j.Counts.Records != 30 {
+		t.Fatalf("roster: %+v", j.Counts)
+	}
+	before, err := db.DashboardRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := personByCID(t, db, testCID(4))
+	p.HouseholdID = w.household.ID
+	if _, err := db.UpdatePerson(ctx, p, actor()); err != nil {
+		t.Fatal(err)
+	}
+	// Another school's roster names the same children: linked, with an
+	// enrolment each (the placed child's counts move).
+	if j := mustImport(t, db, org.ID, "school-e", imports.CSV, writeFile(t, "r2.csv", rosterCSV(30, nil)), rosterMapping()); j.Counts.Linked != 30 {
+		t.Fatalf("second roster: %+v", j.Counts)
+	}
+	incremental, err := db.DashboardRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if slices.Equal(before, incremental) {
+		t.Fatal("placing an imported child moved no counter")
+	}
+	if _, err := db.RebuildDashboards(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := db.DashboardRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(incremental, rebuilt) {
+		t.Fatalf("incremental and rebuilt counters differ:\n%s", rowDiff(incremental, rebuilt))
 	}
 }
