@@ -25,6 +25,7 @@ type Batch struct {
 	LastLine  int   // the last input line the batch covers
 	BytesDone int64 // how far into the file the batch reaches
 	Read      int   // data rows in the batch (stored or rejected)
+	Prepared  any   // what the sink's PrepareBatch worked out (see Preparer)
 }
 
 // Sink stores batches: the store implements it.
@@ -39,6 +40,14 @@ type Sink interface {
 	FailJob(ctx context.Context, job *Job, rejects []RowError, cause *RowError) error
 	// FinishJob marks a job done.
 	FinishJob(ctx context.Context, job *Job) error
+}
+
+// Preparer is a Sink that does part of a batch's work as the batch is
+// read: on the reading goroutine, while the batch before it commits, so
+// that the one writer does less. PrepareBatch may keep what it works out
+// in the batch's Prepared, for CommitBatch.
+type Preparer interface {
+	PrepareBatch(b *Batch)
 }
 
 // ErrStopped is returned when a job stopped at a bad row or file: the job
@@ -119,7 +128,11 @@ func Run(ctx context.Context, sink Sink, job *Job, now time.Time, progress func(
 	go func() {
 		defer close(batches)
 		defer t.Close()
-		readBatches(t, bind, job, batches, stop)
+		prepare := func(*Batch) {}
+		if p, ok := sink.(Preparer); ok {
+			prepare = p.PrepareBatch
+		}
+		readBatches(t, bind, job, prepare, batches, stop)
 	}()
 	defer func() {
 		close(stop)
@@ -153,8 +166,11 @@ type readBatch struct {
 
 // readBatches reads a job's table from where the job stopped and sends
 // its batches in order, until the end of the file, a bad file, or stop.
-func readBatches(t Table, bind Binder, job *Job, out chan<- readBatch, stop <-chan struct{}) {
+func readBatches(t Table, bind Binder, job *Job, prepare func(*Batch), out chan<- readBatch, stop <-chan struct{}) {
 	send := func(rb readBatch) bool {
+		if rb.b != nil {
+			prepare(rb.b)
+		}
 		select {
 		case out <- rb:
 			return true

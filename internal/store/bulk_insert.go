@@ -171,6 +171,9 @@ type bulkInserter struct {
 	communities map[string]string // household ID → community ID
 	keys        []string
 	districts   []string // district codes of the statement's people, for their name keys
+	// prepared are name keys worked out before the transaction, by person
+	// ID (an import's, imports_prepare.go).
+	prepared map[string]*preparedPerson
 }
 
 // insert stores hs, then ps with their identifiers, name keys and
@@ -270,8 +273,7 @@ func (b *bulkInserter) insertTx(ctx context.Context, t *Tx, hs []people.Househol
 					return err
 				}
 			}
-			b.keys = appendNameKeys(b.keys[:0], p)
-			for _, k := range b.keys {
+			for _, k := range b.nameKeysOf(p) {
 				if err := kw.add(ctx, k, p.ID, birthYear(p.BirthDate), nullString(districts[i])); err != nil {
 					return err
 				}

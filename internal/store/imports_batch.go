@@ -524,7 +524,7 @@ func (s *importSink) write(ctx context.Context, t *Tx, job *imports.Job, b *impo
 	if err := t.dashTouchPerson(ctx, touched...); err != nil {
 		return err
 	}
-	bi := bulkInserter{db: s.db, communities: map[string]string{}}
+	bi := bulkInserter{db: s.db, communities: map[string]string{}, prepared: preparedKeys(b, plan)}
 	if err := bi.insertTx(ctx, t, nil, fresh); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"termtem/internal/imports"
+	"termtem/internal/people"
 	"termtem/internal/store"
 	"termtem/internal/store/storetest"
 )
@@ -49,6 +50,14 @@ func TestImportCorrectionsInBulk(t *testing.T) {
 	p7 := personByCID(t, db, testCID(7))
 	if c, mother, _, place := evidenceRows(t, db, p7.ID); c != 1 || mother != "มาลี ใจดี 7" || place != "ชุมชนบุญมา " {
 		t.Fatalf("evidence of row 7: %d %q %q", c, mother, place)
+	}
+	// The name keys prepared while reading are those CreatePerson writes.
+	typed, err := db.CreatePerson(ctx, people.Person{GivenName: p7.GivenName, FamilyName: p7.FamilyName, Sex: p7.Sex, BirthDate: p7.BirthDate}, actor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if keys, differ := sameNameKeys(t, db, p7.ID, typed.ID); keys < 2 || differ != 0 {
+		t.Errorf("name keys: the imported person has %d, %d differ from those typed in", keys, differ)
 	}
 	if again := mustImport(t, db, org.ID, "roster", imports.CSV, writeFile(t, "r1b.csv", first), m); again.Counts.Unchanged != n {
 		t.Fatalf("the same file again: %+v", again.Counts)
@@ -93,8 +102,8 @@ func TestImportCorrectionsInBulk(t *testing.T) {
 	if o.Counts.Linked != n || o.Counts.Created != 0 {
 		t.Fatalf("another source: %+v", o.Counts)
 	}
-	if people, _ := db.CountPeople(ctx); people != n {
-		t.Errorf("people = %d, want %d", people, n)
+	if count, _ := db.CountPeople(ctx); count != n+1 {
+		t.Errorf("people = %d, want %d", count, n+1)
 	}
 	if p := personByCID(t, db, testCID(7)); p.ID != p7.ID || p.FamilyName != "ใจงาม 7" || p.Nickname != "เล็ก7" || p.Version != p7.Version+2 {
 		t.Errorf("row 7 linked from another source: %+v", p)
@@ -146,4 +155,28 @@ func TestImportKeepsDashboardCounters(t *testing.T) {
 	if !slices.Equal(incremental, rebuilt) {
 		t.Fatalf("incremental and rebuilt counters differ:\n%s", rowDiff(incremental, rebuilt))
 	}
+}
+
+// sameNameKeys reports how many name keys person a has, and how many of
+// a's and b's keys (with their birth years) the other lacks.
+func sameNameKeys(t *testing.T, db *store.DB, a, b string) (n, differ int) {
+	t.Helper()
+	const lacks = `SELECT COUNT(*) FROM person_name_keys x WHERE x.person_id = ? AND NOT EXISTS (SELECT 1 FROM person_name_keys y
+		WHERE y.person_id = ? AND y.key = x.key AND COALESCE(y.birth_year, 0) = COALESCE(x.birth_year, 0))`
+	err := db.InTx(ctx, func(tx *store.Tx) error {
+		var ab, ba int
+		if err := tx.QueryRowForTest(ctx, `SELECT COUNT(*) FROM person_name_keys WHERE person_id = ?`, a).Scan(&n); err != nil {
+			return err
+		}
+		if err := tx.QueryRowForTest(ctx, lacks, a, b).Scan(&ab); err != nil {
+			return err
+		}
+		err := tx.QueryRowForTest(ctx, lacks, b, a).Scan(&ba)
+		differ = ab + ba
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n, differ
 }
