@@ -325,6 +325,7 @@ func (db *DB) evaluate(ctx context.Context, a AssessmentInput) (evaluated, error
 // its alerts.
 func (t *Tx) insertAssessment(ctx context.Context, e *evaluated, actor audit.Event) error {
 	out := &e.out
+	t.made(out.ID)
 	if out.OrganisationID != "" {
 		if _, err := t.getOrganisation(ctx, "id", out.OrganisationID); err != nil {
 			return errs.Field("organisation_id", "organisation.not_found", nil)

@@ -65,6 +65,7 @@ func (db *DB) RecordConsent(ctx context.Context, g consent.Grant, recordedOrg st
 		purposes, _ := json.Marshal(g.Purposes)
 		dims, _ := json.Marshal(g.Dimensions)
 		id := NewID()
+		t.made(id)
 		if _, err := t.exec(ctx, `INSERT INTO consents (id, person_id, basis, purposes, receiver_org_id, receiver_kind, dimensions, given_by, giver_name,
 			reference, given_on, expires_on, recorded_by, recorded_org, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			id, g.PersonID, string(g.Basis), string(purposes), nullString(g.ReceiverOrgID), g.ReceiverKind, string(dims), string(g.GivenBy),

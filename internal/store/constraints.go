@@ -59,6 +59,7 @@ func (db *DB) RaiseConstraint(ctx context.Context, in ConstraintInput, actor aud
 		}
 		ev, _ := json.Marshal(c.Evidence)
 		c.ID = NewID()
+		t.made(c.ID)
 		now := t.now()
 		if _, err := t.exec(ctx, `INSERT INTO system_constraints (id, theme, title, description, evidence, district_id, raised_by, raised_org_id, holder_id,
 			level, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, string(c.Theme), c.Title, c.Description, string(ev),

@@ -84,6 +84,7 @@ func (t *Tx) saveHousehold(ctx context.Context, h *people.Household, actor audit
 	now := t.now()
 	if h.ID == "" {
 		h.ID, h.Version = NewID(), 1
+		t.made(h.ID)
 		if err := t.dashTouchHousehold(ctx, h.ID); err != nil {
 			return err
 		}

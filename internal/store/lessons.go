@@ -81,6 +81,7 @@ func (db *DB) WriteLesson(ctx context.Context, in LessonInput, actor audit.Event
 			return err
 		}
 		l.ID = NewID()
+		t.made(l.ID)
 		if _, err := t.exec(ctx, `INSERT INTO lessons (id, case_id, indicators, situation, lesson, author_id, organisation_id, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, l.ID, c.ID, strings.Join(l.Indicators, ","), l.Situation, l.Lesson, in.AuthorID, in.OrganisationID, t.now()); err != nil {
 			return classify(err)

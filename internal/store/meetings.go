@@ -84,6 +84,7 @@ func (db *DB) SaveMeeting(ctx context.Context, m committees.Meeting, actor audit
 		now := t.now()
 		if m.ID == "" {
 			m.ID = NewID()
+			t.made(m.ID)
 			if _, err := t.exec(ctx, `INSERT INTO committee_meetings (id, committee_id, title, held_on, location, agenda, minutes, created_by, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.CommitteeID, m.Title, m.HeldOn, m.Location, m.Agenda, m.Minutes, actor.ActorID, now, now); err != nil {
 				return classify(err)
@@ -256,6 +257,7 @@ func (db *DB) AddResolution(ctx context.Context, meetingID string, res committee
 			res.OwnerOrgID = owned[0]
 		}
 		res.ID, res.MeetingID, res.CommitteeID = NewID(), meetingID, committeeID
+		t.made(res.ID)
 		now := t.now()
 		if _, err := t.exec(ctx, `INSERT INTO resolutions (id, meeting_id, committee_id, text, addresses, owner_id, owner_org_id, due_on, status, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, res.ID, meetingID, committeeID, res.Text, res.Addresses, res.OwnerID, res.OwnerOrgID, res.DueOn,

@@ -94,6 +94,7 @@ func (db *DB) CreatePerson(ctx context.Context, p people.Person, actor audit.Eve
 	}
 	p.ID, p.Version = NewID(), 1
 	err := db.InTx(ctx, func(t *Tx) error {
+		t.made(p.ID)
 		if err := t.placePerson(ctx, &p); err != nil {
 			return err
 		}

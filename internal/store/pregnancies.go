@@ -33,6 +33,7 @@ func (db *DB) CreatePregnancy(ctx context.Context, motherID, expected string, ac
 	}
 	pr := people.Pregnancy{ID: NewID(), MotherID: motherID, ExpectedDate: due, Status: people.Ongoing, Version: 1}
 	err = db.InTx(ctx, func(t *Tx) error {
+		t.made(pr.ID)
 		mother, err := t.getPerson(ctx, motherID)
 		if err != nil {
 			return errs.Field("mother_id", "person.not_found", nil)

@@ -151,6 +151,7 @@ func (db *DB) RequestRectification(ctx context.Context, personID, what, askedBy 
 	var out Rectification
 	err = db.InTx(ctx, func(t *Tx) error {
 		id := NewID()
+		t.made(id)
 		if _, err := t.exec(ctx, `INSERT INTO rectification_requests (id, person_id, what, asked_by, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			id, personID, what, askedBy, actor.ActorID, t.now()); err != nil {
 			return classify(err)

@@ -209,6 +209,7 @@ func (t *Tx) saveService(ctx context.Context, s directory.Service, actor audit.E
 	if s.Version == 0 {
 		if s.ID == "" {
 			s.ID = NewID()
+			t.made(s.ID)
 		}
 		if _, err := t.exec(ctx, `INSERT INTO services (id, organisation_id, name_th, name_en, description_th, description_en, dimension, indicators,
 			referral_kind, eligibility, how_to_refer, capacity, waiting_days, opening_hours, contact_phone, contact_email, area_place_id, free, fee_note,

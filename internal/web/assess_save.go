@@ -78,9 +78,13 @@ func (h *Handler) assessSave(w http.ResponseWriter, r *http.Request, subject flo
 		}
 	}
 	org, err := recordOrganisation(p, strings.TrimSpace(r.PostFormValue("organisation_id")))
+	ctx := r.Context()
+	if err == nil {
+		ctx, err = h.formSending(r, "assessment:"+string(subject)+":"+id)
+	}
 	if err == nil {
 		var a store.Assessment
-		a, err = h.DB.CreateAssessment(r.Context(), store.AssessmentInput{Subject: subject, SubjectID: id, Answers: answers,
+		a, err = h.DB.CreateAssessment(ctx, store.AssessmentInput{Subject: subject, SubjectID: id, Answers: answers,
 			Source: store.ByStaff, OrganisationID: org, AuthorID: p.User.ID}, httpx.Actor(r))
 		if err == nil {
 			flash := "flash.assessment_saved"
@@ -90,6 +94,9 @@ func (h *Handler) assessSave(w http.ResponseWriter, r *http.Request, subject flo
 			h.redirectWithFlash(w, r, back+id, flash)
 			return
 		}
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return back + id }) {
+		return
 	}
 	fe, status, ok := h.formError(r, err)
 	if !ok {

@@ -61,7 +61,14 @@ func (h *Handler) ConsentSave(w http.ResponseWriter, r *http.Request) {
 		again(err)
 		return
 	}
-	if _, err := h.DB.RecordConsent(r.Context(), g, org, httpx.Actor(r)); err != nil {
+	ctx, err := h.formSending(r, "consent:"+g.PersonID)
+	if err == nil {
+		_, err = h.DB.RecordConsent(ctx, g, org, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return "/people/" + g.PersonID + "/consents" }) {
+		return
+	}
+	if err != nil {
 		again(err)
 		return
 	}

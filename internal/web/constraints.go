@@ -150,7 +150,14 @@ func (h *Handler) ConstraintCreate(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	saved, err := h.DB.RaiseConstraint(r.Context(), store.ConstraintInput{Constraint: c, OrganisationID: orgID}, httpx.Actor(r))
+	ctx, err := h.formSending(r, "constraint:"+orgID)
+	var saved committees.Constraint
+	if err == nil {
+		saved, err = h.DB.RaiseConstraint(ctx, store.ConstraintInput{Constraint: c, OrganisationID: orgID}, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(id string) string { return "/constraints/" + id }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {

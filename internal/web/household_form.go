@@ -83,7 +83,18 @@ func (h *Handler) HouseholdSave(w http.ResponseWriter, r *http.Request) {
 		CaregiverID: r.PostFormValue("caregiver_id"),
 	}
 	hh.Version, _ = strconv.Atoi(r.PostFormValue("version"))
-	saved, err := h.DB.SaveHousehold(r.Context(), hh, httpx.Actor(r))
+	// An edit carries the household's version; a new household the form's nonce.
+	ctx, err := r.Context(), error(nil)
+	if hh.ID == "" {
+		ctx, err = h.formSending(r, "household:new")
+	}
+	var saved people.Household
+	if err == nil {
+		saved, err = h.DB.SaveHousehold(ctx, hh, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(id string) string { return "/households/" + id }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {

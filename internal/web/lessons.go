@@ -116,7 +116,14 @@ func (h *Handler) LessonSave(w http.ResponseWriter, r *http.Request) {
 	}
 	in := store.LessonInput{CaseID: form["case_id"], OrganisationID: org, AuthorID: p.User.ID,
 		Lesson: learning.Lesson{Indicators: strings.Split(form["indicators"], ","), Situation: form["situation"], Lesson: form["lesson"]}}
-	if _, err := h.DB.WriteLesson(r.Context(), in, httpx.Actor(r)); err != nil {
+	ctx, err := h.formSending(r, "lesson:"+form["case_id"])
+	if err == nil {
+		_, err = h.DB.WriteLesson(ctx, in, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return "/lessons" }) {
+		return
+	}
+	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {
 			h.fail(w, r, err)

@@ -133,8 +133,15 @@ func (h *Handler) MeetingCreate(w http.ResponseWriter, r *http.Request) {
 	held := r.PostFormValue("held_on")
 	var saved committees.Meeting
 	var err error
+	ctx := r.Context()
 	if m.HeldOn, err = formDate("held_on", held, true); err == nil {
-		saved, err = h.DB.SaveMeeting(r.Context(), m, httpx.Actor(r))
+		ctx, err = h.formSending(r, "meeting:"+c.ID)
+	}
+	if err == nil {
+		saved, err = h.DB.SaveMeeting(ctx, m, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(id string) string { return "/meetings/" + id }) {
+		return
 	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
@@ -219,6 +226,9 @@ func (h *Handler) meetingAction(w http.ResponseWriter, r *http.Request, formName
 		return
 	}
 	form, err := change(m)
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return "/meetings/" + m.ID }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {
@@ -262,9 +272,13 @@ func (h *Handler) ResolutionAdd(w http.ResponseWriter, r *http.Request) {
 			res.CaseIDs = committees.ParseCaseRefs(form["case_ids"])
 		}
 		due, err := formDate("due_on", form["due_on"], true)
+		ctx := r.Context()
 		if err == nil {
 			res.DueOn = due
-			_, err = h.DB.AddResolution(r.Context(), m.ID, res, httpx.Actor(r))
+			ctx, err = h.formSending(r, "resolution:"+m.ID)
+		}
+		if err == nil {
+			_, err = h.DB.AddResolution(ctx, m.ID, res, httpx.Actor(r))
 		}
 		return form, err
 	})

@@ -172,7 +172,14 @@ func (h *Handler) PersonSave(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 		}
-		saved, err := h.DB.CreatePerson(ctx, p, httpx.Actor(r))
+		ctx, err := h.formSending(r, "person:new")
+		var saved people.Person
+		if err == nil {
+			saved, err = h.DB.CreatePerson(ctx, p, httpx.Actor(r))
+		}
+		if h.sentBefore(w, r, err, "flash.resend_saved", func(id string) string { return "/people/" + id }) {
+			return
+		}
 		if err != nil {
 			showError(err)
 			return

@@ -20,7 +20,14 @@ func (h *Handler) PregnancyCreate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 4<<10)
 	id := r.PathValue("id")
 	expected := strings.TrimSpace(r.PostFormValue("expected_date"))
-	if _, err := h.DB.CreatePregnancy(r.Context(), id, expected, httpx.Actor(r)); err != nil {
+	ctx, err := h.formSending(r, "pregnancy:"+id)
+	if err == nil {
+		_, err = h.DB.CreatePregnancy(ctx, id, expected, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return "/people/" + id }) {
+		return
+	}
+	if err != nil {
 		h.pregnancyFormError(w, r, err, &personPage{ExpectedDate: expected})
 		return
 	}

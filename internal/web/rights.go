@@ -84,7 +84,14 @@ func (h *Handler) RectificationCreate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	form := map[string]string{"what": r.PostFormValue("what"), "asked_by": r.PostFormValue("asked_by")}
 	id := r.PathValue("id")
-	if _, err := h.DB.RequestRectification(r.Context(), id, form["what"], form["asked_by"], httpx.Actor(r)); err != nil {
+	ctx, err := h.formSending(r, "rectification:"+id)
+	if err == nil {
+		_, err = h.DB.RequestRectification(ctx, id, form["what"], form["asked_by"], httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return "/people/" + id + "/rights" }) {
+		return
+	}
+	if err != nil {
 		h.rightsFormFailed(w, r, form, err)
 		return
 	}

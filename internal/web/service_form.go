@@ -116,7 +116,18 @@ func (h *Handler) ServiceSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
 		return
 	}
-	saved, err := h.DB.SaveService(r.Context(), s, httpx.Actor(r))
+	// An edit carries the entry's version; a new entry the form's nonce.
+	ctx, err := r.Context(), error(nil)
+	if s.ID == "" {
+		ctx, err = h.formSending(r, "service:"+s.OrganisationID)
+	}
+	var saved directory.Service
+	if err == nil {
+		saved, err = h.DB.SaveService(ctx, s, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(id string) string { return "/services/" + id }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {
