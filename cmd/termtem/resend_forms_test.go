@@ -72,24 +72,7 @@ func TestResendForms(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// rows counts a table's rows, straight from the database.
-	driver, dsn := "sqlite", filepath.Join(ts.getenv("TERMTEM_DATA"), store.SQLiteFileName)
-	if u := ts.getenv("TERMTEM_DATABASE_URL"); u != "" {
-		driver, dsn = "pgx", u
-	}
-	raw, err := sql.Open(driver, dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { raw.Close() })
-	rows := func(table string) int {
-		t.Helper()
-		var n int
-		if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		return n
-	}
+	rows := rowCounter(t, ts)
 
 	forms := []struct {
 		name, user, page, form, table string
@@ -192,6 +175,27 @@ func TestResendForms(t *testing.T) {
 				t.Fatalf("%d rows after a fresh form, want %d", n, before+2)
 			}
 		})
+	}
+}
+
+// rowCounter counts a table's rows, straight from the server's database.
+func rowCounter(t *testing.T, ts *testServer) func(table string) int {
+	driver, dsn := "sqlite", filepath.Join(ts.getenv("TERMTEM_DATA"), store.SQLiteFileName)
+	if u := ts.getenv("TERMTEM_DATABASE_URL"); u != "" {
+		driver, dsn = "pgx", u
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return func(table string) int {
+		t.Helper()
+		var n int
+		if err := raw.QueryRow(`SELECT COUNT(*) FROM ` + table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
 	}
 }
 

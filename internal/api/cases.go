@@ -97,8 +97,15 @@ func (h *Handler) CreateCase(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	c, err := h.DB.OpenCase(r.Context(), store.CaseInput{Subject: flower.Subject(in.Subject), SubjectID: in.SubjectID, Risk: cases.Risk(in.Risk),
-		Origin: cases.Origin(in.Origin), OriginID: in.OriginID, OrganisationID: orgID, ManagerID: p.User.ID}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var c store.Case
+	if err == nil {
+		c, err = h.DB.OpenCase(ctx, store.CaseInput{Subject: flower.Subject(in.Subject), SubjectID: in.SubjectID, Risk: cases.Risk(in.Risk),
+			Origin: cases.Origin(in.Origin), OriginID: in.OriginID, OrganisationID: orgID, ManagerID: p.User.ID}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) { h.answerCase(w, r, http.StatusOK, answerCase, id) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -47,7 +47,21 @@ func (h *Handler) CreatePerson(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	saved, err := h.DB.CreatePerson(r.Context(), p, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var saved people.Person
+	if err == nil {
+		saved, err = h.DB.CreatePerson(ctx, p, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) {
+		first, err := h.DB.GetPerson(r.Context(), id, httpx.Actor(r))
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		h.writePerson(w, r, http.StatusOK, first)
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -51,14 +51,49 @@ func (h *Handler) AddRecord(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	rec, err := h.DB.AddRecord(r.Context(), people.Record{PersonID: r.PathValue("id"), Kind: people.RecordKind(in.Kind),
-		OccurredOn: in.OccurredOn, OrganisationID: orgID, AuthorID: p.User.ID, Data: in.Data}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var rec people.Record
+	if err == nil {
+		rec, err = h.DB.AddRecord(ctx, people.Record{PersonID: r.PathValue("id"), Kind: people.RecordKind(in.Kind),
+			OccurredOn: in.OccurredOn, OrganisationID: orgID, AuthorID: p.User.ID, Data: in.Data}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) { h.answerRecord(w, r, p, id) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, RecordJSON{ID: rec.ID, Kind: string(rec.Kind), OccurredOn: rec.OccurredOn, Dimension: string(rec.Dimension),
 		OrganisationID: rec.OrganisationID, Data: &rec.Data})
+}
+
+// answerRecord answers the record a request made before (its retry with
+// the same Idempotency-Key), as the person's timeline shows it to the caller.
+func (h *Handler) answerRecord(w http.ResponseWriter, r *http.Request, p *account.Principal, id string) {
+	person, err := h.DB.GetPerson(r.Context(), r.PathValue("id"), httpx.Actor(r))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	recs, err := h.DB.Timeline(r.Context(), person.ID, store.TimelineFilter{}, httpx.Actor(r))
+	if err != nil {
+		h.Fail(w, r, err)
+		return
+	}
+	for _, rec := range recs {
+		if rec.ID == id {
+			js := recordJSON(rec, person, httpx.Lang(r.Context()))
+			if people.Visible(rec, p) {
+				js.Data = &rec.Data
+			} else {
+				js.Restricted = true
+			}
+			writeJSON(w, http.StatusOK, js)
+			return
+		}
+	}
+	h.Fail(w, r, errs.New(errs.NotFound, "error.not_found"))
 }
 
 // authorOrganisation picks the organisation a record is made for: the one

@@ -104,9 +104,24 @@ func (h *Handler) CreateReferral(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	ref, err := h.DB.SendReferral(r.Context(), store.ReferralInput{PersonID: in.PersonID, CaseID: in.CaseID, FromOrg: from, FromUser: p.User.ID,
-		ToOrg: in.ToOrganisationID, Service: cases.Service(in.Service), Urgency: cases.Urgency(in.Urgency), Reason: in.Reason, ServiceID: in.ServiceID,
-		SharedInfo: in.SharedInfo, Basis: in.LawfulBasis}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var ref store.Referral
+	if err == nil {
+		ref, err = h.DB.SendReferral(ctx, store.ReferralInput{PersonID: in.PersonID, CaseID: in.CaseID, FromOrg: from, FromUser: p.User.ID,
+			ToOrg: in.ToOrganisationID, Service: cases.Service(in.Service), Urgency: cases.Urgency(in.Urgency), Reason: in.Reason, ServiceID: in.ServiceID,
+			SharedInfo: in.SharedInfo, Basis: in.LawfulBasis}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) {
+		first, side, err := h.DB.GetReferral(r.Context(), id, p.User.ID, httpx.Actor(r))
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		w.Header().Set("Location", "/api/v1/referrals/"+id)
+		writeVersioned(w, http.StatusOK, first.Version, ReferralJSON{Referral: first, Side: side})
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -1,0 +1,57 @@
+package api
+
+import (
+	"context"
+	"net/http"
+
+	"termtem/internal/errs"
+	"termtem/internal/httpx"
+	"termtem/internal/store"
+)
+
+// IdempotencyHeader names the key a client may send with a creating request
+// (a person, a record, a case, a referral), so that its retry after a lost
+// answer makes nothing twice: the same key from the same caller on the
+// same address is answered with what the first request made (200 and
+// Idempotent-Replayed: true, instead of 201). The key is recorded in the
+// creation's own transaction (store.Once); keys are kept as long as a
+// session may live (a day by default).
+const IdempotencyHeader = "Idempotency-Key"
+
+// idempotent returns the context under which a creating request's write
+// records its Idempotency-Key: the request's own when it sent none.
+func idempotent(r *http.Request) (context.Context, error) {
+	key := r.Header.Get(IdempotencyHeader)
+	if key == "" {
+		return r.Context(), nil
+	}
+	if len(key) > 255 || !visibleASCII(key) {
+		return nil, errs.Field(IdempotencyHeader, "resend_idempotency_key", nil)
+	}
+	p := httpx.Principal(r.Context())
+	if p == nil {
+		return nil, errs.New(errs.Unauthenticated, "auth.session_expired")
+	}
+	return store.WithOnce(r.Context(), &store.Once{Owner: "api:" + p.User.ID, Form: r.Method + " " + r.URL.Path, Key: key}), nil
+}
+
+func visibleASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+// replayed answers a request whose key came before (err from the write
+// under idempotent's context) with what the first request made (answer
+// writes it, 200) and reports whether it answered.
+func replayed(w http.ResponseWriter, err error, answer func(id string)) bool {
+	id, ok := store.SentBefore(err)
+	if ok {
+		w.Header().Set("Idempotent-Replayed", "true")
+		answer(id)
+	}
+	return ok
+}
