@@ -89,8 +89,8 @@ func (t *Tx) recordOnce(ctx context.Context) (*Once, error) {
 }
 
 // deleteOldSends removes the sendings recorded before cutoff (the oldest a
-// live session may be): their nonces are refused with their session, and
-// an API client retries within a day.
+// live session may be): their nonces are refused with their session by
+// then, and an API client's retry comes within that time (documented).
 func (t *Tx) deleteOldSends(ctx context.Context, cutoff string) error {
 	_, err := t.exec(ctx, `DELETE FROM form_sends WHERE created_at < ?`, cutoff)
 	return classify(err)
