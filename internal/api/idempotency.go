@@ -15,7 +15,7 @@ import (
 // same address is answered with what the first request made (200 and
 // Idempotent-Replayed: true, instead of 201). The key is recorded in the
 // creation's own transaction (store.Once); keys are kept as long as a
-// session may live (a day by default).
+// session may live (--session-absolute, 12 hours by default).
 const IdempotencyHeader = "Idempotency-Key"
 
 // idempotent returns the context under which a creating request's write
