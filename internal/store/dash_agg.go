@@ -317,7 +317,10 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 	// upserts prepared once for the transaction: parsing an upsert for
 	// every counter row was 70 % of the generator's CPU, and on PostgreSQL
 	// every statement is a round trip.
-	var changed []int
+	var changed []string
+	for _, k := range keys {
+		changed = append(changed, dashVersionName(k.tab, k.place))
+	}
 	for len(keys) > 0 {
 		n := 1
 		for n < len(keys) && keys[n].tab == keys[0].tab {
@@ -326,10 +329,9 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 		if err := t.dashApplyTable(ctx, keys[0].tab, keys[:n], c); err != nil {
 			return err
 		}
-		changed = append(changed, keys[0].tab)
 		keys = keys[n:]
 	}
-	// The tables changed get new versions (dash_cache.go), last.
+	// The places' rows changed get new versions (dash_cache.go), last.
 	return t.dashBump(ctx, changed)
 }
 

@@ -17,90 +17,109 @@ import (
 // families for every view below them: the city's family for every page,
 // a district's for the district and everything under it. What a family
 // decides depends only on the counts of its places and on what the
-// families above it decided, and all of those only on the counters. So a
-// family's result is kept, process-wide, under the version of the counter
-// table it was computed from, and any view whose counters are at that
-// version reuses it instead of reading and protecting the family again.
+// families above it decided, and all of those only on the counters of the
+// places of the families from the city down. So a family's result is
+// kept, process-wide, under the versions of those places' counters, and
+// any view that finds the same versions reuses it instead of reading and
+// protecting the family again; the counts of a place are kept the same
+// way, so that after a change only the places whose counters moved (the
+// changed community and the places above it) are read again.
 //
-// The version is a token in dash_state, replaced in the same transaction
-// as every change of the table's counters (dashApply, the rebuild). A
-// view reads the versions and the counts in one snapshot (dashSnapshot),
-// so what is kept under a version is exactly the counters at that version,
-// on any node: a process-local memory keyed by a version every node reads
+// The versions are tokens in dash_state: one for each counter table and
+// place ("version:dash_flower:<place>"), replaced in the same transaction
+// as every change of that place's rows of the table (dashApply), and one
+// for each table ("version:dash_flower"), replaced by the rebuild. A view
+// reads the versions and the counts in one snapshot (dashSnapshot), so
+// what is kept under versions is exactly the counters at those versions,
+// on any node: a process-local memory keyed by versions every node reads
 // from the database. Nothing published is ever computed from counts of two
-// different states (a mark decided for one count and shown beside
-// another could show a small count).
+// different states (a mark decided for one count and shown beside another
+// could show a small count).
 
-// dashVersionPrefix names the dash_state rows holding the counter tables'
-// versions ("version:dash_flower").
+// dashVersionPrefix begins the names of the dash_state rows holding the
+// counters' versions.
 const dashVersionPrefix = "version:"
 
-// dashBump gives the counter tables tabs new versions. It runs last in the
-// transaction's counter work, after the counter rows, so that on
+// dashVersionName is the name of a table's version (place "") or of a
+// place's rows of it.
+func dashVersionName(tab int, place string) string {
+	if place == "" {
+		return dashVersionPrefix + dashTables[tab].name
+	}
+	return dashVersionPrefix + dashTables[tab].name + ":" + place
+}
+
+// dashBump gives new versions to the names (dashVersionName). It runs last
+// in the transaction's counter work, after the counter rows, so that on
 // PostgreSQL the version rows are locked after the counter rows in every
-// transaction (one lock order: no deadlock) and held only to the commit.
-func (t *Tx) dashBump(ctx context.Context, tabs []int) error {
-	if len(tabs) == 0 {
-		return nil
-	}
-	var names []string
-	for _, tab := range tabs {
-		if n := dashVersionPrefix + dashTables[tab].name; !slices.Contains(names, n) {
-			names = append(names, n)
-		}
-	}
+// transaction (one lock order, sorted: no deadlock) and held only to the
+// commit.
+func (t *Tx) dashBump(ctx context.Context, names []string) error {
+	names = slices.Clone(names)
 	slices.Sort(names)
+	names = slices.Compact(names)
 	b := make([]byte, 12)
 	if _, err := rand.Read(b); err != nil {
 		return err
 	}
 	token := hex.EncodeToString(b)
-	args := make([]any, 0, 2*len(names))
-	for _, n := range names {
-		args = append(args, n, token)
+	for len(names) > 0 {
+		n := min(len(names), 400)
+		args := make([]any, 0, 2*n)
+		for _, name := range names[:n] {
+			args = append(args, name, token)
+		}
+		if _, err := t.exec(ctx, multiRowInsert(`INSERT INTO dash_state (name, value) VALUES `, `(?, ?)`, n)+
+			` ON CONFLICT (name) DO UPDATE SET value = excluded.value`, args...); err != nil {
+			return classify(err)
+		}
+		names = names[n:]
 	}
-	_, err := t.exec(ctx, multiRowInsert(`INSERT INTO dash_state (name, value) VALUES `, `(?, ?)`, len(names))+
-		` ON CONFLICT (name) DO UPDATE SET value = excluded.value`, args...)
-	return classify(err)
+	return nil
 }
 
-// allDashTables are every counter table's index.
-func allDashTables() []int {
-	out := make([]int, len(dashTables))
-	for i := range out {
-		out[i] = i
-	}
-	return out
-}
-
-// dashVersions are the counter tables' versions as this snapshot sees them
-// (a table never changed since it was created has none: "").
+// dashVersions are the counters' versions as one snapshot sees them, by
+// dashVersionName (one never changed since it was created is absent: "").
 type dashVersions map[string]string
 
-// of is the version of the tables tabs together.
-func (v dashVersions) of(tabs ...int) string {
+// of is the version of the tables tabs together, at place ("": the
+// tables' own).
+func (v dashVersions) of(place string, tabs ...int) string {
 	var b strings.Builder
 	for _, tab := range tabs {
-		b.WriteString(v[dashTables[tab].name])
+		b.WriteString(v[dashVersionName(tab, place)])
 		b.WriteByte('.')
 	}
 	return b.String()
 }
 
-func (t *Tx) dashVersions(ctx context.Context) (dashVersions, error) {
-	rows, err := t.query(ctx, `SELECT name, value FROM dash_state WHERE name LIKE 'version:%'`)
+// dashVersions reads the versions of every counter table, and of every
+// table at each of places.
+func (t *Tx) dashVersions(ctx context.Context, places []string) (dashVersions, error) {
+	var names []any
+	for tab := range dashTables {
+		names = append(names, dashVersionName(tab, ""))
+		for _, p := range places {
+			names = append(names, dashVersionName(tab, p))
+		}
+	}
+	rows, err := t.query(ctx, `SELECT name, value FROM dash_state WHERE name IN (`+placeholders(len(names))+`)`, names...)
 	if err != nil {
 		return nil, classify(err)
 	}
 	out := dashVersions{}
-	return out, eachRow(rows, func(s scanner) error {
+	if err := eachRow(rows, func(s scanner) error {
 		var name, value string
 		if err := s.Scan(&name, &value); err != nil {
 			return err
 		}
-		out[strings.TrimPrefix(name, dashVersionPrefix)] = value
+		out[name] = value
 		return nil
-	})
+	}); err != nil {
+		return nil, err
+	}
+	t.db.families.salted(out, places)
+	return out, nil
 }
 
 // dashSnapshot runs fn over one read transaction of the dashboard reader
@@ -135,6 +154,21 @@ type familyMemo struct {
 	mu  sync.Mutex
 	m   map[string]memoEntry
 	off bool // tests: compute every family afresh
+	// salt, in benchmarks, is added to places' versions, standing for a
+	// change of their counters without writing any.
+	salt map[string]string
+}
+
+func (m *familyMemo) salted(v dashVersions, places []string) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, p := range places {
+		if x, ok := m.salt[p]; ok {
+			for tab := range dashTables {
+				v[dashVersionName(tab, p)] += x
+			}
+		}
+	}
 }
 
 type memoEntry struct {
@@ -145,7 +179,6 @@ type memoEntry struct {
 // familyResult is one family as protected: its places below (in order),
 // their counts, the counts of the place at its top, and the marks.
 type familyResult struct {
-	sets  []string
 	below [][][]int64
 	own   [][]int64
 	fam   suppress.Linked
@@ -153,22 +186,15 @@ type familyResult struct {
 
 const (
 	// familyMemoMax bounds the memory: past it the memo starts afresh. A
-	// family is a few kilobytes; the city's tables for every page of a
-	// million-person city are a few thousand families.
-	familyMemoMax = 20000
+	// family or a place's counts is at most a few kilobytes; every page of
+	// a million-person city is about 2,000 places, each with about twenty
+	// tables (and a trend month each).
+	familyMemoMax = 100000
 	// familyMemoTTL: a result is not used longer than this even when the
 	// version has not moved, so that counters changed outside the store
 	// (an older node during an upgrade, an operator's SQL) show within it.
 	familyMemoTTL = 10 * time.Minute
 )
-
-func (m *familyMemo) get(key string, sets []string, now time.Time) *familyResult {
-	r, _ := m.recall(key, now).(*familyResult)
-	if r == nil || !slices.Equal(r.sets, sets) {
-		return nil
-	}
-	return r
-}
 
 // recall is what was kept under key, or nil.
 func (m *familyMemo) recall(key string, now time.Time) any {
@@ -223,4 +249,14 @@ func (o *onDemand[T]) get(ids []string) (map[string]T, error) {
 		o.have[id] = got[id]
 	}
 	return o.have, nil
+}
+
+// dashTableVersions are the names of every counter table's own version,
+// which the rebuild replaces (every key of the memo holds them).
+func dashTableVersions() []string {
+	out := make([]string, len(dashTables))
+	for tab := range dashTables {
+		out[tab] = dashVersionName(tab, "")
+	}
+	return out
 }

@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
+	"io"
 	"slices"
 	"time"
 
@@ -96,62 +98,86 @@ type linked struct {
 // linkedSpec is a table to protect along a path.
 type linkedSpec struct {
 	// key names the table and every parameter its counts depend on (the
-	// dimension, the day it is judged on, …); version is the version of the
-	// counters it is read from (dashVersions.of). Together with the path
-	// they name a family's result in the memo (dash_cache.go).
-	key, version string
-	rows, cols   int
-	opt          suppress.Options
+	// dimension, the day it is judged on, …); tabs are the counter tables
+	// it is read from, ver their versions. Together with the path they
+	// name a family's result in the memo (dash_cache.go).
+	key        string
+	tabs       []int
+	ver        dashVersions
+	rows, cols int
+	opt        suppress.Options
 	// fetch reads the counts of places (a place missing counts nothing).
 	fetch func(ids []string) (map[string][][]int64, error)
 	// adjust, when set, may change what is given to path[n] (for n == 0,
 	// given is nil: the city's table is protected alone unless adjust gives
 	// it marks). A breakdown of a row of another table uses it to withhold
 	// a place whose row is not published whole. What it decides must follow
-	// from key and version alone (it is kept with the families).
+	// from key and the versions alone (it is kept with the families).
 	adjust func(n int, given *suppress.Given) *suppress.Given
 }
 
 // protectAlong protects a table along the families of f. The families
-// from the city down that are kept in the memo under the counters' version
-// are taken from it; the first that is not, and every one below it, are
-// read (only their places) and protected afresh, and kept.
+// from the city down that are kept in the memo under the versions of their
+// places' counters (and of every family above) are taken from it; the
+// first that is not, and every one below it, are protected afresh from
+// the counts of their places, of which only those not kept under their
+// versions are read.
 func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec) (linked, error) {
 	memo := &t.db.families
 	now := time.Now()
 	last := len(f.path) - 1
+	global := spec.ver.of("", spec.tabs...)
+	countKey := func(id string) string {
+		return "counts|" + spec.key + "|" + global + "|" + id + "|" + spec.ver.of(id, spec.tabs...)
+	}
+	// A family's key: the table, and every place of the families from the
+	// city down to it with its version.
 	keys := make([]string, len(f.path))
-	prefix := spec.key + "|" + spec.version
+	h := sha256.New()
+	io.WriteString(h, spec.key+"|"+global)
 	for n, p := range f.path {
-		prefix += "|" + p.ID
-		keys[n] = prefix
+		io.WriteString(h, "|"+p.ID+"="+spec.ver.of(p.ID, spec.tabs...)+":")
+		for _, id := range f.sets[n] {
+			io.WriteString(h, id+"="+spec.ver.of(id, spec.tabs...)+",")
+		}
+		keys[n] = "family|" + string(h.Sum(nil))
 	}
 	res := make([]*familyResult, len(f.path))
 	miss := len(f.path)
 	for n := range f.path {
-		if res[n] = memo.get(keys[n], f.sets[n], now); res[n] == nil {
+		if res[n], _ = memo.recall(keys[n], now).(*familyResult); res[n] == nil {
 			miss = n
 			break
 		}
 	}
 	if miss <= last {
-		var ids []string
+		counts := map[string][][]int64{}
+		var need []string
 		for n := miss; n <= last; n++ {
-			ids = append(append(ids, f.path[n].ID), f.sets[n]...)
-		}
-		counts, err := spec.fetch(ids)
-		if err != nil {
-			return linked{}, err
-		}
-		of := func(id string) [][]int64 {
-			if c, ok := counts[id]; ok && c != nil {
-				return c
+			for _, id := range append([]string{f.path[n].ID}, f.sets[n]...) {
+				if c, _ := memo.recall(countKey(id), now).([][]int64); c != nil {
+					counts[id] = c
+				} else if !slices.Contains(need, id) {
+					need = append(need, id)
+				}
 			}
-			out := make([][]int64, spec.rows)
-			for i := range out {
-				out[i] = make([]int64, spec.cols)
+		}
+		if len(need) > 0 {
+			got, err := spec.fetch(need)
+			if err != nil {
+				return linked{}, err
 			}
-			return out
+			for _, id := range need {
+				c := got[id]
+				if c == nil {
+					c = make([][]int64, spec.rows)
+					for i := range c {
+						c[i] = make([]int64, spec.cols)
+					}
+				}
+				counts[id] = c
+				memo.put(countKey(id), c, now)
+			}
 		}
 		var given *suppress.Given
 		if miss > 0 {
@@ -163,10 +189,10 @@ func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec)
 			}
 			below := make([][][]int64, len(f.sets[n]))
 			for s, id := range f.sets[n] {
-				below[s] = of(id)
+				below[s] = counts[id]
 			}
 			fam := suppress.ProtectLinked(below, spec.rows, spec.cols, spec.opt, given)
-			res[n] = &familyResult{sets: f.sets[n], below: below, own: of(f.path[n].ID), fam: fam}
+			res[n] = &familyResult{below: below, own: counts[f.path[n].ID], fam: fam}
 			memo.put(keys[n], res[n], now)
 			if n < last {
 				given = fam.GivenTo(f.next[n])

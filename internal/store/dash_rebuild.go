@@ -35,7 +35,7 @@ func (db *DB) RebuildDashboards(ctx context.Context) (int, error) {
 			return classify(err)
 		}
 		// Every table is new, even one that went back to what it was.
-		return t.dashBump(ctx, allDashTables())
+		return t.dashBump(ctx, dashTableVersions())
 	})
 	return rows, err
 }

@@ -234,8 +234,11 @@ func (db *DB) Dashboard(ctx context.Context, q DashboardQuery, actor audit.Event
 	// One snapshot for all of them: the counter versions the protected
 	// families are kept by (dash_cache.go) must be those of the counts.
 	if err := db.dashSnapshot(ctx, func(r *Tx) error {
-		var err error
-		if d.ver, err = r.dashVersions(ctx); err != nil {
+		f, err := r.families(ctx, &d)
+		if err != nil {
+			return err
+		}
+		if d.ver, err = r.dashVersions(ctx, f.ids()); err != nil {
 			return err
 		}
 		if err := r.flowerTables(ctx, &d); err != nil {
@@ -351,13 +354,13 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 	}
 	flowerOpt := suppress.Options{FixedRowTotals: true} // every dimension's total is the number of subjects
 	years := "|" + first + "|" + last
-	children, err := t.protectAlong(ctx, f, linkedSpec{key: "flower_children" + years, version: d.ver.of(tabFlower),
+	children, err := t.protectAlong(ctx, f, linkedSpec{key: "flower_children" + years, tabs: []int{tabFlower}, ver: d.ver,
 		rows: len(dims), cols: len(lvls), opt: flowerOpt, fetch: subject(0)})
 	if err != nil {
 		return err
 	}
 	d.FlowerChildren = dashboards.Published("flower_children", keyHeads(dims), keyHeads(lvls), children.own, children.fam.Parent)
-	households, err := t.protectAlong(ctx, f, linkedSpec{key: "flower_households", version: d.ver.of(tabFlower),
+	households, err := t.protectAlong(ctx, f, linkedSpec{key: "flower_households", tabs: []int{tabFlower}, ver: d.ver,
 		rows: len(dims), cols: len(lvls), opt: flowerOpt, fetch: subject(1)})
 	if err != nil {
 		return err
@@ -378,7 +381,7 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 	stage += " ELSE '' END"
 	stageOpt := suppress.Options{FixedColTotals: true}
 	stages, err := t.protectAlong(ctx, f, linkedSpec{key: "stages|" + d.Dimension + "|" + strconv.Itoa(d.Period.On.Year()) + years,
-		version: d.ver.of(tabFlower), rows: len(stageKeys), cols: len(lvls), opt: stageOpt,
+		tabs: []int{tabFlower}, ver: d.ver, rows: len(stageKeys), cols: len(lvls), opt: stageOpt,
 		fetch: func(ids []string) (map[string][][]int64, error) {
 			args := append(append(slices.Clone(stageArgs), anyArgs(ids)...), d.Dimension, first, last)
 			return t.placeCounts(ctx, ids, len(stageKeys), len(lvls), byKeys(stageKeys, lvls),
@@ -453,7 +456,7 @@ func (t *Tx) trendTable(ctx context.Context, d *Dashboard, f *pathFamilies) (das
 	counts := make([][]int64, len(months))
 	pub := suppress.Table{Cells: make([][]suppress.Mark, len(months)), RowTotal: make([]suppress.Mark, len(months)), ColTotal: make([]suppress.Mark, len(lvls))}
 	for i, m := range months {
-		l, err := t.protectAlong(ctx, f, linkedSpec{key: "trend|" + d.Dimension + "|" + m, version: d.ver.of(tabFlowerMonth), rows: 1, cols: len(lvls),
+		l, err := t.protectAlong(ctx, f, linkedSpec{key: "trend|" + d.Dimension + "|" + m, tabs: []int{tabFlowerMonth}, ver: d.ver, rows: 1, cols: len(lvls),
 			fetch: func(ids []string) (map[string][][]int64, error) {
 				got, err := byPlace.get(ids)
 				out := map[string][][]int64{}
@@ -608,7 +611,7 @@ func (t *Tx) referralTables(ctx context.Context, place, from, to string) (*refer
 func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 	// The referral tables are read for the viewed place alone: kept by the
 	// referral counters' version, place and period like the families.
-	key := "referrals|" + d.ver.of(tabReferrals) + "|" + d.Place.ID + "|" + d.Period.FromMonth() + "|" + d.Period.ToMonth()
+	key := "referrals|" + d.ver.of("", tabReferrals) + d.ver.of(d.Place.ID, tabReferrals) + "|" + d.Place.ID + "|" + d.Period.FromMonth() + "|" + d.Period.ToMonth()
 	now := time.Now()
 	r, _ := t.db.families.recall(key, now).(*referralFigures)
 	if r == nil {
@@ -629,7 +632,7 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	cases, err := t.protectAlong(ctx, f, linkedSpec{key: "cases", version: d.ver.of(tabCases), rows: len(legal), cols: len(statuses),
+	cases, err := t.protectAlong(ctx, f, linkedSpec{key: "cases", tabs: []int{tabCases}, ver: d.ver, rows: len(legal), cols: len(statuses),
 		fetch: func(ids []string) (map[string][][]int64, error) {
 			return t.placeCounts(ctx, ids, len(legal), len(statuses), byKeys(legal, statuses),
 				`SELECT place_id, legal, status, SUM(n) FROM dash_cases WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY place_id, legal, status`,
@@ -649,7 +652,7 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 		WHEN item = 'alert' AND state = 'acknowledged' THEN 'taken'
 		WHEN item = 'handoff' AND state = 'waiting' THEN CASE WHEN day < ? THEN 'overdue' ELSE 'in_time' END
 		ELSE 'done' END`
-	d.due, err = t.protectAlong(ctx, f, linkedSpec{key: "due|" + today, version: d.ver.of(tabDue), rows: len(deadlineRows), cols: len(deadlineCols),
+	d.due, err = t.protectAlong(ctx, f, linkedSpec{key: "due|" + today, tabs: []int{tabDue}, ver: d.ver, rows: len(deadlineRows), cols: len(deadlineCols),
 		fetch: func(ids []string) (map[string][][]int64, error) {
 			return t.placeCounts(ctx, ids, len(deadlineRows), len(deadlineCols), byKeys(deadlineRows, deadlineCols),
 				`SELECT place_id, item, `+state+`, SUM(n) FROM dash_due WHERE place_id IN (`+placeholders(len(ids))+`) GROUP BY 1, 2, 3`,
@@ -679,7 +682,7 @@ func (t *Tx) gapTable(ctx context.Context, d *Dashboard) error {
 		return err
 	}
 	d.gaps, err = t.protectAlong(ctx, f, linkedSpec{key: "gaps|" + d.Period.On.Format(time.RFC3339) + "|" + strconv.Itoa(d.UnseenDays),
-		version: d.ver.of(tabSeen, tabSchool, tabDSPM, tabGrant), rows: len(countedGaps), cols: 2,
+		tabs: []int{tabSeen, tabSchool, tabDSPM, tabGrant}, ver: d.ver, rows: len(countedGaps), cols: 2,
 		fetch: func(ids []string) (map[string][][]int64, error) {
 			counts, err := t.gapCounts(ctx, ids, countedGaps, d.Period.On, d.UnseenDays)
 			if err != nil {
