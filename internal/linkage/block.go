@@ -100,6 +100,9 @@ func (ix *Index) Add(p *Prepared) {
 // Len is how many records the index holds.
 func (ix *Index) Len() int { return len(ix.recs) }
 
+// Records returns the records the index holds, in the order added.
+func (ix *Index) Records() []*Prepared { return ix.recs }
+
 // Candidates returns the records sharing a block key with p, each once.
 func (ix *Index) Candidates(p *Prepared) []*Prepared {
 	var ids []int32

@@ -66,11 +66,19 @@ func BenchmarkLinkageMillion(b *testing.B) {
 	var secs, cpuSecs float64
 	var cands, compared, linked, right, review, keys, capped, full int
 	var found [3]int
+	// missed counts the rows not linked to their person by the noise
+	// they carry (a row may carry several), to say what blocking and
+	// scoring still miss.
+	missed, unread := map[string]int{}, map[string]int{}
+	blocked := 0
 	for b.Loop() {
 		cands, compared, linked, right, review, keys, capped, full = 0, 0, 0, 0, 0, 0, 0, 0
 		found = [3]int{}
+		clear(missed)
+		clear(unread)
+		blocked = 0
 		start, cpu := time.Now(), cpuSeconds()
-		for _, rows := range batches {
+		for bi, rows := range batches {
 			pr, err := db.LinkageProbeForTest(ctx, rows)
 			if err != nil {
 				b.Fatal(err)
@@ -86,6 +94,19 @@ func BenchmarkLinkageMillion(b *testing.B) {
 			}
 			compared += pr.Compared
 			for i, oc := range pr.Outcomes {
+				noise := file[bi*imports.BatchRows+i].Noise
+				if pr.Read[rows[i].Key] {
+					blocked++
+				} else {
+					for _, n := range noise {
+						unread[n]++
+					}
+				}
+				if oc != linkage.Link || pr.Best[i] != rows[i].Key {
+					for _, n := range noise {
+						missed[n]++
+					}
+				}
 				switch oc {
 				case linkage.Link:
 					linked++
@@ -107,10 +128,13 @@ func BenchmarkLinkageMillion(b *testing.B) {
 	b.ReportMetric(float64(linked)/rows, "linked-share")
 	b.ReportMetric(float64(right)/max(1, float64(linked)), "right-share")
 	b.ReportMetric(float64(right)/rows, "recall")
+	b.ReportMetric(float64(blocked)/rows, "pairs-completeness")
 	b.ReportMetric(float64(keys)/rows, "keys/row")
 	b.ReportMetric(float64(capped)/rows, "capped-keys/row")
 	b.ReportMetric(float64(review)/rows, "review-share")
 	b.Logf("%d rows in %d batches against %d people; %d with the mother's name, %d with an address; %d batches reached the cap of candidates; "+
 		"people found by the passes (family name's sound and year, given name's sound and date, both sounds): %v",
 		len(file), len(batches), benchstore.People(b), withMother, withPlace, full, found)
+	b.Logf("rows not linked to their person, by the noise they carry: %v", missed)
+	b.Logf("rows whose person blocking did not read, by the noise they carry: %v", unread)
 }

@@ -19,6 +19,8 @@ type LinkageProbe struct {
 	Full         bool
 	// Found is how many people each blocking pass found.
 	Found [3]int
+	// Read holds the IDs of the people read as candidates.
+	Read map[string]bool
 	// Best is, per row, the person linked to ("" when not linked);
 	// Outcomes the row's outcome.
 	Best     []string
@@ -42,6 +44,10 @@ func (db *DB) LinkageProbeForTest(ctx context.Context, rows []*imports.Row) (Lin
 		return out, err
 	}
 	out.Candidates = bl.ix.Len()
+	out.Read = map[string]bool{}
+	for _, r := range bl.ix.Records() {
+		out.Read[r.Record().ID] = true
+	}
 	out.Keys, out.Capped, out.Full, out.Found = bl.blocks.Keys, bl.blocks.Capped, bl.blocks.Full, bl.blocks.Found
 	for _, r := range rows {
 		d := bl.decide(r)
@@ -73,4 +79,11 @@ func (db *DB) LinkageSampleForTest(ctx context.Context, n int) ([]linkage.Record
 	var out []linkage.Record
 	err = t.linkageRecords(ctx, ids, nil, func(r linkage.Record) { out = append(out, r) })
 	return out, err
+}
+
+// LinkageCandidatesForTest returns the people blocking pairs with the rows
+// and how many of the rows' keys it dropped as too common.
+func (db *DB) LinkageCandidatesForTest(ctx context.Context, rows []*imports.Row) ([]string, int, error) {
+	ids, st, err := db.reader().candidateIDs(ctx, rows)
+	return ids, st.Capped, err
 }
