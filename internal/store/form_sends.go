@@ -88,6 +88,28 @@ func (t *Tx) recordOnce(ctx context.Context) (*Once, error) {
 	return nil, &errs.Error{Code: errs.Conflict, MessageID: sentBeforeMessage, Data: map[string]any{"Result": first}}
 }
 
+// sentBefore turns the failure of a write under a sending into SentBefore's
+// error when the same key was recorded before: a form sent again may fail
+// on the write's own checks before its key is reached (a username taken
+// by the first sending, a version the first sending moved on), and is
+// still told that it is a repeat. One read, on failures only.
+func (db *DB) sentBefore(ctx context.Context, err error) error {
+	o, _ := ctx.Value(onceKey{}).(*Once)
+	if o == nil || o.done || o.Owner == "" || o.Key == "" {
+		return err
+	}
+	if _, ok := SentBefore(err); ok {
+		return err
+	}
+	var first string
+	primary := &Tx{q: db.write, db: db}
+	if primary.queryRow(ctx, `SELECT result FROM form_sends WHERE owner = ? AND form = ? AND key_hash = ?`,
+		o.Owner, o.Form, account.HashSecret(o.Key)).Scan(&first) != nil {
+		return err // not sent before (or not known now): the write's own failure
+	}
+	return &errs.Error{Code: errs.Conflict, MessageID: sentBeforeMessage, Data: map[string]any{"Result": first}}
+}
+
 // deleteOldSends removes the sendings recorded before cutoff (the oldest a
 // live session may be): their nonces are refused with their session by
 // then, and an API client's retry comes within that time (documented).

@@ -15,7 +15,8 @@ import (
 // TestFormNonceSendsOnce: a creation under a sending (store.Once) makes its
 // thing once; the same key again in the same form makes nothing and names
 // what the first made, however the two arrive (one after the other, or
-// both at once); another key, another form or another owner is another
+// both at once), even when the repeat fails on the write's own checks
+// first; another key, another form or another owner is another
 // sending; a refused write records nothing; the sweep forgets old sendings.
 func TestFormNonceSendsOnce(t *testing.T) {
 	w := newCaseWorld(t)
@@ -62,6 +63,13 @@ func TestFormNonceSendsOnce(t *testing.T) {
 	if n := records(); n != 1 {
 		t.Fatalf("%d records after the same form twice, want 1", n)
 	}
+	// Sent again, the write failing on its own checks first (here a bad
+	// date; for a service account, its username now taken): still told
+	// it is the same sending.
+	bad := record
+	bad.OccurredOn = "not a date"
+	_, err = db.AddRecord(once("s1", "record:"+w.child.ID, "n1"), bad, by(w.nurse))
+	sentBefore(err, first)
 	// Another key, another form, another owner: each a sending of its own.
 	for _, c := range []context.Context{once("s1", "record:"+w.child.ID, "n2"), once("s1", "record:other", "n1"), once("s2", "record:"+w.child.ID, "n1")} {
 		if _, err := addRecord(c); err != nil {
@@ -72,8 +80,6 @@ func TestFormNonceSendsOnce(t *testing.T) {
 		t.Fatalf("%d records, want 4", n)
 	}
 	// A refused write records nothing: the form sent again, corrected, makes it.
-	bad := record
-	bad.OccurredOn = "not a date"
 	if _, err := db.AddRecord(once("s1", "record:"+w.child.ID, "n3"), bad, by(w.nurse)); errs.As(err).Code != errs.Invalid {
 		t.Fatalf("bad record: %v", err)
 	}

@@ -99,6 +99,7 @@ func (db *DB) CreateSelfCode(ctx context.Context, householdID, organisationID st
 		if _, err := t.getHousehold(ctx, householdID); err != nil {
 			return err
 		}
+		t.made(householdID) // a code has no ID of its own: the household it is for
 		if _, err := t.exec(ctx, `INSERT INTO self_assessment_codes (code_hash, household_id, organisation_id, created_by, created_at, expires_at)
 			VALUES (?, ?, ?, ?, ?, ?)`, hashSecret(code), householdID, organisationID, actor.ActorID, t.now(), ts(sc.ExpiresAt)); err != nil {
 			return classify(err)

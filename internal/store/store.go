@@ -473,6 +473,9 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 	if err == nil && sent != nil {
 		sent.done = true
 	}
+	if err != nil {
+		err = db.sentBefore(ctx, err)
+	}
 	return err
 }
 

@@ -43,6 +43,7 @@ func (t *Tx) createAPIToken(ctx context.Context, userID, name string, lifetime t
 	}
 	now := t.db.Now()
 	tk := account.APIToken{ID: NewID(), UserID: userID, Name: name, TokenHash: hash, CreatedAt: now, ExpiresAt: now.Add(lifetime)}
+	t.made(tk.ID)
 	if _, err := t.exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		tk.ID, userID, name, hash, ts(tk.CreatedAt), ts(tk.ExpiresAt)); err != nil {
 		return "", tk, classify(err)

@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"termtem/internal/account"
-	"termtem/internal/errs"
 	"termtem/internal/httpx"
 	"termtem/internal/store"
 )
@@ -52,11 +51,7 @@ func (h *Handler) SelfCodeShow(w http.ResponseWriter, r *http.Request) {
 // so reloading it sends the form again, which must not make a second live
 // code for the household.
 func (h *Handler) renderSelfCodeForm(w http.ResponseWriter, r *http.Request, status int, v *View, page selfCodePage) {
-	var err error
-	if page.Nonce, err = h.formNonce(r, selfCodeForm(page.HouseholdID)); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	page.Nonce = h.formNonce(r)
 	v.Data = page
 	h.render(w, r, status, "self_code", v)
 }
@@ -89,16 +84,16 @@ func (h *Handler) SelfCodeCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	// The same form sent again: no second code; the page again, to make
 	// one on purpose.
-	if err := h.DB.UseFormNonce(r.Context(), p.SessionID, selfCodeForm(page.HouseholdID), r.PostFormValue("nonce")); err != nil {
-		if !errs.Is(err, errs.Conflict) {
-			h.fail(w, r, err)
-			return
-		}
+	ctx, err := h.formSending(r, selfCodeForm(page.HouseholdID))
+	var sc store.SelfCode
+	if err == nil {
+		sc, err = h.DB.CreateSelfCode(ctx, page.HouseholdID, org, 0, httpx.Actor(r))
+	}
+	if _, again := store.SentBefore(err); again || ctx == nil {
 		v.Error = &FormError{Message: h.Cat.T(v.Lang, "form_once.code_sent", nil)}
 		h.renderSelfCodeForm(w, r, http.StatusConflict, v, page)
 		return
 	}
-	sc, err := h.DB.CreateSelfCode(r.Context(), page.HouseholdID, org, 0, httpx.Actor(r))
 	if err != nil {
 		h.fail(w, r, err)
 		return

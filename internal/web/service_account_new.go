@@ -55,10 +55,7 @@ func (h *Handler) renderServiceAccountForm(w http.ResponseWriter, r *http.Reques
 			f.Roles = append(f.Roles, role)
 		}
 	}
-	if f.Nonce, err = h.formNonce(r, newAccountForm); err != nil {
-		h.fail(w, r, err)
-		return
-	}
+	f.Nonce = h.formNonce(r)
 	v := h.view(r, "sa.new", f)
 	v.Error = fe
 	h.render(w, r, status, "service_account_form", v)
@@ -88,7 +85,8 @@ func (h *Handler) ServiceAccountCreate(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
 		return
 	}
-	if !h.useFormNonce(w, r, newAccountForm, nil) {
+	ctx, ok := h.serviceSending(w, r, newAccountForm, nil)
+	if !ok {
 		return
 	}
 	sa, secret, err := func() (store.ServiceAccount, string, error) {
@@ -98,8 +96,11 @@ func (h *Handler) ServiceAccountCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		u := account.User{Username: f.Username, DisplayName: f.DisplayName, Lang: "th",
 			Memberships: []account.Membership{{OrganisationID: f.OrganisationID, RoleCode: f.Role}}}
-		return h.DB.CreateServiceAccountWithToken(r.Context(), u, f.TokenName, lifetime, httpx.Actor(r))
+		return h.DB.CreateServiceAccountWithToken(ctx, u, f.TokenName, lifetime, httpx.Actor(r))
 	}()
+	if h.serviceResent(w, r, err, nil) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -12,8 +13,8 @@ import (
 // /service-accounts/{id}/tokens/{token_id}/rotate with the account's
 // version seen): the old one stops working in the same transaction.
 func (h *Handler) ServiceTokenRotate(w http.ResponseWriter, r *http.Request) {
-	h.newServiceToken(w, r, true, func(sa store.ServiceAccount, lifetime time.Duration) (string, error) {
-		secret, _, err := h.DB.RotateServiceToken(r.Context(), sa.ID, formVersion(r), r.PathValue("token_id"), lifetime, httpx.Actor(r))
+	h.newServiceToken(w, r, true, func(ctx context.Context, sa store.ServiceAccount, lifetime time.Duration) (string, error) {
+		secret, _, err := h.DB.RotateServiceToken(ctx, sa.ID, formVersion(r), r.PathValue("token_id"), lifetime, httpx.Actor(r))
 		return secret, err
 	})
 }

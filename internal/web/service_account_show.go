@@ -56,10 +56,7 @@ func (h *Handler) renderServiceAccount(w http.ResponseWriter, r *http.Request, s
 		pg.Tokens = append(pg.Tokens, row)
 	}
 	if !sa.Disabled {
-		if pg.Nonce, err = h.formNonce(r, accountForm(sa.ID)); err != nil {
-			h.fail(w, r, err)
-			return
-		}
+		pg.Nonce = h.formNonce(r)
 	}
 	v.Data = pg
 	v.Error = fe

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -12,8 +13,8 @@ import (
 // /service-accounts/{id}/tokens with the account's version seen) and
 // shows it once.
 func (h *Handler) ServiceTokenIssue(w http.ResponseWriter, r *http.Request) {
-	h.newServiceToken(w, r, false, func(sa store.ServiceAccount, lifetime time.Duration) (string, error) {
-		secret, _, err := h.DB.IssueServiceToken(r.Context(), sa.ID, formVersion(r), r.PostFormValue("name"), lifetime, httpx.Actor(r))
+	h.newServiceToken(w, r, false, func(ctx context.Context, sa store.ServiceAccount, lifetime time.Duration) (string, error) {
+		secret, _, err := h.DB.IssueServiceToken(ctx, sa.ID, formVersion(r), r.PostFormValue("name"), lifetime, httpx.Actor(r))
 		return secret, err
 	})
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -117,18 +118,22 @@ func (h *Handler) serviceAccountFormError(w http.ResponseWriter, r *http.Request
 // mint (the store's one transaction), and answers with the new secret once
 // or the account's page with the error.
 func (h *Handler) newServiceToken(w http.ResponseWriter, r *http.Request, rotated bool,
-	mint func(sa store.ServiceAccount, lifetime time.Duration) (string, error)) {
+	mint func(ctx context.Context, sa store.ServiceAccount, lifetime time.Duration) (string, error)) {
 	sa, ok := h.managedServiceForm(w, r)
 	if !ok {
 		return
 	}
-	if !h.useFormNonce(w, r, accountForm(sa.ID), &sa) {
+	ctx, ok := h.serviceSending(w, r, accountForm(sa.ID), &sa)
+	if !ok {
 		return
 	}
 	lifetime, err := tokenLifetime(r)
 	var secret string
 	if err == nil {
-		secret, err = mint(sa, lifetime)
+		secret, err = mint(ctx, sa, lifetime)
+	}
+	if h.serviceResent(w, r, err, &sa) {
+		return
 	}
 	if err != nil {
 		h.serviceAccountFormError(w, r, sa.ID, err)
@@ -151,33 +156,41 @@ const newAccountForm = "service_account:new"
 // accountForm names the token forms of one account's page.
 func accountForm(id string) string { return "service_account:" + id }
 
-// formNonce gives a form of the page a one-time nonce.
-func (h *Handler) formNonce(r *http.Request, form string) (string, error) {
+// formNonce gives the page's one-time forms their nonce (form_once.go).
+func (h *Handler) formNonce(r *http.Request) string {
 	p := httpx.Principal(r.Context())
 	if p == nil {
-		return "", errs.New(errs.Unauthenticated, "auth.session_expired")
+		return ""
 	}
-	return h.DB.NewFormNonce(r.Context(), p.SessionID, form)
+	return newFormNonce(p.SessionID)
 }
 
-// useFormNonce uses up the posted form's nonce, or answers that the form
-// was already sent (409, with a way back to the list and to the account
-// when there is one) and reports false.
-func (h *Handler) useFormNonce(w http.ResponseWriter, r *http.Request, form string, sa *store.ServiceAccount) bool {
-	var session string
-	if p := httpx.Principal(r.Context()); p != nil {
-		session = p.SessionID
-	}
-	err := h.DB.UseFormNonce(r.Context(), session, form, r.PostFormValue("nonce"))
-	if errs.Is(err, errs.Conflict) {
-		h.render(w, r, http.StatusConflict, "service_account_resent", h.view(r, "form_once.title", map[string]any{"Account": sa}))
-		return false
-	}
+// serviceSending returns the context under which a token form's write
+// records its sending (formSending), or answers that the form was already
+// sent and reports false.
+func (h *Handler) serviceSending(w http.ResponseWriter, r *http.Request, form string, sa *store.ServiceAccount) (context.Context, bool) {
+	ctx, err := h.formSending(r, form)
 	if err != nil {
-		h.fail(w, r, err)
+		h.renderServiceResent(w, r, sa)
+		return nil, false
+	}
+	return ctx, true
+}
+
+// serviceResent answers a token form whose write found the form sent
+// before (409, with a way back to the list and to the account when there
+// is one; the token made then is not shown again) and reports whether it
+// answered.
+func (h *Handler) serviceResent(w http.ResponseWriter, r *http.Request, err error, sa *store.ServiceAccount) bool {
+	if _, ok := store.SentBefore(err); !ok {
 		return false
 	}
+	h.renderServiceResent(w, r, sa)
 	return true
+}
+
+func (h *Handler) renderServiceResent(w http.ResponseWriter, r *http.Request, sa *store.ServiceAccount) {
+	h.render(w, r, http.StatusConflict, "service_account_resent", h.view(r, "form_once.title", map[string]any{"Account": sa}))
 }
 
 // confirmServiceChange shows the confirmation page of a change to an

@@ -7,6 +7,8 @@
 -- Only the key's hash is kept. Rows live as long as a session may
 -- (removed by the session sweep); a nonce is bound to its session and is
 -- refused once the session is gone, so the row always outlives its nonce.
+-- This replaces form_nonces (00030: nonces stored when a page was shown),
+-- no longer written or read; a later migration may drop it.
 CREATE TABLE form_sends (
     owner       TEXT NOT NULL, -- the session's token hash, or "api:" and the API principal
     form        TEXT NOT NULL, -- what the form makes and for whom, e.g. "record:PERSON"
