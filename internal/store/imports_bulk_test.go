@@ -180,3 +180,35 @@ func sameNameKeys(t *testing.T, db *store.DB, a, b string) (n, differ int) {
 	}
 	return n, differ
 }
+
+// TestImportQueuesPairsInBulk: a second agency's file of brothers and
+// sisters of known children (the same family name and birth date, another
+// given name) sends more uncertain pairs than one statement holds to the
+// review queue, each audited once with its pair's ID.
+func TestImportQueuesPairsInBulk(t *testing.T) {
+	db := storetest.Open(t)
+	db.LinkageAutoTrain = -1
+	org := newOrg(t, db, "PAIR-1")
+	m := imports.Mapping{Header: true, DateEra: imports.EraCE, Columns: map[imports.Target]string{
+		imports.LocalID: "id", imports.GivenName: "given", imports.FamilyName: "family", imports.BirthDate: "birth"}}
+	file := func(prefix string, given []string) string {
+		var b strings.Builder
+		b.WriteString("id,given,family,birth\n")
+		for i := range 300 {
+			fmt.Fprintf(&b, "%s%d,%s,ศรีสุข%d,2016-%02d-%02d\n", prefix, i, given[i%len(given)], i, 1+i%12, 1+i%28)
+		}
+		return b.String()
+	}
+	mustImport(t, db, org.ID, "school", imports.CSV, writeFile(t, "s.csv", file("S", []string{"ธนกฤต", "ศิริพร"})), m)
+	j := mustImport(t, db, org.ID, "welfare", imports.CSV, writeFile(t, "w.csv", file("W", []string{"ธนภัทร", "ศิริรัตน์"})), m)
+	pairs, total, err := db.ListPairs(ctx, nil, store.PairPending, 1000, 0, actor())
+	if err != nil || total <= 100 || len(pairs) != total {
+		t.Fatalf("pending pairs %d of %d (%v), job %+v", len(pairs), total, err, j.Counts)
+	}
+	t.Logf("%d pairs queued (%+v)", total, j.Counts)
+	for _, p := range pairs {
+		if n := auditCount(t, db, store.ActionLinkageQueued, p.ID); n != 1 {
+			t.Fatalf("pair %s audited %d times", p.ID, n)
+		}
+	}
+}

@@ -174,26 +174,38 @@ type queuedPair struct {
 // same file again) is left as it is.
 func (t *Tx) queuePairs(ctx context.Context, job *imports.Job, pairs []queuedPair, modelVersion int, actor audit.Event) error {
 	now := t.now()
-	for _, q := range pairs {
-		ev, _ := json.Marshal(q.evidence)
-		id := NewID()
-		res, err := t.exec(ctx, `INSERT INTO linkage_pairs (id, person_id, candidate_id, score, evidence, source, job_id, status, created_at, model_version)
-			VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) ON CONFLICT (person_id, candidate_id) DO NOTHING`,
-			id, q.personID, q.candidateID, q.score, string(ev), job.Source, job.ID, now, modelVersion)
+	var events []audit.Event
+	// Many pairs a statement (a batch's new people are distinct, so no
+	// pair comes twice); a pair already queued is skipped, and only the
+	// pairs inserted come back, to be audited.
+	for len(pairs) > 0 {
+		chunk := pairs[:min(len(pairs), pairRowsPerInsert)]
+		pairs = pairs[len(chunk):]
+		args := make([]any, 0, 9*len(chunk))
+		for _, q := range chunk {
+			ev, _ := json.Marshal(q.evidence)
+			args = append(args, NewID(), q.personID, q.candidateID, q.score, string(ev), job.Source, job.ID, now, modelVersion)
+		}
+		rows, err := t.query(ctx, multiRowInsert(`INSERT INTO linkage_pairs (id, person_id, candidate_id, score, evidence, source, job_id, status,
+			created_at, model_version) VALUES `, `(?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`, len(chunk))+
+			` ON CONFLICT (person_id, candidate_id) DO NOTHING RETURNING id`, args...)
 		if err != nil {
 			return classify(err)
 		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			continue
-		}
-		a := actor
-		a.Action, a.ObjectType, a.ObjectID, a.Detail = ActionLinkageQueued, "linkage_pair", id, "import:"+job.ID
-		if err := t.Audit(ctx, a); err != nil {
-			return err
+		if err := eachRow(rows, func(s scanner) error {
+			a := actor
+			a.Action, a.ObjectType, a.Detail = ActionLinkageQueued, "linkage_pair", "import:"+job.ID
+			events = append(events, a)
+			return s.Scan(&events[len(events)-1].ObjectID)
+		}); err != nil {
+			return classify(err)
 		}
 	}
-	return nil
+	return t.auditMany(ctx, events)
 }
+
+// pairRowsPerInsert bounds one multi-row INSERT of review pairs.
+const pairRowsPerInsert = 100
 
 // Pair is a possible pair in the review queue.
 type Pair struct {
