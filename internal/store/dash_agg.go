@@ -319,7 +319,7 @@ func (t *Tx) dashApply(ctx context.Context, c dashCounts) error {
 	// every statement is a round trip.
 	var changed []string
 	for _, k := range keys {
-		changed = append(changed, dashVersionName(k.tab, k.place))
+		changed = append(changed, dashRowVersion(k))
 	}
 	for len(keys) > 0 {
 		n := 1

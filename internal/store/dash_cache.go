@@ -49,6 +49,16 @@ func dashVersionName(tab int, place string) string {
 	return dashVersionPrefix + dashTables[tab].name + ":" + place
 }
 
+// dashRowVersion is the version a counter row's change renews: its
+// table's at its place; for the referrals, at its place and month (a
+// view reads them a month at a time: referralMonths).
+func dashRowVersion(k dashKey) string {
+	if k.tab == tabReferrals {
+		return dashVersionName(k.tab, k.place) + "@" + k.k[0]
+	}
+	return dashVersionName(k.tab, k.place)
+}
+
 // dashBump gives new versions to the names (dashVersionName). It runs last
 // in the transaction's counter work, after the counter rows, so that on
 // PostgreSQL the version rows are locked after the counter rows in every

@@ -6,6 +6,7 @@ import (
 
 	"termtem/internal/access"
 	"termtem/internal/account"
+	"termtem/internal/cases"
 	"termtem/internal/dashboards"
 	"termtem/internal/demo"
 	"termtem/internal/flower"
@@ -110,9 +111,18 @@ func TestDashboardMemoGivesTheSameFigures(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// And a referral: its month's counters get a new version.
+	if _, err := db.SendReferral(ctx, store.ReferralInput{PersonID: w.child.ID, FromOrg: w.dsw.ID, FromUser: w.worker.ID, ToOrg: w.hc.ID,
+		Service: "health_check", Urgency: cases.High, Reason: "ส่งต่อเพื่อตรวจ",
+		Basis: cases.LawfulBasis{Kind: cases.LegalDuty, Reference: "พ.ร.บ.คุ้มครองเด็ก ม.41"}}, by(w.worker)); err != nil {
+		t.Fatal(err)
+	}
 	after := readAll(true, false)
-	if reflect.DeepEqual(after[0], warm[0]) {
-		t.Fatal("the community's dashboard did not change with its child's assessments")
+	if reflect.DeepEqual(after[0].(store.Dashboard).FlowerChildren, warm[0].(store.Dashboard).FlowerChildren) {
+		t.Fatal("the community's children's flower did not change with its child's assessments")
+	}
+	if reflect.DeepEqual(after[0].(store.Dashboard).ReferralServices, warm[0].(store.Dashboard).ReferralServices) {
+		t.Fatal("the community's referral table did not change with its child's referral")
 	}
 	compare("memo after a change vs no memo", after, readAll(false, true))
 }

@@ -542,8 +542,103 @@ type referralFigures struct {
 	times          []ReferralTime
 }
 
-// referralTables reads the referrals of a place sent in a period.
-func (t *Tx) referralTables(ctx context.Context, place, from, to string) (*referralFigures, error) {
+// referralRow is one service, receiving organisation and status of a
+// month's referral counters at a place: n, accepted_n, accept_hours,
+// completed_n, complete_hours.
+type referralRow struct {
+	service, org, status string
+	v                    [5]int64
+}
+
+// referralMonths reads a place's referral counters of months, each
+// month's rows kept in the memo by the month's version at the place (a
+// referral changed renews its month's only: dashRowVersion), so that after
+// a change only that month is read again — at the city a month is about
+// a thousand rows, a year of them twelve thousand.
+func (t *Tx) referralMonths(ctx context.Context, place string, months []string, global string, ver map[string]string) ([]referralRow, error) {
+	names := make([]any, len(months))
+	for i, m := range months {
+		names[i] = dashVersionName(tabReferrals, place) + "@" + m
+	}
+	now := time.Now()
+	memo := &t.db.families
+	key := func(i int) string {
+		return "refmonth|" + global + "|" + names[i].(string) + "|" + ver[names[i].(string)]
+	}
+	byMonth := map[string][]referralRow{}
+	var need []any
+	for i, m := range months {
+		if rows, ok := memo.recall(key(i), now).([]referralRow); ok {
+			byMonth[m] = rows
+		} else {
+			byMonth[m] = []referralRow{}
+			need = append(need, m)
+		}
+	}
+	if len(need) > 0 {
+		res, err := t.query(ctx, `SELECT month, service, to_org, status, SUM(n), SUM(accepted_n), SUM(accept_hours), SUM(completed_n), SUM(complete_hours)
+			FROM dash_referrals WHERE place_id = ? AND month IN (`+placeholders(len(need))+`) GROUP BY month, service, to_org, status`,
+			append([]any{place}, need...)...)
+		if err != nil {
+			return nil, classify(err)
+		}
+		if err := eachRow(res, func(s scanner) error {
+			var month string
+			var r referralRow
+			if err := s.Scan(&month, &r.service, &r.org, &r.status, &r.v[0], &r.v[1], &r.v[2], &r.v[3], &r.v[4]); err != nil {
+				return err
+			}
+			byMonth[month] = append(byMonth[month], r)
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+		for i, m := range months {
+			if slices.Contains(need, any(m)) {
+				memo.put(key(i), byMonth[m], now)
+			}
+		}
+	}
+	var out []referralRow
+	for _, m := range months {
+		out = append(out, byMonth[m]...)
+	}
+	return out, nil
+}
+
+// referralVersions are the versions of a place's referral counters of
+// months, by name.
+func (t *Tx) referralVersions(ctx context.Context, place string, months []string) (map[string]string, error) {
+	names := make([]any, len(months))
+	for i, m := range months {
+		names[i] = dashVersionName(tabReferrals, place) + "@" + m
+	}
+	ver := map[string]string{}
+	res, err := t.query(ctx, `SELECT name, value FROM dash_state WHERE name IN (`+placeholders(len(names))+`)`, names...)
+	if err != nil {
+		return nil, classify(err)
+	}
+	if err := eachRow(res, func(s scanner) error {
+		var name, value string
+		if err := s.Scan(&name, &value); err != nil {
+			return err
+		}
+		ver[name] = value
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	// Benchmarks: a change of the place's referrals of the last month.
+	t.db.families.salted(ver, []string{place})
+	if x := ver[dashVersionName(tabReferrals, place)]; x != "" && len(names) > 0 {
+		ver[names[len(names)-1].(string)] += x
+	}
+	return ver, nil
+}
+
+// referralTables makes the referral tables of a place from its counters
+// of the months of a period.
+func (t *Tx) referralTables(ctx context.Context, rows []referralRow) (*referralFigures, error) {
 	r := &referralFigures{}
 	var services []string
 	for _, s := range cases.Services {
@@ -553,17 +648,9 @@ func (t *Tx) referralTables(ctx context.Context, place, from, to string) (*refer
 	type sums struct{ an, ah, cn, ch int64 }
 	times := map[string]*sums{}
 	orgCounts := map[string]map[string]int64{}
-	rows, err := t.query(ctx, `SELECT service, to_org, status, SUM(n), SUM(accepted_n), SUM(accept_hours), SUM(completed_n), SUM(complete_hours)
-		FROM dash_referrals WHERE place_id = ? AND month >= ? AND month <= ? GROUP BY service, to_org, status`, place, from, to)
-	if err != nil {
-		return nil, classify(err)
-	}
-	if err := eachRow(rows, func(s scanner) error {
-		var service, org, status string
-		var n, an, ah, cn, ch int64
-		if err := s.Scan(&service, &org, &status, &n, &an, &ah, &cn, &ch); err != nil {
-			return err
-		}
+	for _, row := range rows {
+		service, org, status := row.service, row.org, row.status
+		n, an, ah, cn, ch := row.v[0], row.v[1], row.v[2], row.v[3], row.v[4]
 		svc.add(service, status, n)
 		x := times[service]
 		if x == nil {
@@ -575,9 +662,6 @@ func (t *Tx) referralTables(ctx context.Context, place, from, to string) (*refer
 			orgCounts[org] = map[string]int64{}
 		}
 		orgCounts[org][status] += n
-		return nil
-	}); err != nil {
-		return nil, err
 	}
 	r.services = dashboards.NewTable("referral_services", keyHeads(services), keyHeads(referralStatuses), svc.v)
 	for _, s := range services {
@@ -609,14 +693,26 @@ func (t *Tx) referralTables(ctx context.Context, place, from, to string) (*refer
 }
 
 func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
-	// The referral tables are read for the viewed place alone: kept by the
-	// referral counters' version, place and period like the families.
-	key := "referrals|" + d.ver.of("", tabReferrals) + d.ver.of(d.Place.ID, tabReferrals) + "|" + d.Place.ID + "|" + d.Period.FromMonth() + "|" + d.Period.ToMonth()
+	// The referral tables are read for the viewed place alone, a month at
+	// a time (referralMonths).
+	// The tables themselves are kept by the versions of all the months.
+	months, global := d.Period.Months(), d.ver.of("", tabReferrals)
+	ver, err := t.referralVersions(ctx, d.Place.ID, months)
+	if err != nil {
+		return err
+	}
+	key := "referrals|" + global + "|" + d.Place.ID
+	for _, m := range months {
+		key += "|" + m + "=" + ver[dashVersionName(tabReferrals, d.Place.ID)+"@"+m]
+	}
 	now := time.Now()
 	r, _ := t.db.families.recall(key, now).(*referralFigures)
 	if r == nil {
-		var err error
-		if r, err = t.referralTables(ctx, d.Place.ID, d.Period.FromMonth(), d.Period.ToMonth()); err != nil {
+		rows, err := t.referralMonths(ctx, d.Place.ID, months, global, ver)
+		if err != nil {
+			return err
+		}
+		if r, err = t.referralTables(ctx, rows); err != nil {
 			return err
 		}
 		t.db.families.put(key, r, now)
