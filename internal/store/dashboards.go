@@ -675,11 +675,29 @@ func (t *Tx) referralTables(ctx context.Context, rows []referralRow) (*referralF
 		orgIDs = append(orgIDs, id)
 	}
 	slices.Sort(orgIDs)
+	// The organisations' names, in one query (a city's period names a
+	// few hundred).
+	names := map[string][2]string{}
+	for _, ids := range chunks(orgIDs, 500) {
+		res, err := t.query(ctx, `SELECT id, name_th, name_en FROM organisations WHERE id IN (`+placeholders(len(ids))+`)`, anyArgs(ids)...)
+		if err != nil {
+			return nil, classify(err)
+		}
+		if err := eachRow(res, func(s scanner) error {
+			var id string
+			var n [2]string
+			if err := s.Scan(&id, &n[0], &n[1]); err != nil {
+				return err
+			}
+			names[id] = n
+			return nil
+		}); err != nil {
+			return nil, err
+		}
+	}
 	var orgHeads []dashboards.Head
 	for _, id := range orgIDs {
-		h := dashboards.Head{Key: id}
-		_ = t.queryRow(ctx, `SELECT name_th, name_en FROM organisations WHERE id = ?`, id).Scan(&h.TH, &h.EN)
-		orgHeads = append(orgHeads, h)
+		orgHeads = append(orgHeads, dashboards.Head{Key: id, TH: names[id][0], EN: names[id][1]})
 	}
 	oc := newCounts(orgIDs, referralStatuses)
 	for id, m := range orgCounts {
