@@ -157,9 +157,13 @@ func (db *DB) dashSnapshot(ctx context.Context, fn func(*Tx) error) error {
 	return fn(&Tx{q: tx, db: db})
 }
 
-// familyMemo keeps families' protection results by table, parameters,
-// path and counter version (and, the same way, the published tables that
-// are read for the viewed place alone: recall).
+// familyMemo keeps families' protection results (and, the same way,
+// places' counts and the published tables read for the viewed place alone)
+// by slot — the table, its parameters and the places — with the counter
+// versions they were computed from. A slot holds one version: a result for
+// newer versions replaces the older, so under a steady flow of writes the
+// memo holds one result a slot, not one a write (results under versions no
+// view will read again would otherwise fill it to its cap).
 type familyMemo struct {
 	mu  sync.Mutex
 	m   map[string]memoEntry
@@ -182,8 +186,9 @@ func (m *familyMemo) salted(v dashVersions, places []string) {
 }
 
 type memoEntry struct {
-	at time.Time
-	v  any
+	at      time.Time
+	version string
+	v       any
 }
 
 // familyResult is one family as protected: its places below (in order),
@@ -198,7 +203,7 @@ const (
 	// familyMemoMax bounds the memory: past it the memo starts afresh. A
 	// family or a place's counts is at most a few kilobytes; every page of
 	// a million-person city is about 2,000 places, each with about twenty
-	// tables (and a trend month each).
+	// tables (and a trend month each): the slots of every page.
 	familyMemoMax = 100000
 	// familyMemoTTL: a result is not used longer than this even when the
 	// version has not moved, so that counters changed outside the store
@@ -206,19 +211,20 @@ const (
 	familyMemoTTL = 10 * time.Minute
 )
 
-// recall is what was kept under key, or nil.
-func (m *familyMemo) recall(key string, now time.Time) any {
+// recall is what was kept in slot for version, or nil.
+func (m *familyMemo) recall(slot, version string, now time.Time) any {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	e, ok := m.m[key]
-	if m.off || !ok || now.Sub(e.at) > familyMemoTTL {
+	e, ok := m.m[slot]
+	if m.off || !ok || e.version != version || now.Sub(e.at) > familyMemoTTL {
 		return nil
 	}
 	return e.v
 }
 
-// put keeps v under key; what is kept is never changed afterwards.
-func (m *familyMemo) put(key string, v any, now time.Time) {
+// put keeps v in slot for version, in place of what the slot held; what is
+// kept is never changed afterwards.
+func (m *familyMemo) put(slot, version string, v any, now time.Time) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.off {
@@ -227,7 +233,7 @@ func (m *familyMemo) put(key string, v any, now time.Time) {
 	if m.m == nil || len(m.m) >= familyMemoMax {
 		m.m = map[string]memoEntry{}
 	}
-	m.m[key] = memoEntry{now, v}
+	m.m[slot] = memoEntry{now, version, v}
 }
 
 // onDemand reads places' counts as they are asked for, each place once a

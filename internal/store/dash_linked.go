@@ -127,25 +127,26 @@ func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec)
 	now := time.Now()
 	last := len(f.path) - 1
 	global := spec.ver.of("", spec.tabs...)
-	countKey := func(id string) string {
-		return "counts|" + spec.key + "|" + global + "|" + id + "|" + spec.ver.of(id, spec.tabs...)
-	}
-	// A family's key: the table, and every place of the families from the
-	// city down to it with its version.
-	keys := make([]string, len(f.path))
-	h := sha256.New()
-	io.WriteString(h, spec.key+"|"+global)
+	countSlot := func(id string) string { return "counts|" + spec.key + "|" + id }
+	countVersion := func(id string) string { return global + "|" + spec.ver.of(id, spec.tabs...) }
+	// A family's slot: the table and the path down to it; its version:
+	// every place of the families from the city down to it with its
+	// version.
+	slots, versions := make([]string, len(f.path)), make([]string, len(f.path))
+	slot, h := "family|"+spec.key, sha256.New()
+	io.WriteString(h, global)
 	for n, p := range f.path {
+		slot += "|" + p.ID
 		io.WriteString(h, "|"+p.ID+"="+spec.ver.of(p.ID, spec.tabs...)+":")
 		for _, id := range f.sets[n] {
 			io.WriteString(h, id+"="+spec.ver.of(id, spec.tabs...)+",")
 		}
-		keys[n] = "family|" + string(h.Sum(nil))
+		slots[n], versions[n] = slot, string(h.Sum(nil))
 	}
 	res := make([]*familyResult, len(f.path))
 	miss := len(f.path)
 	for n := range f.path {
-		if res[n], _ = memo.recall(keys[n], now).(*familyResult); res[n] == nil {
+		if res[n], _ = memo.recall(slots[n], versions[n], now).(*familyResult); res[n] == nil {
 			miss = n
 			break
 		}
@@ -155,7 +156,7 @@ func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec)
 		var need []string
 		for n := miss; n <= last; n++ {
 			for _, id := range append([]string{f.path[n].ID}, f.sets[n]...) {
-				if c, _ := memo.recall(countKey(id), now).([][]int64); c != nil {
+				if c, _ := memo.recall(countSlot(id), countVersion(id), now).([][]int64); c != nil {
 					counts[id] = c
 				} else if !slices.Contains(need, id) {
 					need = append(need, id)
@@ -176,7 +177,7 @@ func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec)
 					}
 				}
 				counts[id] = c
-				memo.put(countKey(id), c, now)
+				memo.put(countSlot(id), countVersion(id), c, now)
 			}
 		}
 		var given *suppress.Given
@@ -193,7 +194,7 @@ func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec)
 			}
 			fam := suppress.ProtectLinked(below, spec.rows, spec.cols, spec.opt, given)
 			res[n] = &familyResult{below: below, own: counts[f.path[n].ID], fam: fam}
-			memo.put(keys[n], res[n], now)
+			memo.put(slots[n], versions[n], res[n], now)
 			if n < last {
 				given = fam.GivenTo(f.next[n])
 			}

@@ -562,13 +562,12 @@ func (t *Tx) referralMonths(ctx context.Context, place string, months []string, 
 	}
 	now := time.Now()
 	memo := &t.db.families
-	key := func(i int) string {
-		return "refmonth|" + global + "|" + names[i].(string) + "|" + ver[names[i].(string)]
-	}
+	slot := func(i int) string { return "refmonth|" + names[i].(string) }
+	version := func(i int) string { return global + "|" + ver[names[i].(string)] }
 	byMonth := map[string][]referralRow{}
 	var need []any
 	for i, m := range months {
-		if rows, ok := memo.recall(key(i), now).([]referralRow); ok {
+		if rows, ok := memo.recall(slot(i), version(i), now).([]referralRow); ok {
 			byMonth[m] = rows
 		} else {
 			byMonth[m] = []referralRow{}
@@ -595,7 +594,7 @@ func (t *Tx) referralMonths(ctx context.Context, place string, months []string, 
 		}
 		for i, m := range months {
 			if slices.Contains(need, any(m)) {
-				memo.put(key(i), byMonth[m], now)
+				memo.put(slot(i), version(i), byMonth[m], now)
 			}
 		}
 	}
@@ -719,12 +718,13 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 	if err != nil {
 		return err
 	}
-	key := "referrals|" + global + "|" + d.Place.ID
+	slot, version := "referrals|"+d.Place.ID, global
 	for _, m := range months {
-		key += "|" + m + "=" + ver[dashVersionName(tabReferrals, d.Place.ID)+"@"+m]
+		slot += "|" + m
+		version += "|" + ver[dashVersionName(tabReferrals, d.Place.ID)+"@"+m]
 	}
 	now := time.Now()
-	r, _ := t.db.families.recall(key, now).(*referralFigures)
+	r, _ := t.db.families.recall(slot, version, now).(*referralFigures)
 	if r == nil {
 		rows, err := t.referralMonths(ctx, d.Place.ID, months, global, ver)
 		if err != nil {
@@ -733,7 +733,7 @@ func (t *Tx) flowTables(ctx context.Context, d *Dashboard) error {
 		if r, err = t.referralTables(ctx, rows); err != nil {
 			return err
 		}
-		t.db.families.put(key, r, now)
+		t.db.families.put(slot, version, r, now)
 	}
 	d.ReferralServices, d.ReferralOrgs, d.ReferralTimes = r.services, r.orgs, r.times
 
