@@ -74,27 +74,11 @@ func (db *DB) PlanForTest(ctx context.Context, q string, args ...any) (string, e
 			}
 			explain = "EXPLAIN "
 		}
-		rows, err := tx.query(ctx, explain+q, args...)
-		if err != nil {
-			return err
+		rows, err := tx.rowMaps(ctx, explain+q, args...)
+		for _, r := range rows {
+			plan = append(plan, fmt.Sprint(r))
 		}
-		defer rows.Close()
-		cols, err := rows.Columns()
-		if err != nil {
-			return err
-		}
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return err
-			}
-			plan = append(plan, fmt.Sprint(vals...))
-		}
-		return rows.Err()
+		return err
 	})
 	return strings.Join(plan, "\n"), classify(err)
 }
