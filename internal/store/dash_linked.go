@@ -155,7 +155,15 @@ func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec)
 		counts := map[string][][]int64{}
 		var need []string
 		for n := miss; n <= last; n++ {
-			for _, id := range append([]string{f.path[n].ID}, f.sets[n]...) {
+			// A place's counts are the sums of its children's (counters are
+			// kept at communities and spread to every place above:
+			// dashSpread), and a family reads its children's anyway: only a
+			// place without children (a community) is read for its own.
+			ids := f.sets[n]
+			if len(ids) == 0 {
+				ids = []string{f.path[n].ID}
+			}
+			for _, id := range ids {
 				if c, _ := memo.recall(countSlot(id), countVersion(id), now).([][]int64); c != nil {
 					counts[id] = c
 				} else if !slices.Contains(need, id) {
@@ -192,8 +200,12 @@ func (t *Tx) protectAlong(ctx context.Context, f *pathFamilies, spec linkedSpec)
 			for s, id := range f.sets[n] {
 				below[s] = counts[id]
 			}
+			own := counts[f.path[n].ID]
+			if len(below) > 0 {
+				own = suppress.Sum(below, spec.rows, spec.cols)
+			}
 			fam := suppress.ProtectLinked(below, spec.rows, spec.cols, spec.opt, given)
-			res[n] = &familyResult{below: below, own: counts[f.path[n].ID], fam: fam}
+			res[n] = &familyResult{below: below, own: own, fam: fam}
 			memo.put(slots[n], versions[n], res[n], now)
 			if n < last {
 				given = fam.GivenTo(f.next[n])

@@ -110,7 +110,7 @@ func ProtectLinked(children [][][]int64, rows, cols int, opt Options, given *Giv
 	} else {
 		// The top: its own table is protected alone first, so that its
 		// marks do not depend on how it is broken down.
-		top := ProtectWith(sumOf(children, rows, cols), opt)
+		top := ProtectWith(Sum(children, rows, cols), opt)
 		given = &Given{Marks: top}
 		for i := 0; i <= rows; i++ {
 			for j := 0; j <= cols; j++ {
@@ -183,7 +183,8 @@ func ProtectLinked(children [][][]int64, rows, cols int, opt Options, given *Giv
 	return out
 }
 
-func sumOf(children [][][]int64, rows, cols int) [][]int64 {
+// Sum is the table of the place above: the sum of its children's.
+func Sum(children [][][]int64, rows, cols int) [][]int64 {
 	out := make([][]int64, rows)
 	for i := range out {
 		out[i] = make([]int64, cols)

@@ -181,23 +181,17 @@ func (g *grid) shift(a, b pattern, i, j int) int64 {
 	return x * y
 }
 
-// support lists the cells a pattern pair moves.
-func (g *grid) support(a, b pattern) [][2]int {
-	var out [][2]int
-	rows := []int{a.plus, g.r}
+// support lists the cells a pattern pair moves: two rows (a's, or a's
+// and the column totals' row) by two columns, likewise.
+func (g *grid) support(a, b pattern) [4][2]int {
+	r2, c2 := g.r, g.c
 	if a.minus >= 0 {
-		rows = []int{a.plus, a.minus}
+		r2 = a.minus
 	}
-	cols := []int{b.plus, g.c}
 	if b.minus >= 0 {
-		cols = []int{b.plus, b.minus}
+		c2 = b.minus
 	}
-	for _, i := range rows {
-		for _, j := range cols {
-			out = append(out, [2]int{i, j})
-		}
-	}
-	return out
+	return [4][2]int{{a.plus, b.plus}, {a.plus, c2}, {r2, b.plus}, {r2, c2}}
 }
 
 // allowed reports whether a cell may hold v as far as the reader knows,
@@ -222,12 +216,13 @@ func (g *grid) markIfHidden(i, j int) Mark {
 
 // candidates calls fn with every pattern pair and sign that moves (i, j).
 func (g *grid) candidates(i, j int, fn func(a, b pattern, d int64) bool) {
+	cols := patterns(g.c, j)
 	for _, a := range patterns(g.r, i) {
 		// A known column total must not move: rows shift against rows.
 		if g.opt.FixedColTotals && a.minus < 0 {
 			continue
 		}
-		for _, b := range patterns(g.c, j) {
+		for _, b := range cols {
 			if (g.opt.FixedRowTotals && b.minus < 0) || g.shift(a, b, i, j) == 0 {
 				continue
 			}
@@ -260,10 +255,27 @@ func (g *grid) works(a, b pattern, d int64) (ok bool, fresh int, cost int64) {
 	return true, fresh, cost
 }
 
+// hidden reports whether every cell a pattern pair moves is hidden (or
+// small) already.
+func (g *grid) hidden(a, b pattern) bool {
+	for _, x := range g.support(a, b) {
+		if g.mark[x[0]][x[1]] == Shown && g.shift(a, b, x[0], x[1]) != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// protected finds a shift that protects (i, j) hiding nothing more (the
+// first in the order of candidates).
 func (g *grid) protected(i, j int) bool {
 	found := false
 	g.candidates(i, j, func(a, b pattern, d int64) bool {
-		if ok, fresh, _ := g.works(a, b, d); ok && fresh == 0 {
+		// hidden first: it is works' fresh == 0, and cheaper.
+		if !g.hidden(a, b) {
+			return true
+		}
+		if ok, _, _ := g.works(a, b, d); ok {
 			found = true
 			g.used = append(g.used, Shift{a.plus, a.minus, b.plus, b.minus, d})
 			return false
