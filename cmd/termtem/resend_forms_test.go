@@ -106,75 +106,115 @@ func TestResendForms(t *testing.T) {
 	clients := map[string]*client{}
 	for _, f := range forms {
 		t.Run(f.name, func(t *testing.T) {
-			cl := clients[f.user]
-			if cl == nil {
-				cl = newClient(t, ts.URL)
-				resp, _ := login(t, cl, f.user, demoPassword(t, ts, f.user))
-				if resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/login/mfa" {
-					// A role that sees sensitive notes: the code of its authenticator.
-					resp, _ = cl.post(t, "/login/mfa", url.Values{"code": {nextTOTP(t, ts.URL, f.user)}}, nil)
-				}
-				if resp.StatusCode != http.StatusSeeOther || strings.HasPrefix(resp.Header.Get("Location"), "/login") {
-					t.Fatalf("login %s: %d to %s", f.user, resp.StatusCode, resp.Header.Get("Location"))
-				}
-				clients[f.user] = cl
-			}
-			open := func() (string, url.Values) {
-				t.Helper()
-				resp, page := cl.get(t, f.page, nil)
-				if resp.StatusCode != http.StatusOK {
-					t.Fatalf("GET %s: %d", f.page, resp.StatusCode)
-				}
-				action, values := formValues(t, page, f.form)
-				for k, v := range f.set {
-					values[k] = v
-				}
-				return action, values
-			}
-			before := rows(f.table)
-
-			// Without a nonce: nothing made, and a clear answer.
-			action, values := open()
-			stale := url.Values{}
-			for k, v := range values {
-				if k != "nonce" && k != "nonce_page" {
-					stale[k] = v
-				}
-			}
-			resp, body := cl.post(t, action, stale, nil)
-			if n := rows(f.table); n != before {
-				t.Fatalf("sent without a nonce: %d rows, want %d", n, before)
-			}
-			if !staleAnswer(resp, body) {
-				t.Fatalf("sent without a nonce: %d %q, want the form-opened-before-signing-in message", resp.StatusCode, flashOf(resp))
-			}
-
-			// Sent, then the same form again: one made; the second goes where the first went.
-			if values.Get("nonce_page") == "" {
-				t.Fatalf("the form carries no nonce: %v", values)
-			}
-			first, body := cl.post(t, action, values, nil)
-			if first.StatusCode != http.StatusSeeOther {
-				t.Fatalf("first sending: %d %.400q", first.StatusCode, formError(body))
-			}
-			again, _ := cl.post(t, action, values, nil)
-			if again.StatusCode != http.StatusSeeOther || again.Header.Get("Location") != first.Header.Get("Location") ||
-				!strings.HasPrefix(flashOf(again), "flash.resend_") {
-				t.Fatalf("sent again: %d to %s (first to %s), flash %q", again.StatusCode, again.Header.Get("Location"),
-					first.Header.Get("Location"), flashOf(again))
-			}
-			if n := rows(f.table); n != before+1 {
-				t.Fatalf("%d rows after the same form twice, want %d", n, before+1)
-			}
-			// A fresh page is a fresh form: the user is not locked out.
-			action, values = open()
-			if fresh, body := cl.post(t, action, values, nil); fresh.StatusCode != http.StatusSeeOther || strings.HasPrefix(flashOf(fresh), "flash.resend_") {
-				t.Fatalf("a fresh form: %d %q %.400q", fresh.StatusCode, flashOf(fresh), formError(body))
-			}
-			if n := rows(f.table); n != before+2 {
-				t.Fatalf("%d rows after a fresh form, want %d", n, before+2)
-			}
+			sendTwice(t, formClient(t, ts, clients, f.user), rows, resendForm{page: f.page, form: f.form, table: f.table, set: f.set})
 		})
+	}
+}
+
+// resendForm is a creating form to send twice: where it is (page, the
+// form's id), what it makes (rows of table), what is filled in (set, over
+// what the page gives), and what a fresh form changes (fresh: a unique
+// code the first sending took).
+type resendForm struct {
+	page, form, table string
+	set, fresh        url.Values
+	file              *formFile // a form that sends a file (multipart)
+}
+
+// formFile is the file a form sends.
+type formFile struct {
+	field, name, content string
+}
+
+// formClient is a signed-in client of a demo user, one per user.
+func formClient(t *testing.T, ts *testServer, clients map[string]*client, user string) *client {
+	t.Helper()
+	if cl := clients[user]; cl != nil {
+		return cl
+	}
+	cl := newClient(t, ts.URL)
+	resp, _ := login(t, cl, user, demoPassword(t, ts, user))
+	if resp.StatusCode == http.StatusSeeOther && resp.Header.Get("Location") == "/login/mfa" {
+		// A role that sees sensitive notes: the code of its authenticator.
+		resp, _ = cl.post(t, "/login/mfa", url.Values{"code": {nextTOTP(t, ts.URL, user)}}, nil)
+	}
+	if resp.StatusCode != http.StatusSeeOther || strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+		t.Fatalf("login %s: %d to %s", user, resp.StatusCode, resp.Header.Get("Location"))
+	}
+	clients[user] = cl
+	return cl
+}
+
+// sendTwice sends a creating form without its nonce (nothing made, a clear
+// answer), then twice as a double tap or back-and-send does (one made; the
+// second goes where the first went, with a flash.resend message), then a
+// freshly opened one (made: the user is not locked out).
+func sendTwice(t *testing.T, cl *client, rows func(string) int, f resendForm) {
+	t.Helper()
+	open := func() (string, url.Values) {
+		t.Helper()
+		resp, page := cl.get(t, f.page, nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: %d", f.page, resp.StatusCode)
+		}
+		action, values := formValues(t, page, f.form)
+		for k, v := range f.set {
+			values[k] = v
+		}
+		return action, values
+	}
+	send := func(action string, values url.Values) (*http.Response, string) {
+		t.Helper()
+		if f.file == nil {
+			return cl.post(t, action, values, nil)
+		}
+		return cl.postFile(t, action, values, f.file.field, f.file.name, f.file.content)
+	}
+	before := rows(f.table)
+
+	// Without a nonce: nothing made, and a clear answer.
+	action, values := open()
+	stale := url.Values{}
+	for k, v := range values {
+		if k != "nonce" && k != "nonce_page" {
+			stale[k] = v
+		}
+	}
+	resp, body := send(action, stale)
+	if n := rows(f.table); n != before {
+		t.Fatalf("sent without a nonce: %d rows, want %d", n, before)
+	}
+	if !staleAnswer(resp, body) {
+		t.Fatalf("sent without a nonce: %d %q, want the form-opened-before-signing-in message", resp.StatusCode, flashOf(resp))
+	}
+
+	// Sent, then the same form again: one made; the second goes where the first went.
+	if values.Get("nonce_page") == "" {
+		t.Fatalf("the form carries no nonce: %v", values)
+	}
+	first, body := send(action, values)
+	if first.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first sending: %d %.400q", first.StatusCode, formError(body))
+	}
+	again, _ := send(action, values)
+	if again.StatusCode != http.StatusSeeOther || again.Header.Get("Location") != first.Header.Get("Location") ||
+		!strings.HasPrefix(flashOf(again), "flash.resend") {
+		t.Fatalf("sent again: %d to %s (first to %s), flash %q", again.StatusCode, again.Header.Get("Location"),
+			first.Header.Get("Location"), flashOf(again))
+	}
+	if n := rows(f.table); n != before+1 {
+		t.Fatalf("%d rows after the same form twice, want %d", n, before+1)
+	}
+	// A fresh page is a fresh form: the user is not locked out.
+	action, values = open()
+	for k, v := range f.fresh {
+		values[k] = v
+	}
+	if fresh, body := send(action, values); fresh.StatusCode != http.StatusSeeOther || strings.HasPrefix(flashOf(fresh), "flash.resend") {
+		t.Fatalf("a fresh form: %d %q %.400q", fresh.StatusCode, flashOf(fresh), formError(body))
+	}
+	if n := rows(f.table); n != before+2 {
+		t.Fatalf("%d rows after a fresh form, want %d", n, before+2)
 	}
 }
 

@@ -212,6 +212,8 @@ func (db *DB) ReportProgress(ctx context.Context, caseID, familyUserID string, a
 				return classify(err)
 			}
 		}
+		// A report names no object of its own: the case it is about.
+		t.made(caseID)
 		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionCommitmentsReported, "case", caseID, itoa(len(answers))
 		return t.Audit(ctx, actor)
 	})

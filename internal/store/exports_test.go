@@ -51,7 +51,7 @@ func newExportWorld(t *testing.T) exportWorld {
 		Relation: people.RelChild}, actor()); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetRestricted(ctx, w.hidden.ID, true, "ผู้ปกครองคัดค้านการเปิดเผยข้อมูล", actor()); err != nil {
+	if err := db.SetRestricted(ctx, w.hidden.ID, w.hidden.Version, true, "ผู้ปกครองคัดค้านการเปิดเผยข้อมูล", actor()); err != nil {
 		t.Fatal(err)
 	}
 	managed := true

@@ -43,8 +43,10 @@ func (db *DB) BreakGlass(ctx context.Context, personID, reason string, actor aud
 	}
 	until := db.Now().Add(access.GlassDuration).UTC().Truncate(time.Millisecond)
 	err = db.InTx(ctx, func(t *Tx) error {
+		id := NewID()
+		t.made(id)
 		if _, err := t.exec(ctx, `INSERT INTO glass_grants (id, user_id, person_id, reason, granted_at, until) VALUES (?, ?, ?, ?, ?, ?)`,
-			NewID(), req.Principal.User.ID, personID, strings.TrimSpace(reason), t.now(), ts(until)); err != nil {
+			id, req.Principal.User.ID, personID, strings.TrimSpace(reason), t.now(), ts(until)); err != nil {
 			return classify(err)
 		}
 		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionGlassBroken, "person", personID, "3h"

@@ -110,6 +110,7 @@ func (db *DB) CreateImportJob(ctx context.Context, j imports.Job, actor audit.Ev
 	err := db.InTx(ctx, func(t *Tx) error {
 		now := t.now()
 		j.CreatedAt = parseTS(now)
+		t.made(j.ID)
 		if _, err := t.exec(ctx, `INSERT INTO import_jobs (id, source, format, file_name, file_hash, file_path, file_size, encoding, mapping,
 			skip_bad_rows, organisation_id, created_by, status, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			j.ID, j.Source, string(j.Format), j.FileName, j.FileHash, j.FilePath, j.FileSize, j.Encoding, imports.EncodeMapping(j.Mapping),

@@ -86,6 +86,7 @@ func (db *DB) PublishInstrument(ctx context.Context, body []byte, actor audit.Ev
 		if err := t.insertInstrument(ctx, in, body, actor.ActorID); err != nil {
 			return err
 		}
+		t.made(in.Code + "/" + strconv.Itoa(in.Version)) // an instrument is named by its code and version
 		actor.Action, actor.ObjectType, actor.ObjectID = ActionInstrumentPublished, "instrument", in.Code
 		actor.Detail = "version=" + strconv.Itoa(in.Version)
 		return t.Audit(ctx, actor)

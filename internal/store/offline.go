@@ -114,6 +114,7 @@ func (db *DB) PrepareOfflineKit(ctx context.Context, userID, sessionHash, device
 	now := db.Now()
 	k.CreatedAt, k.ExpiresAt = now, now.Add(life)
 	err = db.InTx(ctx, func(t *Tx) error {
+		t.made(k.ID)
 		if _, err := t.exec(ctx, `INSERT INTO offline_kits (id, user_id, session_hash, device, key_sealed, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			k.ID, userID, sessionHash, device, sealed, ts(now), ts(k.ExpiresAt)); err != nil {
 			return classify(err)
@@ -196,6 +197,10 @@ func (db *DB) OfflineKits(ctx context.Context, userID string) ([]OfflineKit, err
 
 // RevokeOfflineKit ends a device's kit: its key is no longer released and
 // its queued changes are refused.
+// KitAlreadyRevoked is the message of RevokeOfflineKit's Conflict for a kit
+// revoked before.
+const KitAlreadyRevoked = "resend2.kit_already_revoked"
+
 func (db *DB) RevokeOfflineKit(ctx context.Context, userID, kitID string, actor audit.Event) error {
 	return db.InTx(ctx, func(t *Tx) error {
 		res, err := t.exec(ctx, `UPDATE offline_kits SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, t.now(), kitID, userID)
@@ -203,6 +208,13 @@ func (db *DB) RevokeOfflineKit(ctx context.Context, userID, kitID string, actor 
 			return classify(err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
+			// Revoked before (a second tap, or the kit's login ended): the
+			// wanted state holds, which the user is told rather than refused.
+			var revoked sql.NullString
+			err := t.queryRow(ctx, `SELECT revoked_at FROM offline_kits WHERE id = ? AND user_id = ?`, kitID, userID).Scan(&revoked)
+			if err == nil && revoked.Valid {
+				return errs.New(errs.Conflict, KitAlreadyRevoked)
+			}
 			return errs.New(errs.NotFound, "visits.kit_unknown")
 		}
 		actor.Action, actor.ObjectType, actor.ObjectID = ActionOfflineRevoked, "offline_kit", kitID

@@ -113,6 +113,7 @@ func (db *DB) SaveOrganisation(ctx context.Context, o organisations.Organisation
 		now := t.now()
 		if o.ID == "" {
 			o.ID, o.Version = NewID(), 1
+			t.made(o.ID)
 			if _, err := t.exec(ctx, `INSERT INTO organisations (id, code, kind, name_th, name_en, place_id, parent_id, active, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, o.ID, o.Code, string(o.Kind), o.NameTH, o.NameEN, o.PlaceID, nullString(o.ParentID), o.Active, now, now); err != nil {
 				return fieldConflict(classify(err), "code")

@@ -177,6 +177,7 @@ func (db *DB) SavePlace(ctx context.Context, p places.Place, actor audit.Event) 
 		now := t.now()
 		if p.ID == "" {
 			p.ID, p.Version = NewID(), 1
+			t.made(p.ID)
 			if _, err := t.exec(ctx, `INSERT INTO places (id, kind, code, parent_id, name_th, name_en, postcode, latitude, longitude, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, string(p.Kind), p.Code, nullString(p.ParentID), p.NameTH, p.NameEN, p.Postcode,
 				location(p, p.Lat), location(p, p.Lon), now, now); err != nil {

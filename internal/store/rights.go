@@ -91,7 +91,12 @@ func (db *DB) PersonRestriction(ctx context.Context, personID string, actor audi
 // SetRestricted sets or clears a person's restriction (PDPA s.32, s.34)
 // with the reason the person or guardian gave. The access policy honours
 // the flag: only the care team then sees the person.
-func (db *DB) SetRestricted(ctx context.Context, personID string, on bool, reason string, actor audit.Event) error {
+//
+// version is the person's version the form was read at: a form sent again
+// after the person changed is refused as stale, and one whose wish already
+// holds (restricted twice, lifted twice) is answered with
+// AlreadyRestricted or AlreadyLifted, changing nothing.
+func (db *DB) SetRestricted(ctx context.Context, personID string, version int, on bool, reason string, actor audit.Event) error {
 	reason, err := requireText("reason", reason, 1000)
 	if err != nil {
 		return err
@@ -100,6 +105,12 @@ func (db *DB) SetRestricted(ctx context.Context, personID string, on bool, reaso
 		return err
 	}
 	if err := db.requirePerson(ctx, personID, actor); err != nil {
+		// Restricted by this very user a moment ago (a second tap), who
+		// is no longer on the person's side of the restriction: told it
+		// holds, not "not found". No one else learns of it.
+		if on && errs.Is(err, errs.NotFound) && db.lastRestrictionBy(ctx, personID, actor.ActorID) {
+			return errs.New(errs.Conflict, AlreadyRestricted)
+		}
 		return err
 	}
 	stored := reason
@@ -110,14 +121,48 @@ func (db *DB) SetRestricted(ctx context.Context, personID string, on bool, reaso
 		stored, actor.Action = "", ActionRestrictionCleared
 	}
 	return db.InTx(ctx, func(t *Tx) error {
-		if _, err := t.exec(ctx, `UPDATE people SET restricted = ?, restriction_reason = ?, version = version + 1, updated_at = ? WHERE id = ?`,
-			on, stored, t.now(), personID); err != nil {
+		res, err := t.exec(ctx, `UPDATE people SET restricted = ?, restriction_reason = ?, version = version + 1, updated_at = ?
+			WHERE id = ? AND version = ? AND restricted <> ?`, on, stored, t.now(), personID, version, on)
+		if err != nil {
 			return classify(err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			// Why nothing changed, on this failure path only.
+			var now bool
+			if err := t.queryRow(ctx, `SELECT restricted FROM people WHERE id = ?`, personID).Scan(&now); err != nil {
+				return classify(err)
+			}
+			switch {
+			case now == on && on:
+				return errs.New(errs.Conflict, AlreadyRestricted)
+			case now == on:
+				return errs.New(errs.Conflict, AlreadyLifted)
+			}
+			return errs.New(errs.Stale, "error.stale")
 		}
 		actor.ObjectType, actor.ObjectID = "person", personID
 		return t.Audit(ctx, actor)
 	})
 }
+
+// lastRestrictionBy reports whether the person's restriction was last set
+// (not lifted) by actorID. On the failure path only, on the audit's object
+// index.
+func (db *DB) lastRestrictionBy(ctx context.Context, personID, actorID string) bool {
+	if actorID == "" {
+		return false
+	}
+	var action, by string
+	err := db.reader().queryRow(ctx, `SELECT action, actor_id FROM audit_events WHERE object_type = 'person' AND object_id = ? AND action IN (?, ?)
+		ORDER BY at DESC LIMIT 1`, personID, ActionRestrictionSet, ActionRestrictionCleared).Scan(&action, &by)
+	return err == nil && action == ActionRestrictionSet && by == actorID
+}
+
+// The messages of SetRestricted's Conflict when its wish already holds.
+const (
+	AlreadyRestricted = "resend2.already_restricted"
+	AlreadyLifted     = "resend2.already_lifted"
+)
 
 // Rectification is a request to correct what is held about a person.
 type Rectification struct {
@@ -474,6 +519,9 @@ func (db *DB) ErasePerson(ctx context.Context, personID string, actor audit.Even
 		return err
 	}
 	if err := db.requirePerson(ctx, personID, actor); err != nil {
+		if errs.Is(err, errs.NotFound) && db.erasedBy(ctx, personID, actor.ActorID) {
+			return errs.New(errs.Conflict, AlreadyErased)
+		}
 		return err
 	}
 	return db.InTx(ctx, func(t *Tx) error {
@@ -521,6 +569,25 @@ func (db *DB) ErasePerson(ctx context.Context, personID string, actor audit.Even
 		actor.Action, actor.ObjectType, actor.ObjectID, actor.Detail = ActionPersonErased, "person", personID, ""
 		return t.Audit(ctx, actor)
 	})
+}
+
+// AlreadyErased is the message of ErasePerson's Conflict for a person the
+// same user erased before (a second tap, or back and send again): what they
+// asked for is done, and they are told so instead of "not found".
+const AlreadyErased = "resend2.already_erased"
+
+// erasedBy reports whether actorID erased personID: the erasure's audit
+// event is all that is left of the person. Only the eraser is told, so
+// that no one learns of an erasure by trying IDs. Read on the failure path
+// only, on the audit's object index.
+func (db *DB) erasedBy(ctx context.Context, personID, actorID string) bool {
+	if actorID == "" {
+		return false
+	}
+	var n int
+	err := db.reader().queryRow(ctx, `SELECT COUNT(*) FROM audit_events WHERE object_type = 'person' AND object_id = ? AND action = ? AND actor_id = ?`,
+		personID, ActionPersonErased, actorID).Scan(&n)
+	return err == nil && n > 0
 }
 
 // OverseenPersonName is the name of a person whose access log the

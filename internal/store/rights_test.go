@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"termtem/internal/audit"
 	"termtem/internal/consent"
 	"termtem/internal/errs"
 	"termtem/internal/people"
@@ -103,11 +104,19 @@ func TestRestrictionHonoured(t *testing.T) {
 	w := newFlowerWorld(t)
 	db := w.db
 	nurse := as(t, db, w.nurse)
-	err := db.SetRestricted(nurse, w.child.ID, true, "", by(w.nurse))
+	err := db.SetRestricted(nurse, w.child.ID, personVersion(t, db, w.child.ID), true, "", by(w.nurse))
 	wantErr(t, err, errs.Invalid, "reason", "field.required")
-	if err := db.SetRestricted(nurse, w.child.ID, true, "มารดาคัดค้านการเปิดเผยนอกทีมดูแล", by(w.nurse)); err != nil {
+	read := personVersion(t, db, w.child.ID)
+	if err := db.SetRestricted(nurse, w.child.ID, read, true, "มารดาคัดค้านการเปิดเผยนอกทีมดูแล", by(w.nurse)); err != nil {
 		t.Fatal(err)
 	}
+	// The same form sent again: the wish holds; nothing changes, and the
+	// answer says so (not "changed by someone else").
+	err = db.SetRestricted(ctx, w.child.ID, read, true, "มารดาคัดค้านการเปิดเผยนอกทีมดูแล", by(w.nurse))
+	wantErr(t, err, errs.Conflict, "", store.AlreadyRestricted)
+	// A form to lift it read before the restriction: stale, nothing lifted.
+	err = db.SetRestricted(ctx, w.child.ID, read, false, "ถอน", by(w.worker))
+	wantErr(t, err, errs.Stale, "", "error.stale")
 	// Only the care team sees the child now; the nurse is not on it.
 	if ok, err := db.PersonVisible(nurse, w.child.ID); err != nil || ok {
 		t.Fatalf("visible after restriction: %v %v", ok, err)
@@ -118,9 +127,11 @@ func TestRestrictionHonoured(t *testing.T) {
 	if err != nil || !r.Restricted || r.Reason == "" {
 		t.Fatalf("restriction %+v %v", r, err)
 	}
-	if err := db.SetRestricted(ctx, w.child.ID, false, "มารดาถอนคำคัดค้าน", by(w.worker)); err != nil {
+	if err := db.SetRestricted(ctx, w.child.ID, personVersion(t, db, w.child.ID), false, "มารดาถอนคำคัดค้าน", by(w.worker)); err != nil {
 		t.Fatal(err)
 	}
+	err = db.SetRestricted(ctx, w.child.ID, personVersion(t, db, w.child.ID)-1, false, "มารดาถอนคำคัดค้าน", by(w.worker))
+	wantErr(t, err, errs.Conflict, "", store.AlreadyLifted)
 	if ok, _ := db.PersonVisible(nurse, w.child.ID); !ok {
 		t.Fatal("not visible after the restriction was lifted")
 	}
@@ -242,4 +253,14 @@ func TestRetention(t *testing.T) {
 	if n := auditCount(t, db, store.ActionRetentionDeleted, ""); n != 2 {
 		t.Fatalf("retention audited %d times", n)
 	}
+}
+
+// personVersion is a person's version now, as a form would carry it.
+func personVersion(t *testing.T, db *store.DB, id string) int {
+	t.Helper()
+	p, err := db.GetPerson(ctx, id, audit.Event{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p.Version
 }

@@ -153,6 +153,7 @@ func (db *DB) SaveUser(ctx context.Context, u account.User, actor audit.Event) (
 				return errs.Field("password", "field.required", nil)
 			}
 			u.ID, u.Version, action = NewID(), 1, audit.UserCreated
+			t.made(u.ID)
 			if _, err := t.exec(ctx, `INSERT INTO users (id, username, display_name, kind, password_hash, disabled, lang, email, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, u.Username, u.DisplayName, string(u.Kind), u.PasswordHash, u.Disabled, u.Lang, u.Email, now, now); err != nil {
 				return fieldConflict(classify(err), "username")

@@ -95,3 +95,20 @@ func (h *Handler) sentBefore(w http.ResponseWriter, r *http.Request, err error, 
 	}
 	return ok
 }
+
+// settled answers a request whose wish already holds — a kit revoked
+// before, a person erased before, an import started before: err (the
+// store's Conflict) names which, by a message ID that flashes maps to the
+// flash saying so. Nothing was done this time, and that is no failure:
+// the browser goes to to, told why. It reports whether it answered.
+func (h *Handler) settled(w http.ResponseWriter, r *http.Request, err error, to string, flashes map[string]string) bool {
+	e := errs.As(err)
+	if e == nil || e.Code != errs.Conflict {
+		return false
+	}
+	flash, ok := flashes[e.MessageID]
+	if ok {
+		h.redirectWithFlash(w, r, to, flash)
+	}
+	return ok
+}

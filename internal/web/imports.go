@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -150,9 +151,24 @@ func (h *Handler) ImportUpload(w http.ResponseWriter, r *http.Request) {
 	case imports.FHIR:
 		source = "fhir" // resource ids are unique within a source; the officer may name it
 	}
-	j, err := h.DB.CreateImportJob(r.Context(), imports.Job{Source: source, Format: format, FileName: name, FileHash: hash, FilePath: path,
-		FileSize: size, Encoding: enc, OrganisationID: orgs[0], CreatedBy: p.User.ID, Status: imports.Draft}, httpx.Actor(r))
+	// The form's nonce: the same upload sent again makes no second job; it
+	// goes to the first one's mapping.
+	ctx, err := h.formSending(r, "import:new")
+	var j imports.Job
+	if err == nil {
+		j, err = h.DB.CreateImportJob(ctx, imports.Job{Source: source, Format: format, FileName: name, FileHash: hash, FilePath: path,
+			FileSize: size, Encoding: enc, OrganisationID: orgs[0], CreatedBy: p.User.ID, Status: imports.Draft}, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend2_import", func(id string) string { return "/imports/" + id + "/mapping" }) {
+		os.Remove(path)
+		return
+	}
 	if err != nil {
+		if fe, status, ok := h.formError(r, err); ok { // a form opened before the last sign-in
+			os.Remove(path)
+			h.renderImports(w, r, p, status, fe)
+			return
+		}
 		os.Remove(path)
 		h.fail(w, r, err)
 		return
@@ -174,6 +190,15 @@ func (h *Handler) receiveFile(r *http.Request) (path, name, hash string, size in
 		}
 		if err != nil {
 			return "", "", "", 0, err
+		}
+		if name := part.FormName(); name == "nonce" || name == "nonce_page" {
+			// The form's nonce (form_once), before the file: kept where
+			// formSending reads it, the body being read as a stream.
+			v, _ := io.ReadAll(io.LimitReader(part, 256))
+			if r.PostForm == nil {
+				r.PostForm = url.Values{}
+			}
+			r.PostForm.Set(name, string(v))
 		}
 		if part.FormName() != "file" || part.FileName() == "" {
 			part.Close()
@@ -412,6 +437,10 @@ func (h *Handler) ImportStart(w http.ResponseWriter, r *http.Request) {
 	}
 	j.Source, j.Mapping, j.OrganisationID, j.SkipBadRows = source, m, orgID, skip
 	if err := h.DB.QueueImportJob(r.Context(), j, httpx.Actor(r)); err != nil {
+		// Started before (a second tap, or back and send): it runs once.
+		if h.settled(w, r, err, "/imports/"+j.ID, map[string]string{"import.not_draft": "flash.resend2_import_started"}) {
+			return
+		}
 		h.fail(w, r, err)
 		return
 	}
@@ -522,12 +551,14 @@ func (h *Handler) ImportResume(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
+	// Resumed before (it runs), or done: nothing to resume, which the
+	// job's page says rather than an error.
 	if j.Status == imports.Running && h.DB.Now().Sub(j.Heartbeat) <= store.ImportStale {
-		h.fail(w, r, errs.New(errs.Conflict, "import.running"))
+		h.redirectWithFlash(w, r, "/imports/"+j.ID, "flash.resend2_import_running")
 		return
 	}
 	if j.Status == imports.Done {
-		h.fail(w, r, errs.New(errs.Conflict, "import.already_done"))
+		h.redirectWithFlash(w, r, "/imports/"+j.ID, "flash.resend2_import_done")
 		return
 	}
 	h.runInBackground(r, j.ID, r.PostFormValue("skip_bad_rows") == "1")

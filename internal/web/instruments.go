@@ -69,7 +69,15 @@ func (h *Handler) InstrumentPublish(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.Wrap(errs.Invalid, "error.form", err))
 		return
 	}
-	_, err = h.DB.PublishInstrument(r.Context(), body, httpx.Actor(r))
+	// The form's nonce: the same file sent again is told it was published
+	// by the first sending, not that its version is no longer the next.
+	ctx, err := h.formSending(r, "instrument:new")
+	if err == nil {
+		_, err = h.DB.PublishInstrument(ctx, body, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend2_instrument", func(string) string { return "/instruments" }) {
+		return
+	}
 	if err != nil {
 		lang := httpx.Lang(r.Context())
 		var problems []instrumentProblem

@@ -48,6 +48,10 @@ func (h *Handler) LinkagePairUnmerge(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.DB.Unmerge(r.Context(), httpx.Principal(r.Context()).OrganisationIDs(), pr.MergeID, httpx.Actor(r)); err != nil {
+		// Undone before (a second tap): the pair's page says so.
+		if h.settled(w, r, err, "/linkage/pairs/"+id, map[string]string{"linkage.merge_undone": "flash.resend2_unmerged"}) {
+			return
+		}
 		h.pairFormError(w, r, err)
 		return
 	}

@@ -33,7 +33,15 @@ func (h *Handler) MyPlanReport(w http.ResponseWriter, r *http.Request) {
 		}
 		answers = append(answers, store.ProgressInput{CommitmentID: id, Progress: store.Progress(progress), Note: note})
 	}
-	err := h.DB.ReportProgress(r.Context(), caseID, p.User.ID, answers, httpx.Actor(r))
+	// The form's nonce: sent again (back and send), it does not write over
+	// what the family reported since; it goes to the plan, told so.
+	ctx, err := h.formSending(r, "plan-report:"+caseID)
+	if err == nil {
+		err = h.DB.ReportProgress(ctx, caseID, p.User.ID, answers, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend2_progress", func(string) string { return "/my-plan" }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {

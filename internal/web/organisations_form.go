@@ -102,7 +102,19 @@ func (h *Handler) OrganisationSave(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
 		return
 	}
-	_, err := h.DB.SaveOrganisation(r.Context(), o, httpx.Actor(r))
+	// An edit carries the organisation's version; a new one the form's nonce.
+	ctx, err := r.Context(), error(nil)
+	if o.ID == "" {
+		ctx, err = h.formSending(r, "organisation:new")
+	}
+	if err == nil {
+		_, err = h.DB.SaveOrganisation(ctx, o, httpx.Actor(r))
+	}
+	// Sent again: to the list, as the first sending went, where the first
+	// one is (not "this code is taken").
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return "/organisations" }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {

@@ -102,9 +102,19 @@ func (h *Handler) PlaceSave(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	err := readLocation(&pl, r.PostFormValue("latitude"), r.PostFormValue("longitude"))
+	// An edit carries the place's version; a new place the form's nonce,
+	// so that the same form sent again goes to the first one, not to
+	// "this code is taken".
+	ctx := r.Context()
+	if err == nil && pl.ID == "" {
+		ctx, err = h.formSending(r, "place:new")
+	}
 	var saved places.Place
 	if err == nil {
-		saved, err = h.DB.SavePlace(r.Context(), pl, httpx.Actor(r))
+		saved, err = h.DB.SavePlace(ctx, pl, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend_saved", func(id string) string { return "/places/" + id }) {
+		return
 	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)

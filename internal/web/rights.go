@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"termtem/internal/account"
 	"termtem/internal/errs"
@@ -106,6 +107,13 @@ func (h *Handler) RectificationResolve(w http.ResponseWriter, r *http.Request) {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 32<<10)
 	rec, err := h.DB.ResolveRectification(r.Context(), r.PathValue("id"), r.PostFormValue("resolution"), httpx.Actor(r))
+	// Resolved before (a second tap): done, and the page says so. The
+	// person the form names is trusted only after the store checked the
+	// request (it answers Conflict only for a request it let through).
+	if pid := r.PostFormValue("person"); pid != "" &&
+		h.settled(w, r, err, "/people/"+pid+"/rights", map[string]string{"rights.already_resolved": "flash.resend2_already_resolved"}) {
+		return
+	}
 	if err != nil {
 		// The form names its person; the page is shown again for it only
 		// after the store has checked the request against the person.
@@ -133,7 +141,17 @@ func (h *Handler) RestrictionSave(w http.ResponseWriter, r *http.Request) {
 	ctx, id := r.Context(), r.PathValue("id")
 	on := r.PostFormValue("restrict") == "on"
 	form := map[string]string{"restriction_reason": r.PostFormValue("reason")}
-	if err := h.DB.SetRestricted(ctx, id, on, form["restriction_reason"], httpx.Actor(r)); err != nil {
+	version, _ := strconv.Atoi(r.PostFormValue("version"))
+	if err := h.DB.SetRestricted(ctx, id, version, on, form["restriction_reason"], httpx.Actor(r)); err != nil {
+		// Already so: told on the page the first sending led to.
+		to := "/people/" + id + "/rights"
+		if ok, verr := h.DB.PersonVisible(ctx, id); verr != nil || !ok {
+			to = "/people"
+		}
+		if h.settled(w, r, err, to, map[string]string{store.AlreadyRestricted: "flash.resend2_already_restricted",
+			store.AlreadyLifted: "flash.resend2_already_lifted"}) {
+			return
+		}
 		h.rightsFormFailed(w, r, form, err)
 		return
 	}
@@ -159,6 +177,9 @@ func (h *Handler) PersonErase(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.DB.ErasePerson(r.Context(), r.PathValue("id"), httpx.Actor(r)); err != nil {
+		if h.settled(w, r, err, "/people", map[string]string{store.AlreadyErased: "flash.resend2_already_erased"}) {
+			return
+		}
 		h.rightsFormFailed(w, r, nil, err)
 		return
 	}

@@ -255,7 +255,10 @@ func (h *Handler) SelfSubmit(w http.ResponseWriter, r *http.Request) {
 	if saveErr != nil {
 		e := errs.As(saveErr)
 		if errs.Is(saveErr, errs.Conflict) {
-			http.Redirect(w, r, "/self/result", http.StatusSeeOther) // sent already (another tab)
+			// Sent already (a double tap, back and send, another tab): the
+			// code is used up in the first sending's transaction, so the
+			// answers are saved once; the family sees the first result.
+			h.redirectWithFlash(w, r, "/self/result", "flash.resend2_self")
 			return
 		}
 		fe, status, ok := h.formError(r, saveErr)

@@ -73,9 +73,20 @@ func (h *Handler) ServicesImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	list, err := directory.ReadExchange(body)
+	// The form's nonce: entries with an ID are the same entries the second
+	// time (unchanged), but new ones would be made twice; the same file
+	// sent again goes to the directory, told that the first sending
+	// imported it.
+	ctx := r.Context()
+	if err == nil {
+		ctx, err = h.formSending(r, "services-import")
+	}
 	var res store.ImportResult
 	if err == nil {
-		res, err = h.DB.ImportServices(r.Context(), list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
+		res, err = h.DB.ImportServices(ctx, list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend2_services_import", func(string) string { return "/services" }) {
+		return
 	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -121,7 +122,17 @@ func (h *Handler) UserSave(w http.ResponseWriter, r *http.Request) {
 	}
 	var err error
 	if u.ID == "" {
-		_, err = h.Auth.CreateUser(r.Context(), u, password, httpx.Actor(r))
+		// A new account carries the form's nonce: sent again, it goes to
+		// the list that shows the account the first sending made, not to
+		// "username taken".
+		var ctx context.Context
+		if ctx, err = h.formSending(r, "user:new"); err == nil {
+			_, err = h.Auth.CreateUser(ctx, u, password, httpx.Actor(r))
+		}
+		if h.sentBefore(w, r, err, "flash.resend_saved", func(string) string { return "/users" }) { // as the first went
+
+			return
+		}
 	} else {
 		var saved account.User
 		saved, err = h.DB.SaveUser(r.Context(), u, httpx.Actor(r))

@@ -63,7 +63,16 @@ func (h *Handler) VisitsPrepare(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ids := r.PostForm["household_id"]
-	kit, err := h.DB.PrepareOfflineKit(r.Context(), p.User.ID, p.SessionID, deviceLabel(r.UserAgent()), ids, h.OfflineKeyLife, httpx.Actor(r))
+	// The form's nonce: sent twice, one kit (one key) is made, and the
+	// second sending opens it.
+	ctx, err := h.formSending(r, "kit:new")
+	var kit store.OfflineKit
+	if err == nil {
+		kit, err = h.DB.PrepareOfflineKit(ctx, p.User.ID, p.SessionID, deviceLabel(r.UserAgent()), ids, h.OfflineKeyLife, httpx.Actor(r))
+	}
+	if h.sentBefore(w, r, err, "flash.resend2_kit", func(id string) string { return "/visits/offline#kit=" + id }) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok {

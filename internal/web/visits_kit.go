@@ -265,6 +265,9 @@ func (h *Handler) KitRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.DB.RevokeOfflineKit(r.Context(), p.User.ID, r.PathValue("id"), httpx.Actor(r)); err != nil {
+		if h.settled(w, r, err, "/profile", map[string]string{store.KitAlreadyRevoked: "flash.resend2_kit_revoked"}) {
+			return
+		}
 		h.fail(w, r, err)
 		return
 	}
