@@ -106,30 +106,40 @@ func (v dashVersions) of(place string, tabs ...int) string {
 // dashVersions reads the versions of every counter table, and of every
 // table at each of places.
 func (t *Tx) dashVersions(ctx context.Context, places []string) (dashVersions, error) {
-	var names []any
+	var names []string
 	for tab := range dashTables {
 		names = append(names, dashVersionName(tab, ""))
 		for _, p := range places {
 			names = append(names, dashVersionName(tab, p))
 		}
 	}
-	rows, err := t.query(ctx, `SELECT name, value FROM dash_state WHERE name IN (`+placeholders(len(names))+`)`, names...)
+	out, err := t.readDashState(ctx, names)
+	if err != nil {
+		return nil, err
+	}
+	t.db.families.salted(out, places)
+	return out, nil
+}
+
+// readDashState reads the dash_state rows named, by name (a name without
+// a row is absent).
+func (t *Tx) readDashState(ctx context.Context, names []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(names) == 0 {
+		return out, nil
+	}
+	rows, err := t.query(ctx, `SELECT name, value FROM dash_state WHERE name IN (`+placeholders(len(names))+`)`, anyArgs(names)...)
 	if err != nil {
 		return nil, classify(err)
 	}
-	out := dashVersions{}
-	if err := eachRow(rows, func(s scanner) error {
+	return out, eachRow(rows, func(s scanner) error {
 		var name, value string
 		if err := s.Scan(&name, &value); err != nil {
 			return err
 		}
 		out[name] = value
 		return nil
-	}); err != nil {
-		return nil, err
-	}
-	t.db.families.salted(out, places)
-	return out, nil
+	})
 }
 
 // dashSnapshot runs fn over one read transaction of the dashboard reader

@@ -611,29 +611,18 @@ func (t *Tx) referralMonths(ctx context.Context, place string, months []string, 
 // referralVersions are the versions of a place's referral counters of
 // months, by name.
 func (t *Tx) referralVersions(ctx context.Context, place string, months []string) (map[string]string, error) {
-	names := make([]any, len(months))
+	names := make([]string, len(months))
 	for i, m := range months {
 		names[i] = dashVersionName(tabReferrals, place) + "@" + m
 	}
-	ver := map[string]string{}
-	res, err := t.query(ctx, `SELECT name, value FROM dash_state WHERE name IN (`+placeholders(len(names))+`)`, names...)
+	ver, err := t.readDashState(ctx, names)
 	if err != nil {
-		return nil, classify(err)
-	}
-	if err := eachRow(res, func(s scanner) error {
-		var name, value string
-		if err := s.Scan(&name, &value); err != nil {
-			return err
-		}
-		ver[name] = value
-		return nil
-	}); err != nil {
 		return nil, err
 	}
 	// Benchmarks: a change of the place's referrals of the last month.
 	t.db.families.salted(ver, []string{place})
 	if x := ver[dashVersionName(tabReferrals, place)]; x != "" && len(names) > 0 {
-		ver[names[len(names)-1].(string)] += x
+		ver[names[len(names)-1]] += x
 	}
 	return ver, nil
 }
