@@ -54,17 +54,7 @@ func (a apiClient) call(t *testing.T, method, path string, body any, headers map
 func staffAPI(t *testing.T, ts *testServer, username, role string, org organisations.Organisation) apiClient {
 	t.Helper()
 	ts.addUser(t, username, role, org.Code, testPassword)
-	out, err := ts.cli(t, "", "token", "create", "--user", username, "--expires", "1d")
-	if err != nil {
-		t.Fatalf("token: %v %s", err, out)
-	}
-	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "ttk_") {
-			return apiClient{client: newClient(t, ts.URL), token: line}
-		}
-	}
-	t.Fatalf("no token in %s", out)
-	return apiClient{}
+	return demoAPI(t, ts, username)
 }
 
 func errorOf(body map[string]any) (code, field, message string) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"net/http"
+	"slices"
 
 	"termtem/internal/account"
 	"termtem/internal/errs"
@@ -46,8 +47,29 @@ func (h *Handler) CreateAssessment(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.Field("subject_id", "field.required", nil))
 		return
 	}
-	a, err := h.DB.CreateAssessment(r.Context(), store.AssessmentInput{Subject: flower.Subject(in.Subject), SubjectID: in.SubjectID,
-		On: in.AssessedOn, Answers: in.Answers, Source: store.ByStaff, OrganisationID: orgID, AuthorID: p.User.ID}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var a store.Assessment
+	if err == nil {
+		a, err = h.DB.CreateAssessment(ctx, store.AssessmentInput{Subject: flower.Subject(in.Subject), SubjectID: in.SubjectID,
+			On: in.AssessedOn, Answers: in.Answers, Source: store.ByStaff, OrganisationID: orgID, AuthorID: p.User.ID}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) {
+		// Among the subject's assessments, as the caller sees them.
+		list, err := h.DB.ListAssessments(r.Context(), flower.Subject(in.Subject), in.SubjectID, httpx.Actor(r))
+		i := slices.IndexFunc(list, func(a store.Assessment) bool { return a.ID == id })
+		if err != nil || i < 0 {
+			h.Fail(w, r, errs.Internalf("assessment %s made before: %v", id, err))
+			return
+		}
+		js, err := h.newAssessmentView(p, httpx.Lang(r.Context())).render(r.Context(), list[i])
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, js)
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -25,7 +25,21 @@ func (h *Handler) BreakGlass(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	until, err := h.DB.BreakGlass(r.Context(), r.PathValue("id"), in.Reason, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var until time.Time
+	if err == nil {
+		until, err = h.DB.BreakGlass(ctx, r.PathValue("id"), in.Reason, httpx.Actor(r))
+	}
+	if replayed(w, err, func(grant string) {
+		first, err := h.DB.GlassUntil(r.Context(), grant)
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"person_id": r.PathValue("id"), "until": first.Format(time.RFC3339)})
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

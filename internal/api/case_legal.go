@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"termtem/internal/cases"
@@ -21,12 +22,12 @@ type LegalInput struct {
 
 // AddCaseLegal answers POST /api/v1/cases/{id}/legal with the full case.
 func (h *Handler) AddCaseLegal(w http.ResponseWriter, r *http.Request) {
-	h.changeCase(w, r, caseChange{status: http.StatusCreated}, func(c store.Case, version int) error {
+	h.changeCase(w, r, caseChange{status: http.StatusCreated}, func(ctx context.Context, c store.Case, version int) error {
 		var in LegalInput
 		if err := decode(w, r, &in); err != nil {
 			return err
 		}
-		_, err := h.DB.AddCaseLegal(r.Context(), c.ID, version, cases.LegalKind(in.Kind), in.Code, in.DecidedOn, in.DecidedBy, in.Note, httpx.Actor(r))
+		_, err := h.DB.AddCaseLegal(ctx, c.ID, version, cases.LegalKind(in.Kind), in.Code, in.DecidedOn, in.DecidedBy, in.Note, httpx.Actor(r))
 		return err
 	})
 }
@@ -49,7 +50,7 @@ type DecisionInput struct {
 // AddConference answers POST /api/v1/cases/{id}/conferences with the full
 // case: the conference and the plan steps its decisions make, at once.
 func (h *Handler) AddConference(w http.ResponseWriter, r *http.Request) {
-	h.changeCase(w, r, caseChange{status: http.StatusCreated}, func(c store.Case, version int) error {
+	h.changeCase(w, r, caseChange{status: http.StatusCreated}, func(ctx context.Context, c store.Case, version int) error {
 		var in ConferenceInput
 		if err := decode(w, r, &in); err != nil {
 			return err
@@ -58,7 +59,7 @@ func (h *Handler) AddConference(w http.ResponseWriter, r *http.Request) {
 		for _, d := range in.Decisions {
 			cf.Decisions = append(cf.Decisions, store.Decision{Text: d.Text, Step: d.Step})
 		}
-		_, err := h.DB.AddConference(r.Context(), c.ID, version, cf, httpx.Actor(r))
+		_, err := h.DB.AddConference(ctx, c.ID, version, cf, httpx.Actor(r))
 		return err
 	})
 }

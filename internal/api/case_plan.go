@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"termtem/internal/account"
@@ -40,12 +41,12 @@ func (h *Handler) CasePlan(w http.ResponseWriter, r *http.Request) {
 // AddGoal answers POST /api/v1/cases/{id}/plan/goals (body: cases.Goal)
 // with the plan.
 func (h *Handler) AddGoal(w http.ResponseWriter, r *http.Request) {
-	h.changeCase(w, r, caseChange{status: http.StatusCreated, answer: answerPlan}, func(c store.Case, version int) error {
+	h.changeCase(w, r, caseChange{status: http.StatusCreated, answer: answerPlan}, func(ctx context.Context, c store.Case, version int) error {
 		var in cases.Goal
 		if err := decode(w, r, &in); err != nil {
 			return err
 		}
-		_, err := h.DB.AddGoal(r.Context(), c.ID, version, in, httpx.Actor(r))
+		_, err := h.DB.AddGoal(ctx, c.ID, version, in, httpx.Actor(r))
 		return err
 	})
 }
@@ -58,12 +59,12 @@ type StepInput struct {
 
 // AddStep answers POST /api/v1/cases/{id}/plan/steps with the plan.
 func (h *Handler) AddStep(w http.ResponseWriter, r *http.Request) {
-	h.changeCase(w, r, caseChange{status: http.StatusCreated, answer: answerPlan}, func(c store.Case, version int) error {
+	h.changeCase(w, r, caseChange{status: http.StatusCreated, answer: answerPlan}, func(ctx context.Context, c store.Case, version int) error {
 		var in StepInput
 		if err := decode(w, r, &in); err != nil {
 			return err
 		}
-		_, err := h.DB.AddStep(r.Context(), c.ID, version, in.Step, in.GoalID, httpx.Actor(r))
+		_, err := h.DB.AddStep(ctx, c.ID, version, in.Step, in.GoalID, httpx.Actor(r))
 		return err
 	})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"net/http"
 
 	"termtem/internal/cases"
@@ -26,12 +27,12 @@ type MemberInput struct {
 // active organisation joins the team in a role; a new case_manager
 // replaces the current one.
 func (h *Handler) AddCaseMember(w http.ResponseWriter, r *http.Request) {
-	h.changeCase(w, r, caseChange{status: http.StatusCreated, answer: answerTeam}, func(c store.Case, version int) error {
+	h.changeCase(w, r, caseChange{status: http.StatusCreated, answer: answerTeam}, func(ctx context.Context, c store.Case, version int) error {
 		var in MemberInput
 		if err := decode(w, r, &in); err != nil {
 			return err
 		}
-		_, err := h.DB.AddCaseMember(r.Context(), c.ID, version, in.UserID, in.OrganisationID, cases.MemberRole(in.Role), httpx.Actor(r))
+		_, err := h.DB.AddCaseMember(ctx, c.ID, version, in.UserID, in.OrganisationID, cases.MemberRole(in.Role), httpx.Actor(r))
 		return err
 	})
 }
@@ -40,8 +41,8 @@ func (h *Handler) AddCaseMember(w http.ResponseWriter, r *http.Request) {
 // with If-Match naming the case's version. The case manager cannot be
 // removed, only replaced (422 case.manager_required).
 func (h *Handler) RemoveCaseMember(w http.ResponseWriter, r *http.Request) {
-	h.changeCase(w, r, caseChange{status: http.StatusOK, strict: true, answer: answerTeam}, func(c store.Case, version int) error {
-		_, err := h.DB.RemoveCaseMember(r.Context(), c.ID, version, r.PathValue("member_id"), httpx.Actor(r))
+	h.changeCase(w, r, caseChange{status: http.StatusOK, strict: true, answer: answerTeam}, func(ctx context.Context, c store.Case, version int) error {
+		_, err := h.DB.RemoveCaseMember(ctx, c.ID, version, r.PathValue("member_id"), httpx.Actor(r))
 		return err
 	})
 }

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 	"net/http"
@@ -201,7 +202,7 @@ type caseChange struct {
 // cases:manage whom store.MayChangeCase allows. The change is based on the
 // version in If-Match: required when strict (428 without it); for an
 // addition, which overwrites nothing, the version just read serves.
-func (h *Handler) changeCase(w http.ResponseWriter, r *http.Request, ch caseChange, change func(c store.Case, version int) error) {
+func (h *Handler) changeCase(w http.ResponseWriter, r *http.Request, ch caseChange, change func(ctx context.Context, c store.Case, version int) error) {
 	if h.require(w, r, account.CasesManage) == nil {
 		return
 	}
@@ -217,7 +218,20 @@ func (h *Handler) changeCase(w http.ResponseWriter, r *http.Request, ch caseChan
 			return
 		}
 	}
-	if err := change(c, version); err != nil {
+	// A change that makes something (a member, a goal …) takes an
+	// Idempotency-Key: without If-Match a retry would make it again.
+	ctx := r.Context()
+	if ch.status == http.StatusCreated {
+		if ctx, err = idempotent(r); err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+	}
+	err = change(ctx, c, version)
+	if replayed(w, err, func(string) { h.answerCase(w, r, http.StatusOK, ch.answer, c.ID) }) {
+		return
+	}
+	if err != nil {
 		h.Fail(w, r, err)
 		return
 	}
@@ -237,12 +251,12 @@ type CasePatchInput struct {
 // and reopening with a reason), risk or review dates, all or nothing, if
 // If-Match still names the case's version (else 412; without it, 428).
 func (h *Handler) PatchCase(w http.ResponseWriter, r *http.Request) {
-	h.changeCase(w, r, caseChange{status: http.StatusOK, strict: true}, func(c store.Case, version int) error {
+	h.changeCase(w, r, caseChange{status: http.StatusOK, strict: true}, func(ctx context.Context, c store.Case, version int) error {
 		var in CasePatchInput
 		if err := decode(w, r, &in); err != nil {
 			return err
 		}
-		_, err := h.DB.PatchCase(r.Context(), c.ID, version, store.CasePatch{Status: cases.Status(in.Status), Reason: in.Reason,
+		_, err := h.DB.PatchCase(ctx, c.ID, version, store.CasePatch{Status: cases.Status(in.Status), Reason: in.Reason,
 			Risk: cases.Risk(in.Risk), PlanStart: in.PlanStart, ReviewOn: in.ReviewOn}, httpx.Actor(r))
 		return err
 	})

@@ -77,7 +77,14 @@ func (h *Handler) CreateMeeting(w http.ResponseWriter, r *http.Request) {
 	for _, id := range in.Present {
 		m.Attendance = append(m.Attendance, committees.Attendee{UserID: id, Present: true})
 	}
-	saved, err := h.DB.SaveMeeting(r.Context(), m, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var saved committees.Meeting
+	if err == nil {
+		saved, err = h.DB.SaveMeeting(ctx, m, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) { replayGet(w, r, h.GetMeeting, "id", id) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -130,7 +137,23 @@ func (h *Handler) CreateResolution(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	res, err := h.DB.AddResolution(r.Context(), m.ID, committees.Resolution{Text: in.Text, CaseIDs: in.CaseIDs, OwnerID: in.OwnerID, DueOn: in.DueOn}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var res committees.Resolution
+	if err == nil {
+		res, err = h.DB.AddResolution(ctx, m.ID, committees.Resolution{Text: in.Text, CaseIDs: in.CaseIDs, OwnerID: in.OwnerID, DueOn: in.DueOn}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) {
+		first, err := h.DB.GetResolution(r.Context(), id, httpx.Actor(r))
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		w.Header().Set("Location", "/api/v1/resolutions/"+id)
+		w.Header().Set("ETag", etag(first.Version))
+		writeJSON(w, http.StatusOK, first)
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -214,8 +237,15 @@ func (h *Handler) CreateConstraint(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	c, err := h.DB.RaiseConstraint(r.Context(), store.ConstraintInput{OrganisationID: in.OrganisationID, Constraint: committees.Constraint{
-		Theme: committees.Theme(in.Theme), Title: in.Title, Description: in.Description, Evidence: in.Evidence}}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var c committees.Constraint
+	if err == nil {
+		c, err = h.DB.RaiseConstraint(ctx, store.ConstraintInput{OrganisationID: in.OrganisationID, Constraint: committees.Constraint{
+			Theme: committees.Theme(in.Theme), Title: in.Title, Description: in.Description, Evidence: in.Evidence}}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) { replayGet(w, r, h.GetConstraint, "id", id) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

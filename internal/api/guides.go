@@ -2,9 +2,11 @@ package api
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"termtem/internal/account"
+	"termtem/internal/errs"
 	"termtem/internal/flower"
 	"termtem/internal/httpx"
 	"termtem/internal/learning"
@@ -59,8 +61,25 @@ func (h *Handler) WriteGuide(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	g, err := h.DB.WriteGuide(r.Context(), learning.Guide{Indicator: r.PathValue("indicator"), Level: flower.Level(r.PathValue("level")),
-		WhatToCheck: in.WhatToCheck, FirstSteps: in.FirstSteps, LegalDuty: in.LegalDuty, ServicesHelp: in.ServicesHelp}, in.BaseVersion, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var g learning.Guide
+	if err == nil {
+		g, err = h.DB.WriteGuide(ctx, learning.Guide{Indicator: r.PathValue("indicator"), Level: flower.Level(r.PathValue("level")),
+			WhatToCheck: in.WhatToCheck, FirstSteps: in.FirstSteps, LegalDuty: in.LegalDuty, ServicesHelp: in.ServicesHelp}, in.BaseVersion, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) {
+		list, err := h.DB.GuideVersions(r.Context(), r.PathValue("indicator"), flower.Level(r.PathValue("level")))
+		i := slices.IndexFunc(list, func(g learning.Guide) bool { return g.ID == id })
+		if err != nil || i < 0 {
+			h.Fail(w, r, errs.Internalf("guide %s written before: %v", id, err))
+			return
+		}
+		w.Header().Set("Location", "/api/v1/guides/"+list[i].Indicator+"/"+string(list[i].Level))
+		w.Header().Set("ETag", etag(list[i].Version))
+		writeJSON(w, http.StatusOK, list[i])
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -103,8 +122,23 @@ func (h *Handler) CreateLesson(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	l, err := h.DB.WriteLesson(r.Context(), store.LessonInput{CaseID: in.CaseID, OrganisationID: strings.TrimSpace(in.OrganisationID), AuthorID: p.User.ID,
-		Lesson: learning.Lesson{Indicators: in.Indicators, Situation: in.Situation, Lesson: in.Lesson}}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var l learning.Lesson
+	if err == nil {
+		l, err = h.DB.WriteLesson(ctx, store.LessonInput{CaseID: in.CaseID, OrganisationID: strings.TrimSpace(in.OrganisationID), AuthorID: p.User.ID,
+			Lesson: learning.Lesson{Indicators: in.Indicators, Situation: in.Situation, Lesson: in.Lesson}}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) {
+		list, err := h.DB.SearchLessons(r.Context(), store.LessonFilter{ID: id})
+		if err != nil || len(list) != 1 {
+			h.Fail(w, r, errs.Internalf("lesson %s made before: %v", id, err))
+			return
+		}
+		w.Header().Set("Location", "/api/v1/lessons")
+		writeJSON(w, http.StatusOK, list[0])
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

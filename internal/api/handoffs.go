@@ -54,8 +54,24 @@ func (h *Handler) CreateHandoff(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	ho, err := h.DB.CreateHandoff(r.Context(), store.HandoffInput{PersonID: in.PersonID, FromOrg: from, ToOrg: in.ToOrganisationID,
-		Reason: store.HandoffReason(in.Reason)}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var ho store.Handoff
+	if err == nil {
+		ho, err = h.DB.CreateHandoff(ctx, store.HandoffInput{PersonID: in.PersonID, FromOrg: from, ToOrg: in.ToOrganisationID,
+			Reason: store.HandoffReason(in.Reason)}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) {
+		first, err := h.DB.MadeHandoff(r.Context(), id)
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		w.Header().Set("Location", "/api/v1/handoffs/"+id)
+		w.Header().Set("ETag", etag(first.Version))
+		writeJSON(w, http.StatusOK, first)
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

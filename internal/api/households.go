@@ -53,7 +53,14 @@ func (h *Handler) CreateHousehold(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.Field("community_code", "person.community_unknown", nil))
 		return
 	}
-	saved, err := h.DB.SaveHousehold(r.Context(), people.Household{CommunityID: c.ID, Address: in.Address}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var saved people.Household
+	if err == nil {
+		saved, err = h.DB.SaveHousehold(ctx, people.Household{CommunityID: c.ID, Address: in.Address}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) { replayGet(w, r, h.GetHousehold, "id", id) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

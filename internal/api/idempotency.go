@@ -55,3 +55,20 @@ func replayed(w http.ResponseWriter, err error, answer func(id string)) bool {
 	}
 	return ok
 }
+
+// replayGet answers a replayed creation as a GET of what the first request
+// made: get is the object's own GET handler, name the path value naming it.
+func replayGet(w http.ResponseWriter, r *http.Request, get http.HandlerFunc, name, id string) {
+	r.SetPathValue(name, id)
+	get(w, r)
+}
+
+// secretOnce answers the replay of a request whose answer held a secret
+// (a token, a family's code): what the first request made stands, but its
+// secret is kept only as a hash and cannot be given again, so the replay
+// is a 409 saying so (the web's pages answer the same), and nothing new is
+// made. A client that lost the first answer revokes what it made and asks
+// again with a new key.
+func (h *Handler) secretOnce(w http.ResponseWriter, r *http.Request) {
+	h.Fail(w, r, errs.New(errs.Conflict, "resend2.secret_once"))
+}

@@ -4,12 +4,14 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"termtem/internal/account"
 	"termtem/internal/errs"
 	"termtem/internal/flower"
 	"termtem/internal/httpx"
+	"termtem/internal/store"
 )
 
 // ListInstruments answers GET /api/v1/instruments: every published version.
@@ -63,7 +65,23 @@ func (h *Handler) PublishInstrument(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.Wrap(errs.Invalid, "error.json", err))
 		return
 	}
-	info, err := h.DB.PublishInstrument(r.Context(), body, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var info store.InstrumentInfo
+	if err == nil {
+		info, err = h.DB.PublishInstrument(ctx, body, httpx.Actor(r))
+	}
+	if replayed(w, err, func(made string) { // "code/version"
+		list, err := h.DB.ListInstruments(r.Context())
+		i := slices.IndexFunc(list, func(in store.InstrumentInfo) bool { return in.Code+"/"+strconv.Itoa(in.Version) == made })
+		if err != nil || i < 0 {
+			h.Fail(w, r, errs.Internalf("instrument %s published before: %v", made, err))
+			return
+		}
+		w.Header().Set("Location", "/api/v1/instruments/"+made)
+		writeJSON(w, http.StatusOK, list[i])
+	}) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -36,7 +36,14 @@ func (h *Handler) CreateSelfAssessmentCode(w http.ResponseWriter, r *http.Reques
 		h.Fail(w, r, err)
 		return
 	}
-	sc, err := h.DB.CreateSelfCode(r.Context(), r.PathValue("id"), orgID, 0, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var sc store.SelfCode
+	if err == nil {
+		sc, err = h.DB.CreateSelfCode(ctx, r.PathValue("id"), orgID, 0, httpx.Actor(r))
+	}
+	if replayed(w, err, func(string) { h.secretOnce(w, r) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

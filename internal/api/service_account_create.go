@@ -38,8 +38,23 @@ func (h *Handler) CreateServiceAccount(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.New(errs.Forbidden, "error.forbidden"))
 		return
 	}
-	u, err := h.DB.CreateServiceAccount(r.Context(), account.User{Username: in.Username, DisplayName: in.DisplayName, Lang: "th",
-		Memberships: []account.Membership{{OrganisationID: in.OrganisationID, RoleCode: in.Role}}}, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var u account.User
+	if err == nil {
+		u, err = h.DB.CreateServiceAccount(ctx, account.User{Username: in.Username, DisplayName: in.DisplayName, Lang: "th",
+			Memberships: []account.Membership{{OrganisationID: in.OrganisationID, RoleCode: in.Role}}}, httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) { u.ID = id }) {
+		// An account holds no secret: the replay answers it as made.
+		sa, err := h.DB.GetServiceAccount(r.Context(), u.ID)
+		if err != nil {
+			h.Fail(w, r, err)
+			return
+		}
+		w.Header().Set("Location", "/api/v1/service-accounts/"+u.ID)
+		writeJSON(w, http.StatusOK, serviceAccountJSON(sa))
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -3,6 +3,7 @@ package api
 import (
 	"net/http"
 
+	"termtem/internal/account"
 	"termtem/internal/httpx"
 )
 
@@ -29,7 +30,15 @@ func (h *Handler) IssueServiceToken(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	secret, tk, err := h.DB.IssueServiceToken(r.Context(), sa.ID, version, in.Name, lifetime, httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var secret string
+	var tk account.APIToken
+	if err == nil {
+		secret, tk, err = h.DB.IssueServiceToken(ctx, sa.ID, version, in.Name, lifetime, httpx.Actor(r))
+	}
+	if replayed(w, err, func(string) { h.secretOnce(w, r) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -71,7 +71,14 @@ func (h *Handler) CreateService(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, errs.Field("organisation_id", "directory.not_yours", nil))
 		return
 	}
-	s, err := h.DB.SaveService(r.Context(), in.Service(), httpx.Actor(r))
+	ctx, err := idempotent(r)
+	var s directory.Service
+	if err == nil {
+		s, err = h.DB.SaveService(ctx, in.Service(), httpx.Actor(r))
+	}
+	if replayed(w, err, func(id string) { replayGet(w, r, h.GetService, "id", id) }) {
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return
@@ -169,7 +176,21 @@ func (h *Handler) ImportServices(w http.ResponseWriter, r *http.Request) {
 		h.Fail(w, r, err)
 		return
 	}
-	res, err := h.DB.ImportServices(r.Context(), list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
+	// With an Idempotency-Key, the same file sent again makes nothing: its
+	// answer counts nothing, marked as a replay (entries with an ID are the
+	// same entries anyway; new ones would be made twice).
+	ctx, err := idempotent(r)
+	var res store.ImportResult
+	if err == nil {
+		res, err = h.DB.ImportServices(ctx, list, func(org string) bool { return p.ManagesOrganisation(org, account.DirectoryManage) }, httpx.Actor(r))
+	}
+	if replayed(w, err, func(string) { res = store.ImportResult{} }) {
+		writeJSON(w, http.StatusOK, struct {
+			Imported int `json:"imported"`
+			store.ImportResult
+		}{0, res})
+		return
+	}
 	if err != nil {
 		h.Fail(w, r, err)
 		return

@@ -401,6 +401,9 @@ func (db *DB) updateCase(ctx context.Context, id string, version int, actor audi
 			return errs.New(errs.Stale, "error.stale")
 		}
 		c.Version++
+		// What a change under an Idempotency-Key made (a member, a
+		// conference, a goal …) is answered as the case it changed.
+		t.made(id)
 		actor.Action, actor.ObjectType, actor.ObjectID = action, "case", id
 		return t.Audit(ctx, actor)
 	})

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"strings"
 	"time"
 
@@ -155,4 +156,15 @@ func (db *DB) PersonAccessLog(ctx context.Context, personID string, limit int, a
 	}
 	actor.Action, actor.ObjectType, actor.ObjectID = "privacy.access_log_read", "person", personID
 	return out, db.AuditRead(ctx, actor)
+}
+
+// GlassUntil is when a break-the-glass grant ends, for the answer to a
+// retry of the request that made it (an Idempotency-Key's replay).
+func (db *DB) GlassUntil(ctx context.Context, grantID string) (time.Time, error) {
+	var until string
+	err := db.reader().queryRow(ctx, `SELECT until FROM glass_grants WHERE id = ?`, grantID).Scan(&until)
+	if err == sql.ErrNoRows {
+		return time.Time{}, errs.New(errs.NotFound, "person.not_found")
+	}
+	return parseTS(until), classify(err)
 }

@@ -47,6 +47,7 @@ func (db *DB) WriteGuide(ctx context.Context, g learning.Guide, base int, actor 
 			return errs.New(errs.Stale, "error.stale")
 		}
 		g.ID, g.Version, g.AuthorID = NewID(), latest+1, actor.ActorID
+		t.made(g.ID)
 		if _, err := t.exec(ctx, `INSERT INTO practice_guides (id, indicator, level, version, what_to_check, first_steps, legal_duty, services_help,
 			author_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, g.ID, g.Indicator, string(g.Level), g.Version, g.WhatToCheck, g.FirstSteps,
 			g.LegalDuty, g.ServicesHelp, g.AuthorID, t.now()); err != nil {

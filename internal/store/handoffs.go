@@ -287,3 +287,10 @@ func (db *DB) ListHandoffs(ctx context.Context, f HandoffFilter, actor audit.Eve
 	actor.Action, actor.ObjectType = ActionHandoffsListed, "handoff"
 	return out, db.AuditRead(ctx, actor)
 }
+
+// MadeHandoff returns a handoff its caller made, for the answer to a retry
+// of the request that made it (an Idempotency-Key's replay): the caller was
+// allowed to make it, and sees what it made.
+func (db *DB) MadeHandoff(ctx context.Context, id string) (Handoff, error) {
+	return db.reader().getHandoff(ctx, id)
+}

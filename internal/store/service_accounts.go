@@ -93,6 +93,7 @@ func (t *Tx) createServiceAccount(ctx context.Context, u account.User, actor aud
 	}
 	now := t.now()
 	u.ID = NewID()
+	t.made(u.ID)
 	if _, err := t.exec(ctx, `INSERT INTO users (id, username, display_name, kind, password_hash, disabled, lang, email, created_at, updated_at)
 		VALUES (?, ?, ?, ?, '', ?, ?, '', ?, ?)`, u.ID, u.Username, u.DisplayName, string(account.ServiceAccount), false, u.Lang, now, now); err != nil {
 		return account.User{}, fieldConflict(classify(err), "username")

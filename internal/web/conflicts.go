@@ -61,6 +61,10 @@ func (h *Handler) ConflictResolve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, err := h.DB.ResolveConflict(r.Context(), p.User.ID, r.PathValue("id"), r.PostFormValue("choice"), httpx.Actor(r))
+	// Resolved before (a second tap): the household's page says so.
+	if c.HouseholdID != "" && h.settled(w, r, err, "/households/"+c.HouseholdID, map[string]string{"visits.conflict_done": "flash.resend2_conflict_done"}) {
+		return
+	}
 	if err != nil {
 		fe, status, ok := h.formError(r, err)
 		if !ok || c.ID == "" {

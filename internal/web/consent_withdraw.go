@@ -21,6 +21,10 @@ func (h *Handler) ConsentWithdraw(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if _, err := h.DB.WithdrawConsent(ctx, c.ID, r.PostFormValue("reason"), httpx.Actor(r)); err != nil {
+		// Withdrawn before (a second tap): the consents page says so.
+		if h.settled(w, r, err, "/people/"+c.PersonID+"/consents", map[string]string{"consent.already_withdrawn": "flash.resend2_consent_withdrawn"}) {
+			return
+		}
 		fe, status, ok := h.formError(r, err)
 		if !ok {
 			h.fail(w, r, err)

@@ -66,6 +66,18 @@ func (h *Handler) PregnancyBirth(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	born, err := h.DB.RecordBirth(ctx, pregnancyID, child, httpx.Actor(r))
+	// The birth recorded before (a second tap, back and send): the
+	// pregnancy ends once, in the transaction that makes the child, so no
+	// second child was made; the first one is shown.
+	if e := errs.As(err); e != nil && e.MessageID == "pregnancy.not_ongoing" {
+		// Read again: the first sending may have ended it since.
+		if now, rerr := h.DB.Pregnancies(ctx, motherID); rerr == nil {
+			if i := slices.IndexFunc(now, func(p people.Pregnancy) bool { return p.ID == pregnancyID }); i >= 0 && now[i].ChildID != "" {
+				h.redirectWithFlash(w, r, "/people/"+now[i].ChildID, "flash.resend2_birth")
+				return
+			}
+		}
+	}
 	if err != nil {
 		h.pregnancyFormError(w, r, err, form)
 		return

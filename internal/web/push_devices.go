@@ -69,6 +69,12 @@ func (h *Handler) PushRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.DB.DeletePushSubscription(r.Context(), p.User.ID, r.PathValue("id"), "", httpx.Actor(r)); err != nil {
+		// Gone already (a second tap; only the user's own are looked at):
+		// what they asked for holds.
+		if errs.Is(err, errs.NotFound) {
+			h.redirectWithFlash(w, r, "/profile", "flash.resend2_push_removed")
+			return
+		}
 		h.fail(w, r, err)
 		return
 	}
