@@ -31,22 +31,7 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	org := func(code string) string {
-		t.Helper()
-		o, err := db.GetOrganisationByCode(ctx, code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o.ID
-	}
-	user := func(name string) string {
-		t.Helper()
-		u, err := db.GetUserByUsername(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u.ID
-	}
+	org, user := func(code string) string { return orgID(t, db, code) }, func(name string) string { return userID(t, db, name) }
 	dsw, cpc := org("LKB-DSW"), org("LKB-CPC")
 	worker, secretary, nurse, orgAdmin := demoAPI(t, ts, "demo.socialworker"), demoAPI(t, ts, "demo.secretary"), demoAPI(t, ts, "demo.nurse"),
 		demoAPI(t, ts, "demo.orgadmin")
@@ -142,17 +127,7 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 // account, or one a test made).
 func demoAPI(t *testing.T, ts *testServer, username string) apiClient {
 	t.Helper()
-	out, err := ts.cli(t, "", "token", "create", "--user", username, "--expires", "1d")
-	if err != nil {
-		t.Fatalf("token: %v %s", err, out)
-	}
-	for _, line := range strings.Split(out, "\n") {
-		if strings.HasPrefix(line, "ttk_") {
-			return apiClient{client: newClient(t, ts.URL), token: line}
-		}
-	}
-	t.Fatalf("no token in %s", out)
-	return apiClient{}
+	return apiClient{client: newClient(t, ts.URL), token: createToken(t, ts, username)}
 }
 
 // orgAdminOrg is the code of the organisation demo.orgadmin administers.
@@ -167,4 +142,24 @@ func orgAdminOrg(t *testing.T, db *store.DB) string {
 		t.Fatal(err)
 	}
 	return o.Code
+}
+
+// orgID is the ID of the organisation of a code.
+func orgID(t *testing.T, db *store.DB, code string) string {
+	t.Helper()
+	o, err := db.GetOrganisationByCode(t.Context(), code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.ID
+}
+
+// userID is the ID of the user of a username.
+func userID(t *testing.T, db *store.DB, username string) string {
+	t.Helper()
+	u, err := db.GetUserByUsername(t.Context(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.ID
 }

@@ -36,22 +36,7 @@ func TestResendForms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	user := func(name string) string {
-		t.Helper()
-		u, err := db.GetUserByUsername(ctx, name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u.ID
-	}
-	org := func(code string) string {
-		t.Helper()
-		o, err := db.GetOrganisationByCode(ctx, code)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return o.ID
-	}
+	user, org := func(name string) string { return userID(t, db, name) }, func(code string) string { return orgID(t, db, code) }
 	dsw, cpc := org("LKB-DSW"), org("LKB-CPC")
 	c, err := db.OpenCase(ctx, store.CaseInput{Subject: flower.Child, SubjectID: child.ID, Risk: cases.RiskMedium, Origin: cases.FromWorker,
 		OrganisationID: dsw, ManagerID: user("demo.socialworker")}, actor)

@@ -148,9 +148,7 @@ func (h *Handler) CreateResolution(w http.ResponseWriter, r *http.Request) {
 			h.Fail(w, r, err)
 			return
 		}
-		w.Header().Set("Location", "/api/v1/resolutions/"+id)
-		w.Header().Set("ETag", etag(first.Version))
-		writeJSON(w, http.StatusOK, first)
+		replayedAs(w, "/api/v1/resolutions/"+id, first.Version, first)
 	}) {
 		return
 	}

@@ -74,9 +74,7 @@ func (h *Handler) WriteGuide(w http.ResponseWriter, r *http.Request) {
 			h.Fail(w, r, errs.Internalf("guide %s written before: %v", id, err))
 			return
 		}
-		w.Header().Set("Location", "/api/v1/guides/"+list[i].Indicator+"/"+string(list[i].Level))
-		w.Header().Set("ETag", etag(list[i].Version))
-		writeJSON(w, http.StatusOK, list[i])
+		replayedAs(w, "/api/v1/guides/"+list[i].Indicator+"/"+string(list[i].Level), list[i].Version, list[i])
 	}) {
 		return
 	}

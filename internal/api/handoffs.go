@@ -66,9 +66,7 @@ func (h *Handler) CreateHandoff(w http.ResponseWriter, r *http.Request) {
 			h.Fail(w, r, err)
 			return
 		}
-		w.Header().Set("Location", "/api/v1/handoffs/"+id)
-		w.Header().Set("ETag", etag(first.Version))
-		writeJSON(w, http.StatusOK, first)
+		replayedAs(w, "/api/v1/handoffs/"+id, first.Version, first)
 	}) {
 		return
 	}

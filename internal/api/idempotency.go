@@ -72,3 +72,11 @@ func replayGet(w http.ResponseWriter, r *http.Request, get http.HandlerFunc, nam
 func (h *Handler) secretOnce(w http.ResponseWriter, r *http.Request) {
 	h.Fail(w, r, errs.New(errs.Conflict, "resend2.secret_once"))
 }
+
+// replayedAs answers a replay with what the first request made, as created
+// answered the first (Location, ETag), but 200: nothing was made this time.
+func replayedAs(w http.ResponseWriter, location string, version int, v any) {
+	w.Header().Set("Location", location)
+	w.Header().Set("ETag", etag(version))
+	writeJSON(w, http.StatusOK, v)
+}
