@@ -9,10 +9,15 @@ import (
 // most of it, one per connection. PostgreSQL's caches live in its own
 // server, so this is SQLite's alone.
 func TestSQLitePageCachesFitTheBudget(t *testing.T) {
-	// Full caches would leave about 40 MB of the 300 for Go's heap and the
-	// program; in use they are seldom full, since every commit empties the
-	// readers' caches (docs/benchmarks.md has the RSS measured under load).
-	const budgetKiB = 260 << 10
+	// These are SQLite's counts; resident memory is about twice as much
+	// (see writerCacheKiB), so all caches full at once would not fit. They
+	// are seldom full: in WAL mode every commit empties the readers' caches
+	// (and every read of a person commits its audit row), so under load the
+	// readers hold little and the writer's cache is the one that stays; the
+	// API mix benchmark measures the resident memory under load
+	// (docs/benchmarks.md). The budget keeps the writer's cache from
+	// growing back unnoticed.
+	const budgetKiB = 230 << 10
 	if total := writerCacheKiB + sqliteReaders*readerCacheKiB + checkpointCacheKiB; total > budgetKiB {
 		t.Fatalf("page caches add up to %d MiB, over the %d MiB budget", total>>10, budgetKiB>>10)
 	}
