@@ -96,3 +96,7 @@ func (db *DB) DashboardChangedForTest(places []string) {
 		db.families.salt[p] += "x"
 	}
 }
+
+// DashboardCountersForTest switches the dashboard counters off (benchmarks:
+// a write's cost without them; the counters are then wrong until a rebuild).
+func (db *DB) DashboardCountersForTest(on bool) { db.dashOff = !on }

@@ -62,6 +62,9 @@ type DB struct {
 	// families keeps the dashboards' protected families by counter
 	// version (dash_cache.go).
 	families familyMemo
+	// dashOff, in benchmarks, keeps no dashboard counters (the cost of
+	// a write without them).
+	dashOff bool
 	// communities caches community and district codes (CommunityCodes).
 	communities communityCache
 	// Now is the store's clock; tests move it to check expiry rules.
