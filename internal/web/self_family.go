@@ -175,6 +175,12 @@ func (h *Handler) openSelfForm(w http.ResponseWriter, r *http.Request) (store.Se
 		return s, store.SelfForm{}, false
 	}
 	if s.Submitted {
+		if r.Method == http.MethodPost {
+			// The answers sent again (a double tap, back and send): they
+			// were saved once, by the first sending; the family is told so.
+			h.redirectWithFlash(w, r, "/self/result", "flash.resend2_self")
+			return s, store.SelfForm{}, false
+		}
 		http.Redirect(w, r, "/self/result", http.StatusSeeOther)
 		return s, store.SelfForm{}, false
 	}
