@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -61,6 +63,24 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 	if status != http.StatusCreated {
 		t.Fatalf("a service account for tokens: %d %v", status, sa)
 	}
+	status, tok, _ := orgAdmin.call(t, "POST", "/api/v1/service-accounts/"+sa["id"].(string)+"/tokens", map[string]any{"name": "rotate-me"}, nil)
+	if status != http.StatusCreated {
+		t.Fatalf("a token to rotate: %d %v", status, tok)
+	}
+	nurseUser, err := db.GetUserByUsername(ctx, "demo.nurse")
+	if err != nil || len(nurseUser.Memberships) == 0 {
+		t.Fatalf("demo.nurse: %v", err)
+	}
+	instruments, err := db.ListInstruments(ctx)
+	if err != nil || len(instruments) == 0 {
+		t.Fatalf("instruments: %v", err)
+	}
+	file, err := db.InstrumentFile(ctx, instruments[0].Code, instruments[0].Version)
+	var instrument map[string]any
+	if err != nil || json.Unmarshal(file, &instrument) != nil {
+		t.Fatalf("instrument file: %v", err)
+	}
+	instrument["version"] = instruments[0].Version + 1
 	day := func(n int) string { return time.Now().AddDate(0, 0, n).Format("2006-01-02") }
 	rows := rowCounter(t, ts)
 	casePath := "/api/v1/cases/" + open.ID
@@ -81,6 +101,13 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 			"notes": "ประชุมรายกรณี"}, "case_conferences", false},
 		{"plan goal", worker, casePath + "/plan/goals", map[string]any{"dimension": "safety", "from_level": "red", "target_level": "yellow",
 			"target_date": day(90), "family_commitment": "แม่จะฝากลูกไว้กับยาย"}, "plan_goals", false},
+		{"plan step", worker, casePath + "/plan/steps", map[string]any{"what": "เยี่ยมบ้าน", "organisation_id": dsw, "due_on": day(14)},
+			"plan_steps", false},
+		{"case team", worker, casePath + "/team", map[string]any{"user_id": nurseUser.ID, "organisation_id": nurseUser.Memberships[0].OrganisationID,
+			"role": "health"}, "case_members", false},
+		{"instrument", demoAPI(t, ts, "demo.admin"), "/api/v1/instruments", instrument, "instruments", false},
+		{"token rotation", orgAdmin, "/api/v1/service-accounts/" + sa["id"].(string) + "/tokens/" + tok["id"].(string) + "/rotate", map[string]any{},
+			"api_tokens", true},
 		{"lesson", worker, "/api/v1/lessons", map[string]any{"case_id": closed.ID, "organisation_id": dsw, "situation": "เด็กถูกปล่อยไว้ลำพัง", "lesson": "เยี่ยมบ้านตอนเย็น"},
 			"lessons", false},
 		{"meeting", secretary, "/api/v1/meetings", map[string]any{"committee_id": cpc, "title": "ประชุมครั้งที่ 3", "held_on": day(0)},
@@ -101,6 +128,17 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 		t.Run(q.name, func(t *testing.T) {
 			before := rows(q.table)
 			key := map[string]string{"Idempotency-Key": "retry-" + strings.ReplaceAll(q.name, " ", "-")}
+			// What names what was made in the answer; a plan or a team
+			// (no ID of its own) is answered whole, as it was.
+			same, whole := "id", false
+			switch q.name {
+			case "instrument":
+				same = "version"
+			case "break-glass":
+				same = "until"
+			case "plan goal", "plan step", "case team":
+				whole = true
+			}
 			status, first, _ := q.as.call(t, "POST", q.path, q.body, key)
 			if status != http.StatusCreated {
 				t.Fatalf("first: %d %v", status, first)
@@ -113,8 +151,10 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 				if _, _, msg := errorOf(again); status != http.StatusConflict || msg == "" || again["token"] != nil || again["code"] != nil {
 					t.Fatalf("retried: %d %v, want 409 saying the secret is shown once", status, again)
 				}
-			case status != http.StatusOK || again["id"] != first["id"]:
-				t.Fatalf("retried: %d id %v, want 200, a replay of %v", status, again["id"], first["id"])
+			case whole && (status != http.StatusOK || !reflect.DeepEqual(again, first)):
+				t.Fatalf("retried: %d %v, want 200 and the answer of the first, %v", status, again, first)
+			case !whole && (status != http.StatusOK || again[same] == nil || again[same] != first[same]):
+				t.Fatalf("retried: %d %s %v, want 200, a replay of %v", status, same, again[same], first[same])
 			}
 			if n := rows(q.table); n != before+1 {
 				t.Fatalf("%d rows after a retry, want %d", n, before+1)
