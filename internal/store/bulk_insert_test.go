@@ -96,8 +96,8 @@ func TestInsertHouseholds(t *testing.T) {
 		}); err != nil {
 			t.Fatal(err)
 		}
-		if pages != -64<<10 {
-			t.Errorf("writer's cache_size after a bulk insert = %d, want %d", pages, -64<<10)
+		if pages != -store.WriterCacheKiBForTest {
+			t.Errorf("writer's cache_size after a bulk insert = %d, want %d", pages, -store.WriterCacheKiBForTest)
 		}
 	}
 }

@@ -100,3 +100,7 @@ func (db *DB) DashboardChangedForTest(places []string) {
 // DashboardCountersForTest switches the dashboard counters off (benchmarks:
 // a write's cost without them; the counters are then wrong until a rebuild).
 func (db *DB) DashboardCountersForTest(on bool) { db.dashOff = !on }
+
+// WriterCacheKiBForTest is the writer's page cache, in KiB, outside bulk
+// inserts.
+const WriterCacheKiBForTest = writerCacheKiB
