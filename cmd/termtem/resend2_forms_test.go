@@ -348,6 +348,20 @@ func TestResendSettled(t *testing.T) {
 		}
 	})
 
+	t.Run("unmerge", func(t *testing.T) {
+		org := dataOfficerOrg(t, db)
+		pairID := linkageTestPair(t, db, org)
+		pair, err := db.GetPair(ctx, []string{org}, pairID, audit.Event{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.LinkPair(ctx, []string{org}, pairID, pair.Version, audit.Event{}); err != nil {
+			t.Fatal(err)
+		}
+		officer := formClient(t, ts, clients, "demo.dataofficer")
+		twice(t, officer, "/linkage/pairs/"+pairID+"/unmerge", url.Values{}, "flash.linkage_unmerged", "flash.resend2_unmerged")
+	})
+
 	t.Run("erase", func(t *testing.T) {
 		aunt, err := db.CreatePerson(ctx, people.Person{HouseholdID: hh.ID, GivenName: "นางป้า", FamilyName: "ลบแล้ว", Sex: people.Female,
 			BirthDate: "1980-04-02", Relation: people.RelOther}, audit.Event{})

@@ -47,6 +47,12 @@ func (h *Handler) LinkagePairUnmerge(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	// The pair holds no merge any more (its merge was undone, and the
+	// pair waits for review again): what was asked holds.
+	if pr.MergeID == "" || pr.MergeUndone {
+		h.redirectWithFlash(w, r, "/linkage/pairs/"+id, "flash.resend2_unmerged")
+		return
+	}
 	if err := h.DB.Unmerge(r.Context(), httpx.Principal(r.Context()).OrganisationIDs(), pr.MergeID, httpx.Actor(r)); err != nil {
 		// Undone before (a second tap): the pair's page says so.
 		if h.settled(w, r, err, "/linkage/pairs/"+id, map[string]string{"linkage.merge_undone": "flash.resend2_unmerged"}) {
