@@ -81,6 +81,14 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 		t.Fatalf("instrument file: %v", err)
 	}
 	instrument["version"] = instruments[0].Version + 1
+	guides, err := db.GuideVersions(ctx, "SAF03", "red")
+	if err != nil {
+		t.Fatal(err)
+	}
+	district, err := db.GetPlaceByCode(ctx, "1011")
+	if err != nil {
+		t.Fatal(err)
+	}
 	day := func(n int) string { return time.Now().AddDate(0, 0, n).Format("2006-01-02") }
 	rows := rowCounter(t, ts)
 	casePath := "/api/v1/cases/" + open.ID
@@ -108,6 +116,11 @@ func TestIdempotencyKeyAPIMore(t *testing.T) {
 		{"instrument", demoAPI(t, ts, "demo.admin"), "/api/v1/instruments", instrument, "instruments", false},
 		{"token rotation", orgAdmin, "/api/v1/service-accounts/" + sa["id"].(string) + "/tokens/" + tok["id"].(string) + "/rotate", map[string]any{},
 			"api_tokens", true},
+		{"handoff", worker, "/api/v1/handoffs", map[string]any{"person_id": child.ID, "to_organisation_id": cpc, "reason": "moved"}, "handoffs", false},
+		{"service", demoAPI(t, ts, "demo.supervisor"), "/api/v1/services", map[string]any{"organisation_id": dsw, "name_th": "บริการคีย์ซ้ำ",
+			"dimension": "safety", "referral_kind": "other", "area_place_id": district.ID, "free": true, "active": true}, "services", false},
+		{"guide", demoAPI(t, ts, "demo.supervisor"), "/api/v1/guides/SAF03/red", map[string]any{"base_version": len(guides),
+			"what_to_check": "เด็กอยู่บ้านลำพังกี่ชั่วโมง", "first_steps": "หาผู้ดูแลกลางวัน"}, "practice_guides", false},
 		{"lesson", worker, "/api/v1/lessons", map[string]any{"case_id": closed.ID, "organisation_id": dsw, "situation": "เด็กถูกปล่อยไว้ลำพัง", "lesson": "เยี่ยมบ้านตอนเย็น"},
 			"lessons", false},
 		{"meeting", secretary, "/api/v1/meetings", map[string]any{"committee_id": cpc, "title": "ประชุมครั้งที่ 3", "held_on": day(0)},

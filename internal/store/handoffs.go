@@ -100,7 +100,11 @@ func (db *DB) CreateHandoff(ctx context.Context, in HandoffInput, actor audit.Ev
 		if err != nil || !o.Active {
 			return errs.Field("to_organisation_id", "case.organisation_inactive", nil)
 		}
-		id, err = t.insertHandoff(ctx, in, actor)
+		if id, err = t.insertHandoff(ctx, in, actor); err == nil {
+			// Here, not in insertHandoff: a record's write that hands off
+			// too names the record as what it made.
+			t.made(id)
+		}
 		return err
 	})
 	if err != nil {
