@@ -368,7 +368,12 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 	d.FlowerHouseholds = dashboards.Published("flower_households", keyHeads(dims), keyHeads(lvls), households.own, households.fam.Parent)
 
 	// Life stages, from birth years: a breakdown of the children's row of
-	// the chosen dimension (its column totals are that row).
+	// the chosen dimension (its column totals are that row). Its row
+	// totals, the children of each stage, are the same in every
+	// dimension's table: they are published as they are, like the number
+	// of children, so that no dimension's table can show one another hides.
+	// With both totals fixed, a small count is hidden by moving a square of
+	// cells (two stages by two levels), in this place or against another.
 	dim := slices.Index(dims, d.Dimension)
 	var stageKeys []string
 	stage := "CASE"
@@ -379,7 +384,7 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 		stageArgs = append(stageArgs, strconv.Itoa(d.Period.On.Year()-st.MaxAge))
 	}
 	stage += " ELSE '' END"
-	stageOpt := suppress.Options{FixedColTotals: true}
+	stageOpt := suppress.Options{FixedRowTotals: true, FixedColTotals: true}
 	stages, err := t.protectAlong(ctx, f, linkedSpec{key: "stages|" + d.Dimension + "|" + strconv.Itoa(d.Period.On.Year()) + years,
 		tabs: []int{tabFlower}, ver: d.ver, rows: len(stageKeys), cols: len(lvls), opt: stageOpt,
 		fetch: func(ids []string) (map[string][][]int64, error) {
@@ -400,6 +405,10 @@ func (t *Tx) flowerTables(ctx context.Context, d *Dashboard) error {
 		return err
 	}
 	d.Stages = dashboards.Published("stages", keyHeads(stageKeys), keyHeads(lvls), stages.own, stages.fam.Parent)
+	if stages.fam.Parent.Withheld {
+		// Its column totals are the children's row, which is not shown whole.
+		d.Stages = dashboards.NewBreakdown("stages", keyHeads(stageKeys), keyHeads(lvls), stages.own, nil, dashboards.Cell{Mark: suppress.Hidden})
+	}
 
 	// Places one level down: the slice of the family at the dimension.
 	d.Places = slice("places", d.Children, children, dim, keyHeads(lvls))
