@@ -287,22 +287,9 @@ func TestDashboardCountersMatchRebuild(t *testing.T) {
 			t.Fatalf("100 tries made no %q: it proves too little (%v)", r.name, done)
 		}
 	}
-	incremental, err := db.DashboardRows(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(incremental) < 50 {
-		t.Fatalf("only %d counter rows after %v", len(incremental), done)
-	}
-	if _, err := db.RebuildDashboards(ctx); err != nil {
-		t.Fatal(err)
-	}
-	rebuilt, err := db.DashboardRows(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(incremental, rebuilt) {
-		t.Fatalf("incremental and rebuilt counters differ:\n%s", rowDiff(incremental, rebuilt))
+	rebuilt := requireCountersMatchRebuild(t, db)
+	if len(rebuilt) < 50 {
+		t.Fatalf("only %d counter rows after %v", len(rebuilt), done)
 	}
 	// The counters hold what the records say: every child at the city
 	// level, once per dimension.
@@ -315,6 +302,28 @@ func TestDashboardCountersMatchRebuild(t *testing.T) {
 	if city == 0 {
 		t.Fatal("no child flower counters")
 	}
+}
+
+// requireCountersMatchRebuild fails the test unless the dashboard counters
+// kept incrementally are exactly what a full rebuild computes from the
+// records; it returns the counter rows.
+func requireCountersMatchRebuild(t *testing.T, db *store.DB) []string {
+	t.Helper()
+	incremental, err := db.DashboardRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RebuildDashboards(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rebuilt, err := db.DashboardRows(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(incremental, rebuilt) {
+		t.Fatalf("incremental and rebuilt counters differ:\n%s", rowDiff(incremental, rebuilt))
+	}
+	return rebuilt
 }
 
 func rowDiff(a, b []string) string {

@@ -19,27 +19,7 @@ var migrations embed.FS
 // It is safe to run from several processes at once: on PostgreSQL a lock
 // table serialises them, on SQLite the single writer does.
 func (db *DB) Migrate(ctx context.Context) error {
-	sub, err := fs.Sub(migrations, "migrations")
-	if err != nil {
-		return err
-	}
-	dialect := goose.DialectSQLite3
-	// Out of order is allowed because features are built on parallel
-	// branches: a database made by a build that had migration 13 but not yet
-	// 12 must take 12 when it arrives. Each migration only adds its own
-	// tables, columns and indexes, so the order between them does not matter.
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true)}
-	if db.postgres {
-		dialect = goose.DialectPostgres
-		// A lock table, not an advisory lock: it also works on distributed
-		// PostgreSQL-compatible engines.
-		locker, err := lock.NewPostgresTableLocker()
-		if err != nil {
-			return err
-		}
-		opts = append(opts, goose.WithLocker(locker))
-	}
-	p, err := goose.NewProvider(dialect, db.write, sub, opts...)
+	p, err := db.migrationProvider()
 	if err != nil {
 		return fmt.Errorf("migrations: %w", err)
 	}
@@ -61,6 +41,32 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return nil
 }
 
+// migrationProvider runs the embedded SQL migrations and those written in
+// Go (migrate_keyed.go) on the writer.
+func (db *DB) migrationProvider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	dialect := goose.DialectSQLite3
+	// Out of order is allowed because features are built on parallel
+	// branches: a database made by a build that had migration 13 but not yet
+	// 12 must take 12 when it arrives. Each migration only adds its own
+	// tables, columns and indexes, so the order between them does not matter.
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithAllowOutofOrder(true), goMigrations(db.postgres)}
+	if db.postgres {
+		dialect = goose.DialectPostgres
+		// A lock table, not an advisory lock: it also works on distributed
+		// PostgreSQL-compatible engines.
+		locker, err := lock.NewPostgresTableLocker()
+		if err != nil {
+			return nil, err
+		}
+		opts = append(opts, goose.WithLocker(locker))
+	}
+	return goose.NewProvider(dialect, db.write, sub, opts...)
+}
+
 // SchemaVersion reports the newest applied migration.
 func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
 	sub, err := fs.Sub(migrations, "migrations")
@@ -71,7 +77,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
 	if db.postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, db.read, sub, goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(dialect, db.read, sub, goose.WithDisableGlobalRegistry(true), goMigrations(db.postgres))
 	if err != nil {
 		return 0, err
 	}
