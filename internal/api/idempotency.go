@@ -9,11 +9,13 @@ import (
 	"termtem/internal/store"
 )
 
-// IdempotencyHeader names the key a client may send with a creating request
-// (a person, a record, a case, a referral), so that its retry after a lost
-// answer makes nothing twice: the same key from the same caller on the
-// same address is answered with what the first request made (200 and
-// Idempotent-Replayed: true, instead of 201). The key is recorded in the
+// IdempotencyHeader names the key a client may send with any creating
+// request (a person, a record, a case, a referral, a household, …; the
+// bulk uploads excepted, which are import jobs matching rows to people
+// already known), so that its retry after a lost answer makes nothing
+// twice: the same key from the same caller on the same address is
+// answered with what the first request made (200 and Idempotent-Replayed:
+// true, instead of 201; a secret's retry is secretOnce's 409). The key is recorded in the
 // creation's own transaction (store.Once); keys are kept as long as a
 // session may live (--session-absolute, 12 hours by default).
 const IdempotencyHeader = "Idempotency-Key"
