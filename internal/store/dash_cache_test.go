@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 
 	"termtem/internal/access"
@@ -11,6 +12,7 @@ import (
 	"termtem/internal/demo"
 	"termtem/internal/flower"
 	"termtem/internal/store"
+	"termtem/internal/store/storetest"
 )
 
 // TestDashboardMemoGivesTheSameFigures reads every dashboard view along a
@@ -125,4 +127,18 @@ func TestDashboardMemoGivesTheSameFigures(t *testing.T) {
 		t.Fatal("the community's referral table did not change with its child's referral")
 	}
 	compare("memo after a change vs no memo", after, readAll(false, true))
+}
+
+// TestReferralMonthsReadFromTheirIndex: a dashboard reads a place's
+// referral counters a month at a time from the index holding every column
+// it reads (migration 00034), not through the primary key and the table.
+func TestReferralMonthsReadFromTheirIndex(t *testing.T) {
+	db := storetest.Open(t)
+	plan, err := db.PlanForTest(ctx, store.ReferralMonthsQueryForTest, "no-such-place", "2026-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(plan, "dash_referrals_months") {
+		t.Errorf("the referral months are not read from dash_referrals_months; the plan:\n%s", plan)
+	}
 }

@@ -584,10 +584,7 @@ func (t *Tx) referralMonths(ctx context.Context, place string, months []string, 
 		}
 	}
 	if len(need) > 0 {
-		// One row a key (the primary key): nothing to group.
-		res, err := t.query(ctx, `SELECT month, service, to_org, status, n, accepted_n, accept_hours, completed_n, complete_hours
-			FROM dash_referrals WHERE place_id = ? AND month IN (`+placeholders(len(need))+`)`,
-			append([]any{place}, need...)...)
+		res, err := t.query(ctx, referralMonthsQuery(len(need)), append([]any{place}, need...)...)
 		if err != nil {
 			return nil, classify(err)
 		}
@@ -615,6 +612,14 @@ func (t *Tx) referralMonths(ctx context.Context, place string, months []string, 
 		out[i] = byMonth[m]
 	}
 	return out, nil
+}
+
+// referralMonthsQuery reads a place's referral counters of n months, from
+// the index that holds every column it reads (migration 00034). One row a
+// key (the primary key): nothing to group.
+func referralMonthsQuery(n int) string {
+	return `SELECT month, service, to_org, status, n, accepted_n, accept_hours, completed_n, complete_hours
+		FROM dash_referrals WHERE place_id = ? AND month IN (` + placeholders(n) + `)`
 }
 
 // referralVersions are the versions of a place's referral counters of

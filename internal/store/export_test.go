@@ -61,6 +61,10 @@ var LookupQueriesForTest = map[string]string{
 	"person_identifiers_person_kind": personIdentifiersQuery,
 }
 
+// ReferralMonthsQueryForTest is the dashboards' read of a place's referral
+// counters of a month, which migration 00034 gave an index.
+var ReferralMonthsQueryForTest = referralMonthsQuery(1)
+
 // PlanForTest is how the database would run q (EXPLAIN QUERY PLAN on
 // SQLite; EXPLAIN with sequential scans discouraged on PostgreSQL, whose
 // planner would otherwise prefer them on a test's nearly empty tables).
