@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -43,17 +44,86 @@ func (c *stmtCache) get(ctx context.Context, pool *sql.DB, query string) *sql.St
 
 func (c *stmtCache) close() {
 	c.m.Range(func(k, v any) bool {
-		v.(*sql.Stmt).Close()
+		if st, _ := v.(*sql.Stmt); st != nil {
+			st.Close()
+		}
 		c.m.Delete(k)
 		return true
 	})
 }
 
-// cached returns a prepared statement for a query on the SQLite read pool,
-// or nil: in write transactions, on PostgreSQL, or past the cache's size.
+// cached returns a prepared statement for query: on the SQLite read pool
+// the pool's own, in a SQLite write transaction the writer's statement
+// bound to the transaction; nil on PostgreSQL, for statements not worth
+// keeping (cacheable), past the cache's size, and the first time a write
+// transaction meets a query (see writeStmts).
 func (t *Tx) cached(ctx context.Context, query string) *sql.Stmt {
-	if t.db.postgres || t.q != queryer(t.db.read) {
+	if t.db.postgres {
 		return nil
 	}
-	return t.db.readStmts.get(ctx, t.db.read, query)
+	if t.q == queryer(t.db.read) {
+		return t.db.readStmts.get(ctx, t.db.read, query)
+	}
+	tx, ok := t.q.(*sql.Tx)
+	if !ok || !cacheable(query) {
+		return nil
+	}
+	if v, ok := t.db.writeStmts.m.Load(query); ok {
+		if st, _ := v.(*sql.Stmt); st != nil {
+			// Bound to the transaction, on the writer's one connection,
+			// where database/sql finds the statement already prepared.
+			return tx.StmtContext(ctx, st)
+		}
+		return nil // it could not be prepared outside a transaction
+	}
+	if t.db.writeStmts.n.Load() < maxCachedStmts {
+		t.unprepared = append(t.unprepared, query)
+	}
+	return nil
+}
+
+// prepareWrites prepares, on the writer's pool, the statements a write
+// transaction ran unprepared. It runs after the transaction has given the
+// writer's only connection back: preparing on the pool while a transaction
+// holds it would wait for ever. A statement that does not prepare on its
+// own (one naming a temporary table of its transaction) is remembered as
+// such and not tried again.
+func (db *DB) prepareWrites(ctx context.Context, queries []string) {
+	c := &db.writeStmts
+	for _, q := range queries {
+		if _, ok := c.m.Load(q); ok || c.n.Load() >= maxCachedStmts {
+			continue
+		}
+		st, err := db.write.PrepareContext(ctx, q)
+		if err != nil {
+			if ctx.Err() != nil {
+				return // the request ended; not the statement's fault
+			}
+			st = nil
+		}
+		if _, loaded := c.m.LoadOrStore(q, st); loaded {
+			if st != nil {
+				st.Close()
+			}
+			continue
+		}
+		c.n.Add(1)
+	}
+}
+
+// cacheable says whether a statement of a write transaction is worth
+// keeping prepared: one short statement of data, not a schema change, a
+// pragma or a multi-row insert of a bulk writer (those have their own
+// statements, bulk_stmts.go, and their row counts vary).
+func cacheable(query string) bool {
+	if len(query) > 4000 || strings.Contains(strings.TrimRight(query, " \t\n;"), ";") || strings.Contains(query, "), (") {
+		return false
+	}
+	head := strings.TrimLeft(query, " \t\n")
+	for _, w := range []string{"SELECT", "INSERT", "UPDATE", "DELETE", "WITH"} {
+		if len(head) >= len(w) && strings.EqualFold(head[:len(w)], w) {
+			return true
+		}
+	}
+	return false
 }

@@ -52,8 +52,10 @@ type DB struct {
 	ckpt          *checkpointer
 	bulkStmts     sqliteStmts // the bulk writers' statements (SQLite)
 	audits        auditGroup
-	// readStmts are the read pool's prepared statements (SQLite).
-	readStmts stmtCache
+	// readStmts are the read pool's prepared statements (SQLite), and
+	// writeStmts the writer's (nil for a query that did not prepare
+	// outside its transaction; see prepareWrites).
+	readStmts, writeStmts stmtCache
 	// tokenTouches remembers when TouchAPIToken last wrote, per token ID.
 	tokenTouches sync.Map
 	// writes counts this process's committed write transactions (see
@@ -298,6 +300,7 @@ func (db *DB) Ping(ctx context.Context) error {
 func (db *DB) Close() error {
 	db.stopAudits()
 	db.readStmts.close()
+	db.writeStmts.close()
 	db.ckpt.stop()
 	if !db.postgres {
 		db.bulkStmts.close(context.Background(), db.write)
@@ -338,9 +341,15 @@ type Tx struct {
 	conn *sql.Conn
 	// madeID is what the transaction makes, for a form's sending (form_sends.go).
 	madeID string
+	// unprepared are the statements this SQLite write transaction ran
+	// without a prepared statement, to prepare once it ends (stmtcache.go).
+	unprepared []string
 }
 
 func (t *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := t.cached(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return t.q.ExecContext(ctx, t.db.rebind(query), args...)
 }
 
@@ -492,6 +501,17 @@ func (db *DB) InTx(ctx context.Context, fn func(*Tx) error) error {
 // inTx is InTx without counting the write, for transactions that change
 // nothing a cache may hold (the read audit's group commit).
 func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
+	t := &Tx{db: db}
+	err := db.inTxOn(ctx, t, fn)
+	if len(t.unprepared) > 0 {
+		db.prepareWrites(ctx, t.unprepared)
+	}
+	return err
+}
+
+// inTxOn runs fn in a write transaction on the writer's connection,
+// given back when it returns.
+func (db *DB) inTxOn(ctx context.Context, t *Tx, fn func(*Tx) error) error {
 	var conn *sql.Conn
 	var tx *sql.Tx
 	var err error
@@ -506,7 +526,8 @@ func (db *DB) inTx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return classify(err)
 	}
-	if err := fn(&Tx{q: tx, db: db, conn: conn}); err != nil {
+	t.q, t.conn = tx, conn
+	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
