@@ -120,6 +120,10 @@ func keyedTablesMigration(postgres bool) *goose.Migration {
 	return goose.NewGoMigration(keyedTablesVersion, run(up), run(keyedTablesDown))
 }
 
+// GoMigrationVersions are the numbers of the migrations written in Go;
+// the others are the SQL files in migrations/.
+func GoMigrationVersions() []int64 { return []int64{keyedTablesVersion} }
+
 // goMigrations are the migrations written in Go, for the engine in use.
 func goMigrations(postgres bool) goose.ProviderOption {
 	return goose.WithGoMigrations(keyedTablesMigration(postgres))
