@@ -336,8 +336,9 @@ type Tx struct {
 	// dash holds the dashboard contributions of the subjects this
 	// transaction changes, from before the change (dash_agg.go).
 	dash *dashPending
-	// conn is the connection a PostgreSQL write transaction runs on, for
-	// COPY (see bulkWriter); nil on SQLite and for reads.
+	// conn is the connection a write transaction runs on, for what must
+	// reach the driver inside it: COPY on PostgreSQL, the bulk writers'
+	// kept statements on SQLite (bulk_stmts.go); nil for reads.
 	conn *sql.Conn
 	// madeID is what the transaction makes, for a form's sending (form_sends.go).
 	madeID string
